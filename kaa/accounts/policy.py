@@ -1,0 +1,201 @@
+"""Access policy: the one place every view, API endpoint, export and task asks.
+
+Two kinds of question:
+- page permissions (``has_perm``): may this user use this function at all? Denied is 403.
+- record scope (``visible_youths``, ``youth_or_404``): which youths may this user see?
+  A youth outside the scope does not exist for the user: 404, never 403.
+
+Per-record rules (issue 3): a coordinator sees the municipality's youths; a coach, study
+counsellor or teacher sees the youths assigned to them or their team; school staff, heads and
+administrators see no youth records; a youth with a protected identity is visible only to a user
+whose membership in that municipality carries the explicit grant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from .models import Membership, Role
+
+if TYPE_CHECKING:
+    from kaa.register.models import Youth
+
+
+class Perm(StrEnum):
+    """Page-level permissions. Roles map to them in ROLE_PERMISSIONS, and nowhere else."""
+
+    YOUTH_VIEW = "youth.view"  # youth lists and records, within the record scope
+    REGISTER_VIEW = "register.view"  # the whole register list, its export
+    REGISTER_CORRECT = "register.correct"  # manual corrections with a reason
+    IMPORTS_RUN = "imports.run"  # upload population and school files, see import runs
+    AUDIT_VIEW = "audit.view"  # the audit log pages
+    SCHOOL_REPORT = "school_report.submit"  # leaving form and risk reports
+    SCHOOL_SIGNALS_VIEW = "school_report.view"  # incoming school reports and early signals
+    WORKLIST = "outreach.worklist"  # own worklist, log contacts
+    ASSIGN = "outreach.assign"  # assign youths to coaches, the coordinator's overview
+    CHAIN_MANAGE = "outreach.chain"  # edit contact chains
+    LETTERS_MANAGE = "outreach.letters"  # edit letter templates
+    LETTERS_PRINT = "outreach.print"  # print letter batches
+    SETTINGS_MANAGE = "settings.manage"  # municipality settings, teams
+    REPORTS_VIEW = "reports.view"  # statistics and reports (aggregates)
+    API_TOKENS = "api.tokens"  # manage one's own API tokens
+
+
+_CASEWORKER = frozenset({Perm.YOUTH_VIEW, Perm.WORKLIST, Perm.API_TOKENS})
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.COORDINATOR: frozenset(
+        {
+            Perm.YOUTH_VIEW, Perm.REGISTER_VIEW, Perm.REGISTER_CORRECT, Perm.IMPORTS_RUN,
+            Perm.AUDIT_VIEW, Perm.SCHOOL_REPORT, Perm.SCHOOL_SIGNALS_VIEW, Perm.WORKLIST,
+            Perm.ASSIGN, Perm.LETTERS_PRINT, Perm.REPORTS_VIEW, Perm.API_TOKENS,
+        }
+    ),
+    Role.COACH: _CASEWORKER | {Perm.LETTERS_PRINT},
+    Role.STUDY_COUNSELLOR: _CASEWORKER,
+    Role.TEACHER: _CASEWORKER,
+    Role.HEAD: frozenset({Perm.REPORTS_VIEW}),
+    Role.SCHOOL_STAFF: frozenset({Perm.SCHOOL_REPORT}),
+    Role.ADMINISTRATOR: frozenset(
+        {
+            Perm.IMPORTS_RUN, Perm.AUDIT_VIEW, Perm.CHAIN_MANAGE, Perm.LETTERS_MANAGE,
+            Perm.SETTINGS_MANAGE, Perm.API_TOKENS,
+        }
+    ),
+}
+
+# Roles whose record scope is "assigned to me or my team".
+CASEWORKER_ROLES = frozenset({Role.COACH, Role.STUDY_COUNSELLOR, Role.TEACHER})
+
+# Where each role lands after logging in (first matching role wins).
+START_PAGE_ORDER = [
+    Role.COORDINATOR, Role.COACH, Role.STUDY_COUNSELLOR, Role.TEACHER,
+    Role.ADMINISTRATOR, Role.HEAD, Role.SCHOOL_STAFF,
+]
+
+
+def memberships(user: Any) -> list[Membership]:
+    """The user's memberships, loaded once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_kaa_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("municipality", "team"))
+        user._kaa_memberships = cached
+    return cached
+
+
+def roles(user: Any) -> set[str]:
+    return {m.role for m in memberships(user)}
+
+
+def primary_role(user: Any) -> str | None:
+    held = roles(user)
+    return next((r for r in START_PAGE_ORDER if r in held), None)
+
+
+def has_perm(user: Any, perm: Perm, municipality_id: int | None = None) -> bool:
+    return any(
+        perm in ROLE_PERMISSIONS.get(m.role, ())
+        and (municipality_id is None or m.municipality_id == municipality_id)
+        for m in memberships(user)
+    )
+
+
+def municipality_ids_with(user: Any, perm: Perm) -> list[int]:
+    return sorted({m.municipality_id for m in memberships(user) if perm in ROLE_PERMISSIONS.get(m.role, ())})
+
+
+def municipalities_with(user: Any, perm: Perm) -> list[Any]:
+    seen: dict[int, Any] = {}
+    for m in memberships(user):
+        if perm in ROLE_PERMISSIONS.get(m.role, ()):
+            seen.setdefault(m.municipality_id, m.municipality)
+    return sorted(seen.values(), key=lambda mun: mun.name)
+
+
+def youth_scope(user: Any) -> Q:
+    """The Q filter of the youths this user may see. Nothing when the user has no scope."""
+    scope = Q(pk__in=[])
+    for m in memberships(user):
+        base = Q(municipality_id=m.municipality_id)
+        if not m.may_see_protected:
+            base &= Q(protection="")
+        if m.role == Role.COORDINATOR:
+            scope |= base
+        elif m.role in CASEWORKER_ROLES:
+            mine = Q(coach_id=user.pk)
+            if m.team_id:
+                mine |= Q(team_id=m.team_id)
+            scope |= base & mine
+    return scope
+
+
+def visible_youths(user: Any, queryset: QuerySet[Youth] | None = None) -> QuerySet[Youth]:
+    from kaa.register.models import Youth
+
+    qs = queryset if queryset is not None else Youth.objects.all()
+    if not has_perm(user, Perm.YOUTH_VIEW):
+        return qs.none()
+    return qs.filter(youth_scope(user))
+
+
+def can_see_youth(user: Any, youth: Youth) -> bool:
+    return visible_youths(user).filter(pk=youth.pk).exists()
+
+
+def youth_or_404(user: Any, pk: Any, queryset: QuerySet[Youth] | None = None) -> Youth:
+    """The youth with this id if the user may see it; otherwise 404 (no existence leak)."""
+    try:
+        return visible_youths(user, queryset).get(pk=int(pk))
+    except (ValueError, TypeError) as exc:
+        raise Http404 from exc
+    except visible_youths(user).model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def require_perm(*perms: Perm) -> Callable:
+    """View decorator: anonymous users go to the login page, users without any of perms get 403."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not any(has_perm(request.user, p) for p in perms):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.kaa_perms = perms  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def require_login(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For pages every signed-in user may see (their own settings, the start page)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def perms_of(user: Any) -> set[Perm]:
+    return {p for m in memberships(user) for p in ROLE_PERMISSIONS.get(m.role, ())}
+
+
+def filter_municipalities(user: Any, perm: Perm, ids: Iterable[int]) -> list[int]:
+    allowed = set(municipality_ids_with(user, perm))
+    return [i for i in ids if i in allowed]

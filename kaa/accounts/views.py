@@ -1,0 +1,59 @@
+"""Log in and out, the second factor, and one's own API tokens."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .forms import ApiTokenForm, LoginForm, OtpForm
+from .models import ApiToken
+from .policy import Perm, require_login, require_perm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@require_login
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for device in devices:
+            if device.verify_token(form.cleaned_data["token"]):
+                otp_login(request, device)
+                return redirect("core:home")
+        form.add_error("token", _("The code is not valid. Try again."))
+    return render(request, "accounts/otp.html", {"form": form, "has_device": devices.exists()})
+
+
+@require_perm(Perm.API_TOKENS)
+def tokens(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    return render(request, "accounts/tokens.html", {
+        "form": form, "new_token": new_token,
+        "tokens": ApiToken.objects.filter(user=request.user, revoked_at__isnull=True),
+    })
+
+
+@require_POST
+@require_perm(Perm.API_TOKENS)
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
+    token.revoke()
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:tokens")

@@ -1,0 +1,57 @@
+"""Audit pages: who has seen or changed a youth, and what a user has looked at."""
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kaa.accounts.models import Membership
+from kaa.accounts.policy import Perm, municipality_ids_with, require_perm
+from kaa.register.models import Youth
+
+from .models import AuditAction
+from .selectors import audit_entries
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _staff(request: HttpRequest):
+    ids = municipality_ids_with(request.user, Perm.AUDIT_VIEW)
+    return get_user_model().objects.filter(
+        pk__in=Membership.objects.filter(municipality_id__in=ids).values("user_id")
+    ).order_by("last_name", "first_name", "username")
+
+
+@require_perm(Perm.AUDIT_VIEW)
+def index(request: HttpRequest) -> HttpResponse:
+    action = request.GET.get("action", "")
+    user_id = request.GET.get("user") or None
+    qs = audit_entries(user=request.user, user_id=int(user_id) if user_id and user_id.isdigit() else None,
+                       action=action if action in AuditAction.values else "")
+    return render(request, "audit/index.html", {
+        "page_obj": _page(request, qs), "staff": _staff(request), "actions": AuditAction.choices,
+        "selected_action": action, "selected_user": user_id,
+    })
+
+
+@require_perm(Perm.AUDIT_VIEW)
+def youth_log(request: HttpRequest, youth_id: int) -> HttpResponse:
+    ids = municipality_ids_with(request.user, Perm.AUDIT_VIEW)
+    youth = Youth.objects.filter(pk=youth_id, municipality_id__in=ids).first()
+    if youth is None:
+        raise Http404
+    qs = audit_entries(user=request.user, youth_id=youth.pk)
+    return render(request, "audit/youth.html", {"youth": youth, "page_obj": _page(request, qs)})
+
+
+@require_perm(Perm.AUDIT_VIEW)
+def user_log(request: HttpRequest, user_id: int) -> HttpResponse:
+    staff_user = _staff(request).filter(pk=user_id).first()
+    if staff_user is None:
+        raise Http404
+    qs = audit_entries(user=request.user, user_id=staff_user.pk)
+    return render(request, "audit/user.html", {"staff_user": staff_user, "page_obj": _page(request, qs)})

@@ -1,0 +1,14 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from kaa.accounts.policy import perms_of, primary_role
+
+from .registry import nav_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "primary_role": None}
+    return {"nav_items": nav_for(user, perms_of(user)), "primary_role": primary_role(user)}

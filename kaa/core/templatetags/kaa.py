@@ -1,0 +1,38 @@
+"""Template helpers shared by every app."""
+
+from django import template
+from django.forms import BoundField, CheckboxInput, CheckboxSelectMultiple, RadioSelect
+
+register = template.Library()
+
+
+@register.filter
+def ds_widget(field: BoundField) -> str:
+    """Render a form widget with the design system's class and its ARIA wiring."""
+    widget = field.field.widget
+    attrs: dict[str, str] = {}
+    if not isinstance(widget, CheckboxSelectMultiple | RadioSelect):
+        attrs["class"] = "ds-input"
+    if isinstance(widget, CheckboxInput):
+        attrs["class"] = "ds-input"
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_help")
+    if field.errors:
+        described.append(f"{field.auto_id}_error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **kwargs) -> str:
+    """The current query string with some parameters replaced (pagination, sorting)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()

@@ -1,0 +1,57 @@
+"""Start page, health and error pages."""
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from kaa.accounts.policy import perms_of, primary_role, require_login
+
+from .models import Heartbeat
+from .registry import sections_for
+
+WORKER_STALE_AFTER_SECONDS = 180
+
+
+@require_login
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's start page: the sections its permissions give, in the role's words."""
+    user = request.user
+    return render(request, "core/home.html", {
+        "role": primary_role(user),
+        "sections": sections_for(user, perms_of(user)),
+    })
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    body: dict = {"status": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        body["database"] = "ok"
+    except Exception:
+        body.update(status="error", database="error")
+        return JsonResponse(body, status=503)
+    beats = {b.name: b.at for b in Heartbeat.objects.all()}
+    now = timezone.now()
+    for name in ("worker", "scheduler"):
+        at = beats.get(name)
+        age = (now - at).total_seconds() if at else None
+        ok = age is not None and age <= WORKER_STALE_AFTER_SECONDS
+        body[name] = {"last_heartbeat": at.isoformat() if at else None,
+                      "age_seconds": round(age) if age is not None else None, "ok": ok}
+        if not ok:
+            body["status"] = "degraded"
+    return JsonResponse(body)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)

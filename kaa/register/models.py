@@ -1,0 +1,246 @@
+"""The register (*registret*): youths, their facts, and their register history.
+
+Domain terms (DOMAIN.md, INTERFACES.md), mapped once:
+- ``Youth`` = *ungdom/person*: every person known to the installation from population or school data.
+- ``Guardian`` = *vårdnadshavare*.
+- ``Enrolment`` = *inskrivning* (a school enrolment, with interruption = *studieavbrott* and result).
+- ``RegisterPeriod`` = a period of the register history (*i målgrupp / ej i målgrupp*, *orsak*).
+- ``YouthEvent`` = *händelse*: the append-only timeline and change record of a youth.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Protection(models.TextChoices):
+    """Protected personal data (*skyddade personuppgifter*): three levels, not one flag."""
+
+    NONE = "", _("None")
+    CONFIDENTIAL = "sekretessmarkering", _("Confidentiality marking")
+    PROTECTED_REGISTRATION = "skyddad_folkbokforing", _("Protected population registration")
+    FICTITIOUS = "fingerade", _("Fictitious identity")
+
+
+class PopulationStatus(models.TextChoices):
+    NORMAL = "normal", _("Registered")
+    MOVED_OUT = "utflyttad", _("Moved out")
+    EMIGRATED = "utvandrad", _("Emigrated")
+    DECEASED = "avliden", _("Deceased")
+    REMOVED = "avregistrerad", _("No longer in the population extract")
+
+
+class Youth(models.Model):
+    """Youth (*ungdom*): a person known from population or school data; the register's subject."""
+
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT,
+                                     related_name="youths", verbose_name=_("municipality"))
+    personnummer = models.CharField(_("personal identity number"), max_length=12, unique=True)
+    birth_date = models.DateField(_("date of birth"))
+    is_coordination_number = models.BooleanField(_("coordination number"), default=False)
+    given_name = models.CharField(_("first name"), max_length=100, blank=True)
+    family_name = models.CharField(_("last name"), max_length=100, blank=True)
+
+    # Population register facts (Navet through the municipality).
+    in_population = models.BooleanField(_("known to the population register"), default=False)
+    municipality_code = models.CharField(_("registered in municipality"), max_length=4, blank=True)
+    registered_from = models.DateField(_("registered in the municipality from"), null=True, blank=True)
+    immigration_date = models.DateField(_("immigration date"), null=True, blank=True)
+    population_status = models.CharField(_("population status"), max_length=16,
+                                         choices=PopulationStatus.choices, default=PopulationStatus.NORMAL)
+    population_status_date = models.DateField(_("population status date"), null=True, blank=True)
+    protection = models.CharField(_("protected identity"), max_length=24, choices=Protection.choices,
+                                  default=Protection.NONE, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    # Who works with the youth.
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="youths", verbose_name=_("coach"))
+    team = models.ForeignKey("organisations.Team", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="youths", verbose_name=_("team"))
+
+    # Current register status: a cache of the open RegisterPeriod, for fast lists.
+    in_target_group = models.BooleanField(_("in the target group"), default=False, db_index=True)
+    register_reason = models.CharField(_("reason"), max_length=32, blank=True)
+    register_since = models.DateField(_("since"), null=True, blank=True)
+    # Re-evaluation bookkeeping: facts changed, or a date on which the status can change by itself.
+    needs_evaluation = models.BooleanField(default=True, db_index=True)
+    next_evaluation_date = models.DateField(null=True, blank=True, db_index=True)
+    facts_digest = models.CharField(max_length=64, blank=True)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("youth")
+        verbose_name_plural = _("youths")
+        indexes = [
+            models.Index(fields=["municipality", "in_target_group", "register_reason"]),
+            models.Index(fields=["family_name", "given_name"]),
+            models.Index(fields=["coach"]),
+        ]
+
+    def __str__(self) -> str:
+        # Never the personnummer: str() can end up in a log line.
+        return f"{self.given_name} {self.family_name}".strip() or f"#{self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def is_protected(self) -> bool:
+        return bool(self.protection)
+
+    def age_on(self, day) -> int:
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+
+class Guardian(models.Model):
+    """Guardian (*vårdnadshavare*) of a youth under 18."""
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="guardians")
+    position = models.PositiveSmallIntegerField(_("order"), default=1)
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
+        constraints = [models.UniqueConstraint(fields=["youth", "position"], name="guardian_unique_position")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchoolType(models.TextChoices):
+    """SS 12000 school-type codes (*skolformer*)."""
+
+    GR = "GR", _("Compulsory school")
+    GRS = "GRS", _("Adapted compulsory school")
+    SP = "SP", _("Special school")
+    SAM = "SAM", _("Sami school")
+    GY = "GY", _("Upper-secondary school")
+    GYS = "GYS", _("Adapted upper-secondary school")
+    VUX = "VUX", _("Municipal adult education")
+    FHS = "FHS", _("Folk high school")
+
+
+COMPULSORY_SCHOOL_TYPES = frozenset({"GR", "GRS", "SP", "SAM"})
+
+
+class Result(models.TextChoices):
+    NONE = "", _("None")
+    DEGREE = "gymnasieexamen", _("Upper-secondary degree")
+    ADAPTED_CERTIFICATE = "gymnasiesarskolebevis", _("Adapted upper-secondary certificate")
+    COURSE_CERTIFICATE = "studiebevis", _("Certificate of courses")
+    FINAL_GRADES = "slutbetyg", _("Completed compulsory school")
+
+
+class FactSource(models.TextChoices):
+    IMPORT = "import", _("Import")
+    MANUAL = "manual", _("Manual correction")
+    SCHOOL_REPORT = "school_report", _("School report")
+
+
+class Enrolment(models.Model):
+    """Enrolment (*inskrivning*) in a school form, with its interruption and result."""
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="enrolments")
+    school_type = models.CharField(_("school type"), max_length=4, choices=SchoolType.choices)
+    programme = models.CharField(_("programme"), max_length=12, blank=True)
+    school_year = models.PositiveSmallIntegerField(_("school year"), null=True, blank=True)
+    school_unit_code = models.CharField(_("school unit code"), max_length=16, blank=True)
+    school_unit_name = models.CharField(_("school unit"), max_length=200, blank=True)
+    equivalent = models.BooleanField(_("equivalent education"), default=False)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    interruption_date = models.DateField(_("interrupted"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=24, choices=Result.choices, blank=True)
+    result_date = models.DateField(_("result date"), null=True, blank=True)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    source = models.CharField(_("source"), max_length=16, choices=FactSource.choices,
+                              default=FactSource.IMPORT)
+    # Identifies the enrolment across imports (school type, unit, programme, start date).
+    source_key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["start_date"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(fields=["youth", "source_key"], name="enrolment_unique_source_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_type} {self.programme} {self.start_date}"
+
+
+class RegisterPeriod(models.Model):
+    """A period of a youth's register history: in or out, why, from (inclusive) to (exclusive)."""
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="register_periods")
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT,
+                                     related_name="register_periods")
+    in_target_group = models.BooleanField(_("in the target group"))
+    reason = models.CharField(_("reason"), max_length=32)
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("to"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["valid_from"]
+        verbose_name = _("register period")
+        verbose_name_plural = _("register periods")
+        indexes = [
+            models.Index(fields=["municipality", "valid_from", "valid_to"]),
+            models.Index(fields=["youth", "valid_from"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'in' if self.in_target_group else 'out'} {self.reason} {self.valid_from}"
+
+
+class YouthEvent(models.Model):
+    """Event (*händelse*) on a youth's timeline: append-only, written by services only.
+
+    ``kind`` is a dotted code owned by the app that writes it (``register.entered``,
+    ``outreach.contact``, ``casework.plan_revised`` …); ``data`` holds its details.
+    """
+
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=48, db_index=True)
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("by"))
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [models.Index(fields=["youth", "occurred_at"]), models.Index(fields=["kind", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.occurred_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise RuntimeError("YouthEvent is append-only")
+        super().save(*args, **kwargs)

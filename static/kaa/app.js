@@ -1,0 +1,22 @@
+// KAA front-end glue. No inline scripts (Content-Security-Policy): behaviour is attached here.
+document.addEventListener("DOMContentLoaded", function () {
+  // Confirm dangerous actions: <button data-confirm="…">.
+  document.body.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-confirm]");
+    if (target && !window.confirm(target.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+  // Select-all checkboxes: <input type="checkbox" data-select-all="name">.
+  document.body.addEventListener("change", function (event) {
+    var name = event.target.getAttribute && event.target.getAttribute("data-select-all");
+    if (!name) return;
+    document.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (box) {
+      box.checked = event.target.checked;
+    });
+  });
+});
+// Session ended (401/403 on an htmx request): reload so the login page shows.
+document.addEventListener("htmx:responseError", function (event) {
+  if (event.detail.xhr && event.detail.xhr.status === 401) window.location.reload();
+});

@@ -1,0 +1,36 @@
+"""Shared fixtures. Tests are laid out like the code: tests/<app>/test_*.py."""
+
+import pytest
+
+from kaa.accounts.models import Role
+from tests.factories import MunicipalityFactory, TeamFactory, staff
+
+
+@pytest.fixture
+def municipality(db):
+    return MunicipalityFactory(code="0480", name="Nyköping")
+
+
+@pytest.fixture
+def team(municipality):
+    return TeamFactory(municipality=municipality, name="Team Norr")
+
+
+@pytest.fixture
+def coordinator(municipality):
+    return staff(Role.COORDINATOR, municipality, username="samordnare")
+
+
+@pytest.fixture
+def coach(municipality, team):
+    return staff(Role.COACH, municipality, team=team, username="coach")
+
+
+@pytest.fixture
+def administrator(municipality):
+    return staff(Role.ADMINISTRATOR, municipality, username="admin")
+
+
+@pytest.fixture
+def school_staff(municipality):
+    return staff(Role.SCHOOL_STAFF, municipality, username="skolpersonal")
