@@ -30,6 +30,7 @@ KAA_APPS = [
     "kaa.register",
     "kaa.imports",
     "kaa.outreach",
+    "kaa.messaging",
     "kaa.casework",
     "kaa.reporting",
     "kaa.audit",
@@ -204,7 +205,7 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "kaa@example.invalid")
 
 # SMS: a backend path and the provider's settings (see kaa/outreach).
-KAA_SMS_BACKEND = os.environ.get("KAA_SMS_BACKEND", "kaa.outreach.sms.FileSmsBackend")
+KAA_SMS_BACKEND = os.environ.get("KAA_SMS_BACKEND", "kaa.messaging.sms.FileSmsBackend")
 KAA_SMS_FILE_PATH = Path(os.environ.get("KAA_SMS_FILE_PATH", BASE_DIR / "var" / "sms"))
 KAA_SMS_API_URL = os.environ.get("KAA_SMS_API_URL", "https://api.46elks.com/a1/sms")
 KAA_SMS_API_USER = os.environ.get("KAA_SMS_API_USER", "")

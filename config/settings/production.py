@@ -24,4 +24,4 @@ SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 KAA_REQUIRE_ADMIN_OTP = env_bool("KAA_REQUIRE_ADMIN_OTP", True)
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-KAA_SMS_BACKEND = os.environ.get("KAA_SMS_BACKEND", "kaa.outreach.sms.ElksSmsBackend")
+KAA_SMS_BACKEND = os.environ.get("KAA_SMS_BACKEND", "kaa.messaging.sms.ElksSmsBackend")

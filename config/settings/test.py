@@ -10,5 +10,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-KAA_SMS_BACKEND = "kaa.outreach.sms.LocmemSmsBackend"
+KAA_SMS_BACKEND = "kaa.messaging.sms.LocmemSmsBackend"
 AXES_FAILURE_LIMIT = 5
