@@ -51,3 +51,4 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/youths", "kaa.register.api.router")
+api.add_router("/youths", "kaa.outreach.api.router")

@@ -9,6 +9,10 @@ urlpatterns = [
     path("accounts/", include("kaa.accounts.urls")),
     path("register/", include("kaa.register.urls")),
     path("audit/", include("kaa.audit.urls")),
+    path("outreach/", include("kaa.outreach.urls")),
+    path("organisation/", include("kaa.organisations.urls")),
+    path("imports/", include("kaa.imports.urls")),
+    path("", include("kaa.messaging.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

@@ -1,8 +1,16 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kaa.core.registry import DashboardSection, NavItem
+
 
 class OrganisationsConfig(AppConfig):
     name = "kaa.organisations"
     label = "organisations"
     verbose_name = _("Municipalities, teams, school units")
+
+    nav_items = [NavItem("settings.manage", "organisations:index", _("Organisation"), order=80)]
+    dashboard_sections = [
+        DashboardSection("settings.manage", "organisations/_dashboard.html",
+                         "kaa.organisations.selectors.dashboard_context", order=80),
+    ]

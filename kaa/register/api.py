@@ -9,6 +9,7 @@ from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records, audit_youth_view
 
 from . import selectors
+from .identity import normalise_personnummer
 
 router = Router(tags=["youths"])
 
@@ -49,10 +50,13 @@ def _out(y) -> dict:
 
 @router.get("", response=YouthPage, summary="List youths visible to the caller")
 def list_youths(request: HttpRequest, filters: Query[YouthFilter]) -> dict:
-    search = filters.personnummer or filters.q or ""
-    qs = selectors.youth_list(user=request.user, search=search)
-    if filters.personnummer and not search.strip():
-        qs = qs.none()
+    if filters.personnummer is not None:
+        # Exact match on a valid number only: an invalid one must not fall back to a name search.
+        pnr = normalise_personnummer(filters.personnummer)
+        qs = selectors.youth_list(user=request.user)
+        qs = qs.filter(personnummer=pnr) if pnr else qs.none()
+    else:
+        qs = selectors.youth_list(user=request.user, search=filters.q or "")
     limit = max(1, min(filters.limit, 500))
     offset = max(0, filters.offset)
     items = list(qs[offset: offset + limit])

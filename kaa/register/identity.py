@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-import personnummer
+from personnummer import personnummer
 from personnummer.personnummer import PersonnummerException
 
 

@@ -244,3 +244,96 @@ class YouthEvent(models.Model):
         if self.pk is not None and not kwargs.pop("_allow_update", False):
             raise RuntimeError("YouthEvent is append-only")
         super().save(*args, **kwargs)
+
+
+class LeavingReason(models.TextChoices):
+    CHANGE_OF_SCHOOL = "change_school", _("Change to another school")
+    WORK = "work", _("Work")
+    STUDY_BREAK = "study_break", _("Study break")
+    OTHER = "other", _("Other reason")
+
+
+class SchoolReport(models.Model):
+    """Leaving report (*avgångsanmälan*, seed 001 Bilaga 1): a school tells KAA that a pupil leaves.
+
+    Matched by personnummer to a youth of the reporter's municipality; an unknown number is kept
+    on the report (``youth`` empty) for the coordinator to resolve after the next import.
+    """
+
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT,
+                                     related_name="school_reports", verbose_name=_("municipality"))
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="school_reports", verbose_name=_("youth"))
+    personnummer = models.CharField(_("personal identity number"), max_length=12)
+    given_name = models.CharField(_("first name"), max_length=100, blank=True)
+    family_name = models.CharField(_("last name"), max_length=100, blank=True)
+    class_name = models.CharField(_("class"), max_length=20, blank=True)
+    school_unit_code = models.CharField(_("school unit code"), max_length=16, blank=True)
+    school_unit_name = models.CharField(_("school unit"), max_length=200)
+    leaving_date = models.DateField(_("leaving date"))
+    reason = models.CharField(_("reason for leaving"), max_length=16, choices=LeavingReason.choices)
+    new_school_name = models.CharField(_("name of the new school"), max_length=200, blank=True)
+    other_reason = models.CharField(_("other reason"), max_length=300, blank=True)
+    met_kaa = models.BooleanField(_("the pupil has met KAA"), default=False)
+    met_kaa_date = models.DateField(_("date of the meeting with KAA"), null=True, blank=True)
+    not_met_reason = models.CharField(_("why the pupil has not met KAA"), max_length=300, blank=True)
+    # What the report did to the register facts: "interruption", "new_enrolment", "none".
+    applied = models.CharField(_("effect on the register"), max_length=16, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+", verbose_name=_("reported by"))
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("handled by"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("leaving report")
+        verbose_name_plural = _("leaving reports")
+        indexes = [models.Index(fields=["municipality", "handled_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.leaving_date}"
+
+
+class SignalStatus(models.TextChoices):
+    NEW = "new", _("New")
+    CONTACTED = "contacted", _("Contacted")
+    CLOSED = "closed", _("Closed")
+
+
+class ConsentBy(models.TextChoices):
+    PUPIL = "pupil", _("The pupil")
+    GUARDIAN = "guardian", _("A guardian")
+
+
+class EarlySignal(models.Model):
+    """Early signal (*signal om risk för studieavbrott*): a consent-based list, NEVER the register.
+
+    Only stored when the pupil or a guardian has consented; it never creates or changes a Youth.
+    """
+
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT,
+                                     related_name="early_signals", verbose_name=_("municipality"))
+    personnummer = models.CharField(_("personal identity number"), max_length=12)
+    given_name = models.CharField(_("first name"), max_length=100)
+    family_name = models.CharField(_("last name"), max_length=100)
+    school_unit_name = models.CharField(_("school unit"), max_length=200)
+    concern = models.TextField(_("the concern, in short"), max_length=600)
+    consent = models.BooleanField(_("consent given"), default=False)
+    consent_by = models.CharField(_("consent given by"), max_length=10, choices=ConsentBy.choices)
+    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=SignalStatus.choices, default=SignalStatus.NEW)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+", verbose_name=_("reported by"))
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("early signal")
+        verbose_name_plural = _("early signals")
+        constraints = [models.CheckConstraint(condition=models.Q(consent=True), name="early_signal_needs_consent")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.status}"

@@ -1,28 +1,201 @@
 """Reads of the register, always scoped by the user's access (kaa.accounts.policy)."""
 
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
-from kaa.accounts.policy import visible_youths, youth_or_404
+from kaa.accounts.models import Membership, Role
+from kaa.accounts.policy import CASEWORKER_ROLES, Perm, municipality_ids_with, visible_youths, youth_or_404
 
 from .identity import normalise_personnummer
-from .models import Youth
+from .models import EarlySignal, Enrolment, RegisterPeriod, SchoolReport, SignalStatus, Youth, YouthEvent
+
+UNASSIGNED = "none"
+
+SORTS = {
+    "name": ("family_name", "given_name", "pk"),
+    "age": ("-birth_date", "pk"),
+    "reason": ("register_reason", "family_name", "given_name", "pk"),
+    "since": ("register_since", "family_name", "pk"),
+    "coach": ("coach__last_name", "coach__first_name", "family_name", "pk"),
+}
+
+
+def _search(qs: QuerySet[Youth], search: str) -> QuerySet[Youth]:
+    search = (search or "").strip()
+    if not search:
+        return qs
+    pnr = normalise_personnummer(search)
+    if pnr:
+        return qs.filter(personnummer=pnr)
+    for word in search.split():
+        qs = qs.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    return qs
 
 
 def youth_list(*, user: Any, search: str = "") -> QuerySet[Youth]:
-    qs = visible_youths(user).select_related("municipality", "coach")
-    search = search.strip()
-    if search:
-        pnr = normalise_personnummer(search)
-        if pnr:
-            qs = qs.filter(personnummer=pnr)
-        else:
-            for word in search.split():
-                qs = qs.filter(given_name__icontains=word) | qs.filter(family_name__icontains=word)
+    """The caseworker's "my youths" list: every youth in the user's record scope."""
+    qs = _search(visible_youths(user).select_related("municipality", "coach"), search)
     return qs.order_by("family_name", "given_name", "pk")
 
 
 def youth_detail(*, user: Any, pk: Any) -> Youth:
     qs = Youth.objects.select_related("municipality", "coach", "team")
     return youth_or_404(user, pk, qs)
+
+
+# --- The coordinator's register list ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    search: str = ""
+    status: str = "in"  # "in", "out" or "" (both)
+    reason: str = ""
+    age_from: int | None = None
+    age_to: int | None = None
+    school: str = ""  # school-unit code (or name when there is no code) of the latest enrolment
+    coach: str = ""  # a user id, or UNASSIGNED
+    since_from: datetime.date | None = None
+    since_to: datetime.date | None = None
+    sort: str = "name"
+
+
+def _latest_enrolment(field: str) -> Subquery:
+    latest = Enrolment.objects.filter(youth=OuterRef("pk"), cancelled=False).order_by("-start_date", "-pk")
+    return Subquery(latest.values(field)[:1])
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def register_list(*, user: Any, filters: RegisterFilters, on: datetime.date | None = None) -> QuerySet[Youth]:
+    """The register of the municipalities where the user holds REGISTER_VIEW, filtered and sorted.
+
+    One query whatever the size: the latest school is a subquery annotation, not a query per row.
+    """
+    today = on or timezone.localdate()
+    qs = visible_youths(user).filter(municipality_id__in=municipality_ids_with(user, Perm.REGISTER_VIEW))
+    qs = qs.select_related("municipality", "coach").annotate(
+        latest_school=_latest_enrolment("school_unit_name"),
+        latest_school_code=_latest_enrolment("school_unit_code"),
+    )
+    qs = _search(qs, filters.search)
+    if filters.status in ("in", "out"):
+        qs = qs.filter(in_target_group=filters.status == "in")
+    if filters.reason:
+        qs = qs.filter(register_reason=filters.reason)
+    if filters.age_from is not None:
+        qs = qs.filter(birth_date__lte=_years_before(today, filters.age_from))
+    if filters.age_to is not None:
+        qs = qs.filter(birth_date__gt=_years_before(today, filters.age_to + 1))
+    if filters.school:
+        qs = qs.filter(Q(latest_school_code=filters.school) | Q(latest_school_code="", latest_school=filters.school))
+    if filters.coach == UNASSIGNED:
+        qs = qs.filter(coach__isnull=True)
+    elif filters.coach.isdigit():
+        qs = qs.filter(coach_id=int(filters.coach))
+    if filters.since_from:
+        qs = qs.filter(register_since__gte=filters.since_from)
+    if filters.since_to:
+        qs = qs.filter(register_since__lte=filters.since_to)
+    key = filters.sort.lstrip("-")
+    order = SORTS.get(key, SORTS["name"])
+    if filters.sort.startswith("-"):
+        order = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in order)
+    if key == "coach":
+        # Unassigned youths last, whatever the direction.
+        first, *rest = order
+        lead = F(first.lstrip("-"))
+        order = (lead.desc(nulls_last=True) if first.startswith("-") else lead.asc(nulls_last=True), *rest)
+    return qs.order_by(*order)
+
+
+def school_choices(*, user: Any) -> list[tuple[str, str]]:
+    """School units of the enrolments of the user's register (one query)."""
+    ids = municipality_ids_with(user, Perm.REGISTER_VIEW)
+    rows = (Enrolment.objects.filter(youth__municipality_id__in=ids).exclude(school_unit_name="")
+            .values_list("school_unit_code", "school_unit_name").distinct().order_by("school_unit_name"))
+    seen: dict[str, str] = {}
+    for code, name in rows:
+        seen.setdefault(code or name, name)
+    return sorted(seen.items(), key=lambda kv: kv[1])
+
+
+def coach_choices(*, user: Any) -> list[tuple[str, str]]:
+    """Caseworkers of the user's register municipalities (one query)."""
+    ids = municipality_ids_with(user, Perm.REGISTER_VIEW)
+    users = get_user_model().objects.filter(
+        pk__in=Membership.objects.filter(municipality_id__in=ids, role__in=[*CASEWORKER_ROLES, Role.COORDINATOR])
+        .values("user_id")).order_by("last_name", "first_name", "username")
+    return [(str(u.pk), str(u)) for u in users]
+
+
+# --- The youth page --------------------------------------------------------------------------------
+
+def youth_enrolments(*, youth: Youth) -> list[Enrolment]:
+    return list(youth.enrolments.order_by("-start_date", "-pk"))
+
+
+def youth_timeline(*, youth: Youth, limit: int = 200) -> list[dict]:
+    """Register periods and events, newest first, as plain dicts for the template."""
+    items: list[dict] = []
+    for p in RegisterPeriod.objects.filter(youth=youth).order_by("-valid_from", "-pk")[:limit]:
+        items.append({"type": "period", "date": p.valid_from, "period": p,
+                      "sort": (p.valid_from, 0, p.pk)})
+    for e in YouthEvent.objects.filter(youth=youth).select_related("actor").order_by("-occurred_at", "-pk")[:limit]:
+        day = timezone.localdate(e.occurred_at)
+        items.append({"type": "event", "date": day, "event": e, "sort": (day, 1, e.pk)})
+    items.sort(key=lambda item: item["sort"], reverse=True)
+    return items
+
+
+# --- School reports and early signals --------------------------------------------------------------
+
+def school_reports(*, user: Any, handled: bool | None = None) -> QuerySet[SchoolReport]:
+    ids = municipality_ids_with(user, Perm.SCHOOL_SIGNALS_VIEW)
+    qs = SchoolReport.objects.filter(municipality_id__in=ids).select_related("youth", "reported_by", "handled_by")
+    if handled is not None:
+        qs = qs.filter(handled_at__isnull=not handled)
+    return qs.order_by("handled_at", "-created_at", "-pk") if handled is None else qs
+
+
+def own_school_reports(*, user: Any, days: int = 60) -> QuerySet[SchoolReport]:
+    since = timezone.now() - datetime.timedelta(days=days)
+    return SchoolReport.objects.filter(reported_by=user, created_at__gte=since)
+
+
+def own_early_signals(*, user: Any, days: int = 60) -> QuerySet[EarlySignal]:
+    since = timezone.now() - datetime.timedelta(days=days)
+    return EarlySignal.objects.filter(reported_by=user, created_at__gte=since)
+
+
+def early_signals(*, user: Any, status: str = "") -> QuerySet[EarlySignal]:
+    ids = municipality_ids_with(user, Perm.SCHOOL_SIGNALS_VIEW)
+    qs = EarlySignal.objects.filter(municipality_id__in=ids).select_related("reported_by")
+    if status in SignalStatus.values:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def school_signal_summary(user: Any) -> dict:
+    """Start-page section for the coordinator: unhandled leaving reports, new early signals."""
+    ids = municipality_ids_with(user, Perm.SCHOOL_SIGNALS_VIEW)
+    reports = SchoolReport.objects.filter(municipality_id__in=ids, handled_at__isnull=True).aggregate(
+        n=Count("pk"), unknown=Count("pk", filter=Q(youth__isnull=True)))
+    signals = EarlySignal.objects.filter(municipality_id__in=ids, status=SignalStatus.NEW).count()
+    return {"unhandled": reports["n"], "unmatched": reports["unknown"], "new_signals": signals}
+
+
+def school_staff_summary(user: Any) -> dict:
+    return {"recent": own_school_reports(user=user, days=30).count()
+            + own_early_signals(user=user, days=30).count()}

@@ -1,22 +1,122 @@
-"""Register pages: the youth list and the youth's record."""
+"""Register pages: the coordinator's register list and export, the caseworker's youth list, the youth
+page, manual corrections, and school reports (leaving form, early signals)."""
 
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from kaa.accounts.policy import Perm, require_perm
+from kaa.accounts.policy import Perm, has_perm, municipalities_with, require_perm, visible_youths
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records, audit_youth_view
 
-from . import selectors
+from . import selectors, services
+from .forms import CORRECTION_FORMS, EarlySignalForm, RegisterFilterForm, SchoolReportForm
+from .labels import explain_status, reason_label
+from .models import EarlySignal, SignalStatus
+from .sections import sections_for_youth
 
 PAGE_SIZE = 50
+SORT_COLUMNS = {"name": gettext_lazy("Name"), "age": gettext_lazy("Age"), "reason": gettext_lazy("Reason"),
+                "since": gettext_lazy("Since"), "coach": gettext_lazy("Coach")}
+EXPORT_HEADER = ["personnummer", "name", "age", "status", "reason", "since", "coach", "school"]
+
+
+def _register_form(request: HttpRequest) -> RegisterFilterForm:
+    return RegisterFilterForm(request.GET or None, schools=selectors.school_choices(user=request.user),
+                              coaches=selectors.coach_choices(user=request.user))
+
+
+def _search(request: HttpRequest) -> str:
+    # Searches may hold a personnummer, so they are POSTed and never end up in a URL.
+    return request.POST.get("q", "").strip() if request.method == "POST" else ""
+
+
+def _sort_headers(current: str) -> list[dict]:
+    """Column headers: the sort parameter a click gives and the aria-sort state."""
+    headers = []
+    for key, label in SORT_COLUMNS.items():
+        active = current.lstrip("-") == key
+        descending = current.startswith("-")
+        headers.append({"key": key, "label": label, "param": f"-{key}" if active and not descending else key,
+                        "aria": ("descending" if descending else "ascending") if active else ""})
+    return headers
+
+
+@require_perm(Perm.REGISTER_VIEW)
+def register_list(request: HttpRequest) -> HttpResponse:
+    form = _register_form(request)
+    search = _search(request)
+    filters = form.filters(search)
+    page = Paginator(selectors.register_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    audit_records(user=request.user, action=AuditAction.LIST, object_type="youth",
+                  youths=[(y.pk, y.municipality_id) for y in page.object_list], detail="register_list")
+    context = {"page_obj": page, "form": form, "q": search, "headers": _sort_headers(filters.sort),
+               "today": timezone.localdate()}
+    template = "register/_register_rows.html" if request.htmx else "register/register_list.html"
+    return render(request, template, context)
+
+
+def _export_rows(youths: list, today) -> list[list]:
+    rows = []
+    for y in youths:
+        status = _("in the target group") if y.in_target_group else _("not in the target group")
+        rows.append([y.personnummer, y.full_name, y.age_on(today), status, reason_label(y.register_reason),
+                     y.register_since.isoformat() if y.register_since else "", str(y.coach) if y.coach else "",
+                     y.latest_school or ""])
+    return rows
+
+
+@require_POST
+@require_perm(Perm.REGISTER_VIEW)
+def register_export(request: HttpRequest) -> HttpResponse:
+    """The current view of the register list (same filters and search) as CSV or XLSX. No addresses."""
+    filters = _register_form(request).filters(_search(request))
+    youths = list(selectors.register_list(user=request.user, filters=filters))
+    fmt = request.POST.get("format", "csv")
+    audit_records(user=request.user, action=AuditAction.EXPORT, object_type="youth",
+                  youths=[(y.pk, y.municipality_id) for y in youths], detail=f"register_list:{fmt}")
+    today = timezone.localdate()
+    rows = _export_rows(youths, today)
+    stamp = today.isoformat()
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(_("Register"))
+        ws.append(EXPORT_HEADER)
+        for row in rows:
+            ws.append(row)
+        out = io.BytesIO()
+        wb.save(out)
+        response = HttpResponse(out.getvalue(), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response["Content-Disposition"] = f'attachment; filename="register-{stamp}.xlsx"'
+        return response
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\n")
+    writer.writerow(EXPORT_HEADER)
+    writer.writerows(rows)
+    response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="register-{stamp}.csv"'
+    return response
 
 
 @require_perm(Perm.YOUTH_VIEW)
 def youth_list(request: HttpRequest) -> HttpResponse:
-    # Searches may hold a personnummer, so they are POSTed and never end up in a URL.
-    search = request.POST.get("q", "") if request.method == "POST" else ""
+    search = _search(request)
     page = Paginator(selectors.youth_list(user=request.user, search=search), PAGE_SIZE).get_page(
         request.GET.get("page"))
     audit_records(user=request.user, action=AuditAction.LIST, object_type="youth",
@@ -29,4 +129,152 @@ def youth_list(request: HttpRequest) -> HttpResponse:
 def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
     youth = selectors.youth_detail(user=request.user, pk=pk)
     audit_youth_view(user=request.user, youth=youth)
-    return render(request, "register/youth_detail.html", {"youth": youth})
+    today = timezone.localdate()
+    mun = youth.municipality_id
+    return render(request, "register/youth_detail.html", {
+        "youth": youth,
+        "age": youth.age_on(today),
+        "explanation": explain_status(youth),
+        "reason_label": reason_label(youth.register_reason),
+        "guardians": list(youth.guardians.all()) if youth.age_on(today) < 18 else [],
+        "enrolments": selectors.youth_enrolments(youth=youth),
+        "timeline": selectors.youth_timeline(youth=youth),
+        "sections": sections_for_youth(request.user, youth),
+        "can_audit": has_perm(request.user, Perm.AUDIT_VIEW, mun),
+        "can_correct": has_perm(request.user, Perm.REGISTER_CORRECT, mun),
+        "corrections": [(kind, label) for kind, (_form, label) in CORRECTION_FORMS.items()],
+    })
+
+
+@require_perm(Perm.REGISTER_CORRECT)
+def youth_correct(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in CORRECTION_FORMS:
+        raise Http404
+    youth = selectors.youth_detail(user=request.user, pk=pk)
+    if not has_perm(request.user, Perm.REGISTER_CORRECT, youth.municipality_id):
+        raise Http404
+    form_class, title = CORRECTION_FORMS[kind]
+    initial = {"municipality_code": youth.municipality.code} if kind == "moved_in" else None
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if kind == "equivalent_education":
+                services.correction_equivalent_education(youth=youth, user=request.user, **data)
+            elif kind == "moved_in":
+                services.correction_moved_in(youth=youth, user=request.user, **data)
+            elif kind == "degree_checked":
+                services.correction_degree_checked(youth=youth, user=request.user, **data)
+            else:
+                services.correction_enrolment_add(youth=youth, user=request.user, **data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The correction is saved and the register is updated."))
+            return redirect("register:youth_detail", pk=youth.pk)
+    return render(request, "register/correct.html", {"youth": youth, "form": form, "title": title, "kind": kind})
+
+
+# --- School staff: the leaving form and early signals ---------------------------------------------
+
+def _reporter_municipalities(request: HttpRequest) -> list:
+    return municipalities_with(request.user, Perm.SCHOOL_REPORT)
+
+
+@require_perm(Perm.SCHOOL_REPORT)
+def school_home(request: HttpRequest) -> HttpResponse:
+    """The school's page: the two forms and the reporter's own recent reports (no other people's)."""
+    return render(request, "register/school_home.html", {
+        "reports": list(selectors.own_school_reports(user=request.user)[:50]),
+        "signals": list(selectors.own_early_signals(user=request.user)[:50]),
+    })
+
+
+def _municipality_id(request: HttpRequest) -> int | None:
+    value = request.POST.get("municipality", "")
+    return int(value) if value.isdigit() else None
+
+
+@require_perm(Perm.SCHOOL_REPORT)
+def school_report_new(request: HttpRequest) -> HttpResponse:
+    form = SchoolReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.school_report_create(user=request.user, municipality_id=_municipality_id(request),
+                                      **form.cleaned_data)
+        messages.success(request, _("Thank you. The leaving report has been sent to KAA."))
+        return redirect("register:school_home")
+    return render(request, "register/school_report_form.html", {
+        "form": form, "municipalities": _reporter_municipalities(request)})
+
+
+@require_perm(Perm.SCHOOL_REPORT)
+def early_signal_new(request: HttpRequest) -> HttpResponse:
+    form = EarlySignalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.early_signal_create(user=request.user, municipality_id=_municipality_id(request),
+                                         **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("consent", exc.message_dict.get("consent"))
+        else:
+            messages.success(request, _("Thank you. KAA will contact the pupil."))
+            return redirect("register:school_home")
+    return render(request, "register/early_signal_form.html", {
+        "form": form, "municipalities": _reporter_municipalities(request)})
+
+
+# --- Coordinator: incoming school reports and early signals ----------------------------------------
+
+@require_perm(Perm.SCHOOL_SIGNALS_VIEW)
+def school_reports(request: HttpRequest) -> HttpResponse:
+    show = request.GET.get("show", "open")
+    qs = selectors.school_reports(user=request.user, handled=None if show == "all" else False)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    reports = list(page.object_list)
+    visible = set(visible_youths(request.user).filter(
+        pk__in=[r.youth_id for r in reports if r.youth_id]).values_list("pk", flat=True))
+    for r in reports:
+        r.youth_visible = r.youth_id in visible
+        r.hidden = r.youth_id is not None and r.youth_id not in visible
+    audit_records(user=request.user, action=AuditAction.LIST, object_type="school_report",
+                  youths=[(r.youth_id, r.municipality_id) for r in reports if r.youth_id])
+    return render(request, "register/school_reports.html", {"page_obj": page, "reports": reports, "show": show})
+
+
+@require_POST
+@require_perm(Perm.SCHOOL_SIGNALS_VIEW)
+def school_report_action(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(selectors.school_reports(user=request.user), pk=pk)
+    if request.POST.get("action") == "resolve":
+        services.school_report_resolve(report=report, user=request.user)
+        if report.youth_id:
+            messages.success(request, _("The pupil was found in the register and the report was applied."))
+        else:
+            messages.warning(request, _("The pupil is still unknown to the register."))
+    else:
+        services.school_report_handle(report=report, user=request.user)
+        messages.success(request, _("The report is marked as handled."))
+    return redirect(reverse("register:school_reports"))
+
+
+@require_perm(Perm.SCHOOL_SIGNALS_VIEW)
+def early_signals(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    page = Paginator(selectors.early_signals(user=request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "register/early_signals.html", {
+        "page_obj": page, "status": status, "statuses": SignalStatus.choices})
+
+
+@require_POST
+@require_perm(Perm.SCHOOL_SIGNALS_VIEW)
+def early_signal_status(request: HttpRequest, pk: int) -> HttpResponse:
+    signal = get_object_or_404(EarlySignal.objects.filter(
+        pk__in=selectors.early_signals(user=request.user).values("pk")), pk=pk)
+    try:
+        services.early_signal_set_status(signal=signal, user=request.user, status=request.POST.get("status", ""))
+    except ValidationError:
+        messages.error(request, _("Status: choose a status from the list."))
+    return redirect("register:early_signals")
+

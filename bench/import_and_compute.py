@@ -1,0 +1,221 @@
+"""Benchmark: import a synthetic region (population + school), compute the register, re-import, list.
+
+    uv run python bench/import_and_compute.py [--rows 500000] [--enrolments N] [--requests 50]
+
+Uses DATABASE_URL (default: a fresh SQLite file bench/out/bench.sqlite3). See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+CODES = ["0765", "0480", "0580", "1445"]
+POP_HEADER = ("personnummer;fornamn;efternamn;kommunkod;folkbokford_datum;adress;postnummer;postort;telefon;epost;"
+              "skydd;invandringsdatum;status;status_datum;vardnadshavare1_namn;vardnadshavare1_telefon")
+SCHOOL_HEADER = ("personnummer;skolform;program;arskurs;skolenhetskod;skolenhet;motsvarande;startdatum;slutdatum;"
+                 "avbrott_datum;resultat;resultat_datum")
+NAMES = ["Alva", "Elsa", "Saga", "Maja", "Liam", "Noah", "Hugo", "Elias", "Leo", "Nora", "Ebba", "Alice"]
+SURNAMES = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson"]
+PROGRAMMES = ["NA", "SA", "EK", "TE", "BA", "EE", "HA", "VO", "IMV", "IMS", "IMA"]
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def luhn(nine: str) -> str:
+    total = 0
+    for i, ch in enumerate(nine):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return str((10 - total % 10) % 10)
+
+
+def people(n: int, seed: int = 1) -> list[str]:
+    """n distinct valid personnummer of persons born 2004–2012."""
+    rng = random.Random(seed)
+    start = datetime.date(2004, 1, 1)
+    out, seen = [], set()
+    while len(out) < n:
+        birth = start + datetime.timedelta(days=rng.randrange(9 * 365))
+        serial = rng.randrange(1, 1000)
+        ten = f"{birth:%y%m%d}{serial:03d}"
+        full = f"{birth.year // 100}{ten}{luhn(ten)}"
+        if full not in seen:
+            seen.add(full)
+            out.append(full)
+    return out
+
+
+def sizes(rows: int) -> list[int]:
+    """The first municipality holds a fifth (100,000 of 500,000: the register-list case), the rest share."""
+    first = rows // 5
+    rest = rows - first
+    parts = [rest // 3] * 3
+    parts[0] += rest - sum(parts)
+    return [first, *parts]
+
+
+def generate(rows: int, enrolments: int, out: Path) -> tuple[list[tuple[str, Path]], Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    pnrs = people(rows)
+    rng = random.Random(2)
+    files, at = [], 0
+    for code, size in zip(CODES, sizes(rows), strict=True):
+        path = out / f"population_{code}.csv"
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            fh.write(POP_HEADER + "\n")
+            for pnr in pnrs[at:at + size]:
+                given, family = rng.choice(NAMES), rng.choice(SURNAMES)
+                skydd = "sekretessmarkering" if rng.random() < 0.005 else ""
+                status = "utvandrad;2025-05-01" if rng.random() < 0.01 else ";"
+                guardian = f"{rng.choice(NAMES)} {family};070-{rng.randrange(10**7):07d}" if pnr < "2008" else ";"
+                fh.write(f"{pnr};{given};{family};{code};2010-01-01;Exempelvägen {rng.randrange(1, 99)};12345;"
+                         f"Orten;;;{skydd};;{status};{guardian}\n")
+        files.append((code, path))
+        at += size
+    school = out / "school.csv"
+    with school.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(SCHOOL_HEADER + "\n")
+        for i in range(enrolments):
+            pnr = pnrs[i % rows]
+            second = i >= rows  # beyond one per person: the earlier compulsory-school enrolment
+            year = int(pnr[:4])
+            code = CODES[0]
+            if second or year >= 2010:
+                fh.write(f"{pnr};GR;;9;{code}0002;Grundskolan;;{year + 15}-08-20;{year + 16}-06-10;;"
+                         f"slutbetyg;{year + 16}-06-10\n")
+                continue
+            programme = rng.choice(PROGRAMMES)
+            r = rng.random()
+            end, stop, result = "", "", ""
+            if r < 0.1:
+                stop = f"{year + 17}-11-15"
+            elif r < 0.5 and year <= 2006:
+                end, result = f"{year + 19}-06-10", "gymnasieexamen;" + f"{year + 19}-06-10"
+            fh.write(f"{pnr};GY;{programme};;{code}0001;Gymnasiet;;{year + 16}-08-20;{end};{stop};"
+                     f"{result or ';'}\n")
+    return files, school
+
+
+def cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(label: str, fn, results: list) -> object:
+    """Wall time, and this process's CPU time (the database server's is not in it): on a busy machine the
+    CPU figure shows what the code costs."""
+    start, start_cpu = time.perf_counter(), cpu()
+    value = fn()
+    elapsed = time.perf_counter() - start
+    results.append((label, elapsed))
+    print(f"{label:<44} {elapsed:8.2f} s wall {cpu() - start_cpu:8.2f} s cpu   peak {peak_mb():7.0f} MB",
+          flush=True)
+    return value
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=500_000, help="population rows (all municipalities)")
+    parser.add_argument("--enrolments", type=int, help="school rows (default: as many as --rows)")
+    parser.add_argument("--requests", type=int, default=50, help="register list requests to time")
+    parser.add_argument("--skip-compute", action="store_true")
+    args = parser.parse_args()
+    enrolments = args.enrolments or args.rows
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not os.environ.get("DATABASE_URL"):
+        db = OUT / "bench.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.DEBUG = False  # no query log: it would grow with every statement
+    print(f"database: {connection.vendor}; rows {args.rows}, enrolments {enrolments}")
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+
+    results: list[tuple[str, float]] = []
+    files, school = timed("generate files", lambda: generate(args.rows, enrolments, OUT), results)
+    from kaa.imports.services import population_import, school_import
+
+    def import_all(label: str) -> None:
+        for code, path in files:
+            run = population_import(path_or_file=path, municipality_code=code)
+            assert run.ok, run.errors[:5]
+            print(f"  {code}: {run.status} created {run.created} changed {run.changed} unchanged {run.unchanged}")
+        run = school_import(path_or_file=school)
+        assert run.ok, run.errors[:5]
+        print(f"  school: {run.status} created {run.created} changed {run.changed} unchanged {run.unchanged}")
+
+    timed("population + school import", lambda: import_all("first"), results)
+    compute_time = 0.0
+    if not args.skip_compute:
+        from kaa.register.compute import register_compute
+
+        counts = timed("register_compute", register_compute, results)
+        print(f"  {counts}")
+        compute_time = results[-1][1]
+    imported = results[1][1] + compute_time
+    timed("re-import unchanged (population + school)", lambda: import_all("again"), results)
+    reimport = results[-1][1]
+    p95 = list_p95(args.requests)
+    print()
+    print(f"import + compute: {imported:.1f} s (target ≤ 60 s)")
+    print(f"re-import unchanged: {reimport:.1f} s (target ≤ 15 s)")
+    if p95 is not None:
+        print(f"register list p95: {p95 * 1000:.0f} ms over {args.requests} requests (target ≤ 150 ms)")
+    print(f"peak memory: {peak_mb():.0f} MB (target ≤ 1024 MB)")
+    return 0
+
+
+def list_p95(requests: int) -> float | None:
+    """p95 of the coordinator's register list page for the largest municipality (first page, then others)."""
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from kaa.accounts.models import Membership, Role, User
+    from kaa.organisations.models import Municipality
+    from kaa.register.models import Youth
+
+    setup_test_environment()
+    municipality = Municipality.objects.get(code=CODES[0])
+    print(f"register list: {Youth.objects.filter(municipality=municipality).count()} youths in {municipality}")
+    user = User.objects.create(username="bench-coordinator")
+    Membership.objects.create(user=user, municipality=municipality, role=Role.COORDINATOR)
+    client = Client()
+    client.force_login(user)
+    times = []
+    for i in range(requests):
+        start = time.perf_counter()
+        response = client.get("/register/" + (f"?page={i % 20 + 1}" if i % 2 else ""))
+        times.append(time.perf_counter() - start)
+        if response.status_code != 200:
+            print(f"register list answered {response.status_code}; skipped")
+            return None
+    times.sort()
+    print(f"register list: median {statistics.median(times) * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms")
+    return times[max(0, int(len(times) * 0.95) - 1)]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

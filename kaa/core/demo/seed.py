@@ -1,0 +1,85 @@
+"""The demo seed: municipality, staff, youths, the register, then each app's own demo data."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from kaa.accounts.models import User
+from kaa.organisations.models import Municipality
+from kaa.register.models import Youth
+
+from .staff import TEAM_NAMES, municipality_seed, staff_seed
+from .youths import youths_seed
+
+# Apps that may ship ``kaa/<app>/demo.py`` with ``seed_demo(*, municipality, users, rng, today)``.
+HOOK_APPS = ("register", "imports", "outreach", "messaging", "casework", "reporting")
+
+
+class AlreadySeeded(Exception):
+    """The database already holds youths or the demo users: the demo seeds an empty database only."""
+
+
+@dataclass
+class SeedResult:
+    municipality: Municipality
+    users: dict[str, User]
+    youths: int
+    scenarios: Counter = field(default_factory=Counter)
+    register: object | None = None
+    hooks_run: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _import_optional(module: str):
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None  # the module (or its package) is not there yet
+        raise
+
+
+@transaction.atomic
+def demo_seed(*, youths: int = 200, seed: int = 1, today: datetime.date | None = None,
+              log: Callable[[str], None] = lambda _msg: None) -> SeedResult:
+    """Seed an empty database. Deterministic for a given seed and day."""
+    from kaa.core.demo.staff import DEMO_LOGINS
+
+    if Youth.objects.exists() or User.objects.filter(username__in=[lg.username for lg in DEMO_LOGINS]).exists():
+        raise AlreadySeeded
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    fake = Faker("sv_SE")
+    fake.seed_instance(seed)
+
+    municipality, teams = municipality_seed()
+    users = staff_seed(municipality=municipality, teams=teams, fake=fake)
+    made = youths_seed(municipality=municipality, count=youths, rng=rng, fake=fake, today=today,
+                       coaches=[users["coach1"], users["coach2"]], teams=[teams[n] for n in TEAM_NAMES])
+    result = SeedResult(municipality=municipality, users=users, youths=len(made),
+                        scenarios=Counter(s.code for s, _y in made))
+
+    compute = _import_optional("kaa.register.compute")
+    if compute is None:
+        result.notes.append("kaa.register.compute is not available: the register was not computed")
+    else:
+        result.register = compute.register_compute(on=today, force=True)
+
+    for app in HOOK_APPS:
+        hook = _import_optional(f"kaa.{app}.demo")
+        if hook is None or not hasattr(hook, "seed_demo"):
+            continue
+        # Each app gets its own stream, so one app's demo data does not shift another's.
+        hook.seed_demo(municipality=municipality, users=users, rng=random.Random(f"{seed}:{app}"), today=today)
+        result.hooks_run.append(app)
+        log(f"demo data: {app}")
+    return result

@@ -1,0 +1,263 @@
+"""Reading import files into a header and rows of text: CSV, XLSX and SS 12000 JSON.
+
+Formats are detected by content, never by file name:
+- XLSX: a zip file (``PK``); the first sheet, the first row is the header.
+- JSON: text starting with ``{`` or ``[``: an SS 12000 (v2) document, see ``ss12000_rows``.
+- CSV otherwise: UTF-8 with or without BOM, else Windows-1252; ``;`` or ``,`` chosen by the
+  header line.
+
+Row numbers are those a spreadsheet shows: the header is row 1, the first data row is row 2.
+For SS 12000 JSON the "row" is the enrolment's ordinal in the document (1, 2, …).
+Header names are compared case-insensitively after trimming.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+SCHOOL_COLUMNS = ("personnummer", "skolform", "program", "arskurs", "skolenhetskod", "skolenhet", "motsvarande",
+                  "startdatum", "slutdatum", "avbrott_datum", "resultat", "resultat_datum")
+# Extra columns only SS 12000 JSON fills (a school system knows names and protection too).
+SS12000_EXTRA = ("fornamn", "efternamn", "skydd", "status", "avbruten", "kommunkod")
+
+
+@dataclass
+class Issue:
+    row: int | None
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+def issue(row: int | None, column: str, problem: str) -> Issue:
+    """An error or warning whose message names its row and column (translated now)."""
+    if row is not None and column:
+        text = _("Row %(row)s, column “%(column)s”: %(problem)s") % {"row": row, "column": column,
+                                                                     "problem": problem}
+    elif row is not None:
+        text = _("Row %(row)s: %(problem)s") % {"row": row, "problem": problem}
+    elif column:
+        text = _("Column “%(column)s”: %(problem)s") % {"column": column, "problem": problem}
+    else:
+        text = problem
+    return Issue(row=row, column=column, message=text)
+
+
+@dataclass
+class Table:
+    """A file read into text: the normalised header and (row number, cells) pairs."""
+
+    format: str = ""
+    header: list[str] = field(default_factory=list)
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+
+def decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_table(data: bytes) -> Table:
+    """Read any supported file; problems come back as errors on the table, never as exceptions."""
+    if data.startswith(b"PK\x03\x04"):
+        return read_xlsx(data)
+    text = decode(data)
+    stripped = text.lstrip()
+    if stripped[:1] in ("{", "["):
+        return read_ss12000(stripped)
+    return read_csv(text)
+
+
+def _empty() -> Table:
+    return Table(errors=[issue(None, "", _("The file is empty: it has no data rows."))])
+
+
+def read_csv(text: str) -> Table:
+    text = text.replace("\x00", "")
+    if not text.strip():
+        return _empty()
+    first = text.lstrip("\r\n").split("\n", 1)[0]
+    semi, comma = first.count(";"), first.count(",")
+    if not semi and not comma and ("\t" in first or "|" in first):
+        return Table(format="csv", errors=[issue(1, "", _(
+            "Wrong separator: columns must be separated by semicolon (;) or comma (,)."))])
+    delimiter = ";" if semi >= comma else ","
+    other = "," if delimiter == ";" else ";"
+    table = Table(format="csv")
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        lines = [(reader.line_num, row) for row in reader]
+    except csv.Error:
+        return Table(format="csv", errors=[issue(None, "", _("The file could not be read as CSV."))])
+    lines = [(num, row) for num, row in lines if "".join(row).strip()]
+    if not lines:
+        return _empty()
+    table.header = [cell.strip().lower() for cell in lines[0][1]]
+    width = len(table.header)
+    for num, cells in lines[1:]:
+        if width > 1 and len(cells) == 1 and (other in cells[0] or "\t" in cells[0]):
+            table.errors.append(issue(num, "", _(
+                "Wrong separator: this row is not separated like the header row.")))
+            continue
+        table.rows.append((num, cells))
+    if not table.rows and not table.errors:
+        return _empty()
+    return table
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx(data: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        return Table(format="xlsx", errors=[issue(None, "", _("The file could not be read as an Excel workbook."))])
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        table = Table(format="xlsx")
+        code_at = None
+        for num, values in enumerate(rows, start=1):
+            cells = [_cell(v) for v in values]
+            if not any(c.strip() for c in cells):
+                continue
+            if not table.header:
+                table.header = [c.strip().lower() for c in cells]
+                code_at = table.header.index("kommunkod") if "kommunkod" in table.header else None
+                continue
+            if code_at is not None and code_at < len(values) and isinstance(values[code_at], int | float):
+                cells[code_at] = f"{int(values[code_at]):04d}"  # a number cell lost the leading zero
+            table.rows.append((num, cells))
+    finally:
+        book.close()
+    if not table.rows:
+        return _empty()
+    return table
+
+
+# --- SS 12000 JSON -----------------------------------------------------------------------------
+
+SECURITY_MARKING = {"": "", "ingen": "", "sekretessmarkering": "sekretessmarkering",
+                    "skyddad folkbokföring": "skyddad_folkbokforing", "skyddad_folkbokforing": "skyddad_folkbokforing"}
+PERSON_STATUS = {"": "", "aktiv": "", "utvandrad": "utvandrad", "avliden": "avliden"}
+
+
+def _items(value: Any) -> list:
+    """A collection as SS 12000 returns it: a plain list, or a page ``{"data": [...]}``."""
+    if isinstance(value, dict):
+        value = value.get("data", [])
+    return value if isinstance(value, list) else []
+
+
+def _ref_id(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("id") or "")
+    return str(value or "")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else ""
+    return str(value)
+
+
+def read_ss12000(text: str) -> Table:
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return Table(format="json", errors=[issue(None, "", _("The file is not valid JSON."))])
+    if isinstance(doc, list):
+        doc = {"persons": doc}
+    if not isinstance(doc, dict):
+        return Table(format="json", errors=[issue(None, "", _("The file is not an SS 12000 document."))])
+    persons = _items(doc.get("persons", doc.get("data")))
+    if not persons:
+        return Table(format="ss12000", errors=[issue(None, "persons", _(
+            "The file is not an SS 12000 document with persons, or it has none."))])
+    organisations = {str(o.get("id")): o for o in _items(doc.get("organisations")) if isinstance(o, dict)}
+    programmes = {str(p.get("id")): p for p in _items(doc.get("programmes")) if isinstance(p, dict)}
+    table = Table(format="ss12000", header=[*SCHOOL_COLUMNS, *SS12000_EXTRA])
+    table.rows = list(_ss12000_rows(persons, organisations, programmes, table))
+    if not table.rows and not table.errors:
+        return _empty()
+    return table
+
+
+def _programme_code(enrolment: dict, programmes: dict) -> str:
+    value = enrolment.get("programme")
+    if isinstance(value, dict):
+        found = programmes.get(_ref_id(value), {})
+        return _text(found.get("code") or value.get("code") or found.get("displayName") or "")
+    if value:
+        return _text(value)
+    return _text(enrolment.get("educationCode") or "")
+
+
+def _ss12000_rows(persons: Iterable, organisations: dict, programmes: dict, table: Table) -> Iterable:
+    ordinal = 0
+    for person in persons:
+        if not isinstance(person, dict):
+            continue
+        civic = person.get("civicNo")
+        pnr = _text(civic.get("value") if isinstance(civic, dict) else civic)
+        marking = _text(person.get("securityMarking")).strip().lower()
+        status = _text(person.get("personStatus")).strip().lower()
+        enrolments = person.get("enrolments")
+        for enrolment in enrolments if isinstance(enrolments, list) else []:
+            if not isinstance(enrolment, dict):
+                continue
+            ordinal += 1
+            org = organisations.get(_ref_id(enrolment.get("enroledAt")), {})
+            at = enrolment.get("enroledAt")
+            unit_name = org.get("displayName") or (at.get("displayName") if isinstance(at, dict) else "")
+            row = {
+                "personnummer": pnr,
+                "skolform": _text(enrolment.get("schoolType")),
+                "program": _programme_code(enrolment, programmes),
+                "arskurs": _text(enrolment.get("schoolYear")),
+                "skolenhetskod": _text(org.get("schoolUnitCode")),
+                "skolenhet": _text(unit_name),
+                "motsvarande": "",
+                "startdatum": _text(enrolment.get("startDate")),
+                "slutdatum": _text(enrolment.get("endDate")),
+                "avbrott_datum": "",
+                "resultat": "",
+                "resultat_datum": "",
+                "fornamn": _text(person.get("givenName")),
+                "efternamn": _text(person.get("familyName")),
+                "skydd": SECURITY_MARKING.get(marking, marking),
+                "status": PERSON_STATUS.get(status, status),
+                "avbruten": "ja" if enrolment.get("cancelled") is True else "",
+                "kommunkod": _text(org.get("municipalityCode")),
+            }
+            yield ordinal, [row[name] for name in table.header]

@@ -1,0 +1,316 @@
+"""Validating a read table into typed rows: one message per problem, naming row and column."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from operator import itemgetter
+
+from django.utils.translation import gettext as _
+
+from kaa.register.identity import parse_identity
+from kaa.register.models import COMPULSORY_SCHOOL_TYPES, Protection, Result, SchoolType
+
+from .parsers import SCHOOL_COLUMNS, SS12000_EXTRA, Issue, Table, issue
+
+POPULATION_COLUMNS = (
+    "personnummer", "fornamn", "efternamn", "kommunkod", "folkbokford_datum", "adress", "postnummer", "postort",
+    "telefon", "epost", "skydd", "invandringsdatum", "status", "status_datum",
+    "vardnadshavare1_namn", "vardnadshavare1_telefon", "vardnadshavare2_namn", "vardnadshavare2_telefon",
+)
+POPULATION_REQUIRED = ("personnummer", "fornamn", "efternamn", "kommunkod")
+SCHOOL_REQUIRED = ("personnummer", "skolform", "startdatum")
+
+# Column → longest value the database keeps.
+MAX_LENGTH = {"fornamn": 100, "efternamn": 100, "adress": 200, "postnummer": 10, "postort": 100, "telefon": 40,
+              "epost": 254, "vardnadshavare1_namn": 200, "vardnadshavare2_namn": 200,
+              "vardnadshavare1_telefon": 40, "vardnadshavare2_telefon": 40, "program": 12, "skolenhetskod": 16,
+              "skolenhet": 200}
+PROTECTION_VALUES = {"": "", "ingen": "", Protection.CONFIDENTIAL.value: Protection.CONFIDENTIAL.value,
+                     Protection.PROTECTED_REGISTRATION.value: Protection.PROTECTED_REGISTRATION.value}
+STATUS_VALUES = {"": "normal", "normal": "normal", "utflyttad": "utflyttad", "utvandrad": "utvandrad",
+                 "avliden": "avliden"}
+SCHOOL_TYPES = frozenset(SchoolType.values)
+RESULTS = frozenset(Result.values)
+YES_NO = {"": False, "nej": False, "no": False, "0": False, "ja": True, "yes": True, "1": True, "x": True}
+
+
+@dataclass(slots=True)
+class PopulationRow:
+    row: int
+    personnummer: str
+    birth_date: datetime.date
+    is_coordination_number: bool
+    given_name: str
+    family_name: str
+    municipality_code: str
+    registered_from: datetime.date | None
+    address: str
+    postal_code: str
+    city: str
+    phone: str
+    email: str
+    protection: str
+    immigration_date: datetime.date | None
+    population_status: str
+    population_status_date: datetime.date | None
+    guardians: tuple[tuple[str, str], ...]
+
+    def digest(self) -> str:
+        """Fingerprint of every imported fact: equal digests mean nothing to update."""
+        text = "\x1f".join((
+            self.given_name, self.family_name, self.municipality_code, str(self.registered_from), self.address,
+            self.postal_code, self.city, self.phone, self.email, self.protection, str(self.immigration_date),
+            self.population_status, str(self.population_status_date),
+            *(f"{name}\x1e{phone}" for name, phone in self.guardians)))
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+@dataclass(slots=True)
+class SchoolRow:
+    row: int
+    personnummer: str
+    birth_date: datetime.date
+    is_coordination_number: bool
+    school_type: str
+    programme: str
+    school_year: int | None
+    school_unit_code: str
+    school_unit_name: str
+    equivalent: bool
+    start_date: datetime.date
+    end_date: datetime.date | None
+    interruption_date: datetime.date | None
+    result: str
+    result_date: datetime.date | None
+    cancelled: bool
+    source_key: str
+    # Only from SS 12000 JSON: what the school system knows about the person.
+    given_name: str = ""
+    family_name: str = ""
+    protection: str = ""
+    municipality_code: str = ""
+
+    def facts(self) -> tuple:
+        return (self.school_type, self.programme, self.school_year, self.school_unit_code, self.school_unit_name,
+                self.equivalent, self.start_date, self.end_date, self.interruption_date, self.result,
+                self.result_date, self.cancelled)
+
+
+ENROLMENT_FIELDS = ("school_type", "programme", "school_year", "school_unit_code", "school_unit_name", "equivalent",
+                    "start_date", "end_date", "interruption_date", "result", "result_date", "cancelled")
+
+
+def source_key(school_type: str, unit_code: str, programme: str, start: datetime.date) -> str:
+    """Stable identity of an enrolment across imports (CONTRACTS.md)."""
+    return hashlib.sha256(f"{school_type}|{unit_code}|{programme}|{start.isoformat()}".encode()).hexdigest()
+
+
+_DOUBLED = str.maketrans("0123456789", "0246813579")  # digit → digit sum of twice it (Luhn)
+
+
+def _fast_identity(value: str) -> tuple[str, datetime.date, bool] | None:
+    """The common case, 12 digits without separator, checked without the personnummer package (speed).
+
+    Returns None for other forms (10 digits, separators: ``parse_identity`` decides) and raises
+    ValueError("invalid") for a 12-digit number with a wrong check digit, date or serial 000.
+    """
+    if len(value) != 12 or not (value.isascii() and value.isdigit()):
+        return None
+    if value[8:11] == "000":
+        raise ValueError("invalid")
+    total = sum(map(int, value[2:11:2].translate(_DOUBLED))) + sum(map(int, value[3:11:2]))
+    if (10 - total % 10) % 10 != ord(value[11]) - 48:
+        raise ValueError("invalid")
+    day = int(value[6:8])
+    coordination = day > 60
+    birth = datetime.date(int(value[0:4]), int(value[4:6]), day - 60 if coordination else day)  # ValueError
+    return value, birth, coordination
+
+
+class _Row:
+    """One row's trimmed values by column name, collecting problems."""
+
+    __slots__ = ("errors", "num", "values")
+
+    def __init__(self, num: int, values: dict[str, str], errors: list[Issue]) -> None:
+        self.num, self.values, self.errors = num, values, errors
+
+    def check_lengths(self, limits: list[tuple[str, int]]) -> None:
+        values = self.values
+        for column, limit in limits:
+            if len(values[column]) > limit:
+                self.error(column, _("The value is too long (at most %(n)s characters).") % {"n": limit})
+                values[column] = values[column][:limit]
+
+    def text(self, column: str) -> str:
+        return self.values[column]
+
+    def error(self, column: str, problem: str) -> None:
+        self.errors.append(issue(self.num, column, problem))
+
+    def required(self, column: str) -> str:
+        value = self.text(column)
+        if not value:
+            self.error(column, _("A value is required."))
+        return value
+
+    def date(self, column: str, required: bool = False) -> datetime.date | None:
+        value = self.required(column) if required else self.text(column)
+        if not value:
+            return None
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.error(column, _("“%(value)s” is not a valid date (YYYY-MM-DD).") % {"value": value[:20]})
+        return None
+
+    def identity(self) -> tuple[str, datetime.date, bool] | None:
+        value = self.required("personnummer")
+        if not value:
+            return None
+        try:
+            fast = _fast_identity(value)
+            if fast is not None:
+                return fast
+            ident = parse_identity(value)
+        except ValueError as exc:
+            if str(exc) == "format":
+                self.error("personnummer", _("Not a personal identity number (12 digits, or 10 with - or +)."))
+            else:
+                self.error("personnummer", _("Invalid personal identity number (wrong check digit or date)."))
+            return None
+        return ident.number, ident.birth_date, ident.is_coordination_number
+
+
+def _records(table: Table, index: dict[str, int], columns: tuple[str, ...]):
+    """(row number, {column: trimmed value}) for every row; absent columns and cells read as empty."""
+    width = len(table.header)
+    getter = itemgetter(*(index.get(c, width) for c in columns))
+    for num, cells in table.rows:
+        if len(cells) == width:
+            cells.append("")  # the cell every absent column reads
+        else:
+            cells = cells[:width] + [""] * (width + 1 - min(len(cells), width))
+        yield num, dict(zip(columns, map(str.strip, getter(cells)), strict=True))
+
+
+def _columns(table: Table, known: tuple[str, ...], required: tuple[str, ...]) -> tuple[dict[str, int], list]:
+    """Column positions; missing required columns are errors, unknown ones warnings."""
+    index: dict[str, int] = {}
+    for at, name in enumerate(table.header):
+        if not name:
+            continue
+        if name in index:
+            table.errors.append(issue(1, name, _("The column appears more than once.")))
+        elif name not in known:
+            table.warnings.append(issue(1, name, _("Unknown column, ignored.")))
+        index.setdefault(name, at)
+    missing = [name for name in required if name not in index]
+    for name in missing:
+        table.errors.append(issue(1, name, _("Required column missing.")))
+    if missing and len(table.header) == 1 and any(sep in table.header[0] for sep in ";,\t|"):
+        table.errors.insert(0, issue(1, "", _(
+            "Wrong separator: columns must be separated by semicolon (;) or comma (,).")))
+    return index, missing
+
+
+def population_rows(table: Table) -> list[PopulationRow]:
+    """Typed population rows; problems go to ``table.errors`` (the caller then writes nothing)."""
+    index, missing = _columns(table, POPULATION_COLUMNS, POPULATION_REQUIRED)
+    if missing:
+        return []
+    out: list[PopulationRow] = []
+    seen: dict[str, int] = {}
+    limits = [(c, n) for c, n in MAX_LENGTH.items() if c in POPULATION_COLUMNS]
+    errors = table.errors
+    for num, values in _records(table, index, POPULATION_COLUMNS):
+        r = _Row(num, values, errors)
+        before = len(errors)
+        r.check_lengths(limits)
+        ident = r.identity()
+        given, family = r.required("fornamn"), r.required("efternamn")
+        code = r.required("kommunkod")
+        if code and (len(code) != 4 or not (code.isascii() and code.isdigit())):
+            r.error("kommunkod", _("“%(value)s” is not a municipality code (4 digits).") % {"value": code[:10]})
+        skydd = values["skydd"].lower()
+        if skydd not in PROTECTION_VALUES:
+            r.error("skydd", _("Unknown value “%(value)s” (allowed: empty, sekretessmarkering, "
+                               "skyddad_folkbokforing).") % {"value": skydd[:30]})
+        status = values["status"].lower()
+        if status not in STATUS_VALUES:
+            r.error("status", _("Unknown value “%(value)s” (allowed: empty, normal, utflyttad, utvandrad, "
+                                "avliden).") % {"value": status[:30]})
+        registered_from, immigration = r.date("folkbokford_datum"), r.date("invandringsdatum")
+        status_date = r.date("status_datum")
+        guardians = tuple((name, values[f"vardnadshavare{i}_telefon"]) for i in (1, 2)
+                          if (name := values[f"vardnadshavare{i}_namn"]))
+        if ident is not None:
+            first = seen.setdefault(ident[0], num)
+            if first != num:
+                r.error("personnummer", _("The same person is already on row %(row)s.") % {"row": first})
+        if len(errors) != before or ident is None:
+            continue
+        out.append(PopulationRow(
+            num, ident[0], ident[1], ident[2], given, family, code, registered_from, values["adress"],
+            values["postnummer"], values["postort"], values["telefon"], values["epost"], PROTECTION_VALUES[skydd],
+            immigration, STATUS_VALUES[status], status_date, guardians))
+    return out
+
+
+def school_rows(table: Table) -> list[SchoolRow]:
+    index, missing = _columns(table, SCHOOL_COLUMNS + SS12000_EXTRA, SCHOOL_REQUIRED)
+    if missing:
+        return []
+    out: list[SchoolRow] = []
+    seen: dict[tuple[str, str], int] = {}
+    limits = [(c, n) for c, n in MAX_LENGTH.items() if c in SCHOOL_COLUMNS + SS12000_EXTRA]
+    errors = table.errors
+    for num, values in _records(table, index, SCHOOL_COLUMNS + SS12000_EXTRA):
+        r = _Row(num, values, errors)
+        before = len(errors)
+        r.check_lengths(limits)
+        ident = r.identity()
+        school_type = r.required("skolform").upper()
+        if school_type and school_type not in SCHOOL_TYPES:
+            r.error("skolform", _("Unknown school type “%(value)s”.") % {"value": school_type[:10]})
+        programme = values["program"].upper()
+        if school_type == "GY" and not programme:
+            r.error("program", _("A programme is required for upper-secondary school (GY)."))
+        year_text = values["arskurs"]
+        year = None
+        if year_text:
+            if year_text.isascii() and year_text.isdigit() and int(year_text) <= 13:
+                year = int(year_text)
+            else:
+                r.error("arskurs", _("“%(value)s” is not a school year (0–13).") % {"value": year_text[:10]})
+        elif school_type in COMPULSORY_SCHOOL_TYPES:
+            r.error("arskurs", _("A school year is required for %(type)s.") % {"type": school_type})
+        equivalent_text = values["motsvarande"].lower()
+        if equivalent_text not in YES_NO:
+            r.error("motsvarande",
+                    _("Unknown value “%(value)s” (allowed: empty, ja).") % {"value": equivalent_text[:10]})
+        result = values["resultat"].lower()
+        if result not in RESULTS:
+            r.error("resultat", _("Unknown result “%(value)s”.") % {"value": result[:30]})
+        start = r.date("startdatum", required=True)
+        end, interruption, result_date = r.date("slutdatum"), r.date("avbrott_datum"), r.date("resultat_datum")
+        unit_code = values["skolenhetskod"]
+        key = ""
+        if ident is not None and start is not None:
+            key = source_key(school_type, unit_code, programme, start)
+            first = seen.setdefault((ident[0], key), num)
+            if first != num:
+                r.error("personnummer", _("The same enrolment is already on row %(row)s.") % {"row": first})
+        skydd = values["skydd"].lower()
+        if len(errors) != before or ident is None or start is None:
+            continue
+        out.append(SchoolRow(
+            num, ident[0], ident[1], ident[2], school_type, programme, year, unit_code, values["skolenhet"],
+            YES_NO[equivalent_text], start, end, interruption, result, result_date,
+            YES_NO.get(values["avbruten"].lower(), False), key, values["fornamn"], values["efternamn"],
+            PROTECTION_VALUES.get(skydd, ""), values["kommunkod"]))
+    return out

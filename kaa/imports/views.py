@@ -1,0 +1,67 @@
+"""Import pages: upload a file, see the result with every error, list earlier runs."""
+
+import logging
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from kaa.accounts.policy import Perm, municipalities_with, require_perm
+
+from . import selectors
+from .forms import ImportForm
+from .models import ImportKind, ImportTrigger
+from .services import population_import, school_import
+
+log = logging.getLogger(__name__)
+PAGE_SIZE = 50
+ERRORS_PAGE_SIZE = 200
+COMPUTE_BY_ID_LIMIT = 5000
+
+
+def _compute(youth_ids: list[int]) -> None:
+    """Show the coordinator the new register at once (H3's register_compute)."""
+    if not youth_ids:
+        return
+    try:
+        from kaa.register.compute import register_compute
+    except ImportError:
+        log.warning("register_compute is not available; the scheduled job will evaluate the changes")
+        return
+    if len(youth_ids) > COMPUTE_BY_ID_LIMIT:
+        # The import flagged them all with needs_evaluation; that selects them without a huge IN list.
+        register_compute()
+    else:
+        register_compute(youth_ids=youth_ids)
+
+
+@require_perm(Perm.IMPORTS_RUN)
+def upload(request: HttpRequest) -> HttpResponse:
+    municipalities = municipalities_with(request.user, Perm.IMPORTS_RUN)
+    form = ImportForm(request.POST or None, request.FILES or None, municipalities=municipalities)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        common = {"path_or_file": data["file"], "as_of": data["as_of"], "user": request.user,
+                  "trigger": ImportTrigger.WEB, "language": request.LANGUAGE_CODE}
+        if data["kind"] == ImportKind.POPULATION:
+            run = population_import(municipality_code=data["municipality"], full=data["full"],
+                                    force=data["force"], **common)
+        else:
+            run = school_import(**common)
+        if run.ok:
+            _compute(getattr(run, "changed_youth_ids", []))
+        return redirect("imports:run_detail", pk=run.pk)
+    return render(request, "imports/upload.html", {"form": form})
+
+
+@require_perm(Perm.IMPORTS_RUN)
+def runs(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.runs_for(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "imports/runs.html", {"page_obj": page})
+
+
+@require_perm(Perm.IMPORTS_RUN)
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.run_or_404(user=request.user, pk=pk)
+    page = Paginator(run.errors, ERRORS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "imports/run_detail.html", {"run": run, "page_obj": page})

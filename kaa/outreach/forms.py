@@ -1,0 +1,160 @@
+"""Forms of the outreach pages. Dates and times are entered separately, in local time."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Anchor, Applies, ChainStep, Channel, Completion, MeetingPlace, Outcome, Preset
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (or on the form when no field matches)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class WhenMixin(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    time = forms.TimeField(label=_("Time"), widget=TimeInput)
+
+    def when(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.cleaned_data["date"], self.cleaned_data["time"]))
+
+
+def _now_initial() -> dict:
+    now = timezone.localtime()
+    return {"date": now.date(), "time": now.time().replace(second=0, microsecond=0)}
+
+
+class ContactForm(WhenMixin):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    to_guardian = forms.BooleanField(label=_("To the guardian"), required=False)
+    note = forms.CharField(label=_("Short note"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {**_now_initial(), **kwargs.get("initial", {})})
+        super().__init__(*args, **kwargs)
+
+
+class QuickCallForm(forms.Form):
+    """The worklist's inline form: the outcome button is the submit, the time is now."""
+
+    channel = forms.ChoiceField(choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.SMS, Channel.SMS.label)])
+    outcome = forms.ChoiceField(choices=Outcome.choices)
+    to_guardian = forms.BooleanField(required=False)
+
+
+class RefusalForm(WhenMixin):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    to_guardian = forms.BooleanField(label=_("Said by the guardian"), required=False)
+    note = forms.CharField(label=_("Short note"), required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", _now_initial())
+        super().__init__(*args, **kwargs)
+
+
+class MeetingForm(WhenMixin):
+    place = forms.ChoiceField(label=_("Place the youth chose"), choices=MeetingPlace.choices)
+    place_note = forms.CharField(label=_("Place details"), required=False, max_length=200)
+    colleague = forms.ModelChoiceField(label=_("Colleague coming along"), queryset=None, required=False,
+                                       help_text=_("Required when the meeting is in the youth's home."))
+
+    def __init__(self, *args, colleagues=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["colleague"].queryset = colleagues
+
+    def clean(self):
+        data = super().clean()
+        if data.get("place") == MeetingPlace.HOME and not data.get("colleague"):
+            self.add_error("colleague", _("A colleague must come along to a meeting in the youth's home."))
+        return data
+
+
+class ConcernForm(forms.Form):
+    sent_on = forms.DateField(label=_("Sent to social services on"), widget=DateInput)
+    follow_up_on = forms.DateField(label=_("Follow up on"), required=False, widget=DateInput)
+    feedback_on = forms.DateField(label=_("Feedback received on"), required=False, widget=DateInput)
+    feedback = forms.CharField(label=_("Feedback from social services"), required=False,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FeedbackForm(forms.Form):
+    feedback_on = forms.DateField(label=_("Feedback received on"), widget=DateInput)
+    feedback = forms.CharField(label=_("Feedback from social services"), widget=forms.Textarea(attrs={"rows": 3}))
+    follow_up_on = forms.DateField(label=_("Follow up on"), required=False, widget=DateInput)
+
+
+class AssignForm(forms.Form):
+    coach = forms.ModelChoiceField(label=_("Coach"), queryset=None)
+    youth = forms.ModelMultipleChoiceField(label=_("Youths"), queryset=None,
+                                           error_messages={"required": _("Choose at least one youth.")})
+
+    def __init__(self, *args, coaches=None, youths=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coach"].queryset = coaches
+        self.fields["coach"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.load})"
+        self.fields["youth"].queryset = youths
+
+
+class PresetForm(forms.Form):
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=None)
+    preset = forms.ChoiceField(label=_("Preset"), choices=[c for c in Preset.choices if c[0] != Preset.CUSTOM])
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+
+
+class StepForm(forms.ModelForm):
+    channels = forms.MultipleChoiceField(label=_("Channels"), choices=Channel.choices, required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = ChainStep
+        fields = ["order", "code", "name", "channels", "completion", "anchor", "anchor_step", "offset_days",
+                  "offset_months", "applies_to", "until_contact", "guardian_if_minor", "repetitions",
+                  "min_evening", "letter_template", "instructions"]
+        widgets = {"instructions": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["channels"] = self.instance.channel_list
+        self.fields["anchor"].choices = Anchor.choices
+        self.fields["applies_to"].choices = Applies.choices
+        self.fields["completion"].choices = Completion.choices
+
+    def clean_channels(self) -> str:
+        return " ".join(self.cleaned_data["channels"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("completion") == Completion.ATTEMPTS and not data.get("channels"):
+            self.add_error("channels", _("Choose at least one channel for a step done by contact attempts."))
+        if data.get("anchor") == Anchor.STEP:
+            codes = set(self.instance.chain.steps.exclude(pk=self.instance.pk).values_list("code", flat=True))
+            if data.get("anchor_step") not in codes:
+                self.add_error("anchor_step", _("Give the code of another step of this chain."))
+        if (data.get("min_evening") or 0) > (data.get("repetitions") or 0):
+            self.add_error("min_evening", _("Evening attempts cannot be more than the attempts needed."))
+        return data

@@ -1,0 +1,270 @@
+"""Applying the target-group rules to the stored facts and recording every change (set-based).
+
+``register_compute`` decides each candidate youth (``rules.decide``) and compares the decision with
+the youth's open ``RegisterPeriod``. A new status or reason closes the open period on the new
+``since`` and opens a new one from there; a move between in and out also writes a
+``register.entered`` / ``register.left`` event. The first computation of a youth opens its first
+period on ``since`` (a backfill of the current status). The cache fields on ``Youth`` are updated
+in bulk. Youths are read in chunks, with plain tuples (no model instances), a constant number of
+queries a chunk. Running it twice changes nothing.
+
+Retroactive facts: when the new ``since`` lies before the open period's start (a correction about
+the past), the open period is re-labelled instead of being cut to nothing. A computation for a date
+before the open period's start (``--date`` in the past after a later run) leaves that youth alone:
+history is not rewritten backwards.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from kaa.organisations.models import Municipality
+
+from .models import Enrolment, RegisterPeriod, Youth, YouthEvent
+from .rules import Decision, EnrolmentFacts, Facts, decide, next_change_date
+
+CHUNK = 5000
+YOUTH_FIELDS = ("id", "municipality_id", "birth_date", "in_population", "municipality_code", "registered_from",
+                "immigration_date", "population_status", "population_status_date", "in_target_group",
+                "register_reason", "register_since", "needs_evaluation", "next_evaluation_date")
+ENROLMENT_FIELDS = ("youth_id", "school_type", "start_date", "programme", "school_year", "equivalent", "end_date",
+                    "interruption_date", "result", "result_date", "cancelled")
+CACHE_FIELDS = ("in_target_group", "register_reason", "register_since", "needs_evaluation", "next_evaluation_date")
+
+
+@dataclass
+class ComputeResult:
+    evaluated: int = 0
+    entered: int = 0
+    left: int = 0
+    changed: int = 0
+
+    def __str__(self) -> str:
+        return (f"evaluated {self.evaluated}, entered {self.entered}, left {self.left}, "
+                f"changed {self.changed}")
+
+
+@dataclass(frozen=True)
+class _Settings:
+    code: str
+    summer_gap: tuple[int, int]
+    wait_for_degree_check: bool
+    extended_responsibility: bool
+
+
+def _settings() -> dict[int, _Settings]:
+    rows = Municipality.objects.values_list("id", "code", "summer_gap_month", "summer_gap_day",
+                                            "wait_for_degree_check", "extended_responsibility")
+    return {pk: _Settings(code, (month, day), wait, extended) for pk, code, month, day, wait, extended in rows}
+
+
+def degree_checks(youth_ids: Iterable[int]) -> dict[int, datetime.date]:
+    """The date of each youth's latest manual "degree checked" correction (set by the register UI)."""
+    rows = (YouthEvent.objects.filter(youth_id__in=list(youth_ids), kind="register.correction",
+                                      data__kind="degree_checked")
+            .values_list("youth_id", "occurred_at"))
+    checked: dict[int, datetime.date] = {}
+    for youth_id, at in rows:
+        day = timezone.localdate(at)
+        checked[youth_id] = max(day, checked.get(youth_id, day))
+    return checked
+
+
+def for_youths(youth_ids: Sequence[int]) -> Q:
+    """A filter on ``youth_id`` for a sorted chunk: a range when dense (cheap to send), else IN."""
+    if youth_ids and youth_ids[-1] - youth_ids[0] < 2 * len(youth_ids):
+        return Q(youth_id__gte=youth_ids[0], youth_id__lte=youth_ids[-1])
+    return Q(youth_id__in=list(youth_ids))
+
+
+def enrolments_by_youth(youth_ids: Sequence[int]) -> dict[int, list[EnrolmentFacts]]:
+    """Enrolment facts of the youths (``youth_ids`` sorted), one query."""
+    found: dict[int, list[EnrolmentFacts]] = defaultdict(list)
+    rows = Enrolment.objects.filter(for_youths(youth_ids)).values_list(*ENROLMENT_FIELDS)
+    for (youth_id, school_type, start, programme, year, equivalent, end, interruption, result, result_date,
+         cancelled) in rows:
+        found[youth_id].append(EnrolmentFacts(
+            school_type=school_type, start_date=start, programme=programme or "", school_year=year,
+            equivalent=equivalent, end_date=end, interruption_date=interruption, result=result or "",
+            result_date=result_date, cancelled=cancelled))
+    return found
+
+
+def facts_from_row(row: dict, enrolments: Sequence[EnrolmentFacts], settings: _Settings,
+                   degree_checked_on: datetime.date | None = None) -> Facts:
+    return Facts(
+        birth_date=row["birth_date"], home_code=settings.code, in_population=row["in_population"],
+        municipality_code=row["municipality_code"] or "", registered_from=row["registered_from"],
+        immigration_date=row["immigration_date"], population_status=row["population_status"] or "normal",
+        population_status_date=row["population_status_date"], enrolments=tuple(enrolments),
+        summer_gap=settings.summer_gap, wait_for_degree_check=settings.wait_for_degree_check,
+        degree_checked_on=degree_checked_on, extended_responsibility=settings.extended_responsibility,
+    )
+
+
+def decisions_for(rows: Sequence[dict], on: datetime.date,
+                  settings: dict[int, _Settings] | None = None) -> dict[int, tuple[Facts, Decision]]:
+    """Facts and decision on ``on`` for a chunk of youth rows (``values(*YOUTH_FIELDS)``): 1–2 queries."""
+    settings = settings or _settings()
+    ids = sorted(row["id"] for row in rows)
+    enrolments = enrolments_by_youth(ids)
+    waiting = [row["id"] for row in rows if settings[row["municipality_id"]].wait_for_degree_check]
+    checked = degree_checks(waiting) if waiting else {}
+    result = {}
+    for row in rows:
+        facts = facts_from_row(row, enrolments.get(row["id"], ()), settings[row["municipality_id"]],
+                               checked.get(row["id"]))
+        result[row["id"]] = (facts, decide(facts, on))
+    return result
+
+
+def candidate_chunks(*, on: datetime.date, municipality_ids=None, youth_ids=None,
+                     force: bool = False) -> Iterator[list[dict]]:
+    """Youth rows (``YOUTH_FIELDS``) to evaluate, in chunks by primary key (keyset, no big IN lists)."""
+    qs = Youth.objects.all()
+    if municipality_ids is not None:
+        qs = qs.filter(municipality_id__in=list(municipality_ids))
+    if youth_ids is not None:
+        wanted = sorted(set(youth_ids))
+        for start in range(0, len(wanted), CHUNK):
+            yield list(qs.filter(pk__in=wanted[start:start + CHUNK]).order_by("pk").values(*YOUTH_FIELDS))
+        return
+    if not force:
+        qs = qs.filter(Q(needs_evaluation=True) | Q(next_evaluation_date__lte=on))
+    last = 0
+    while True:
+        rows = list(qs.filter(pk__gt=last).order_by("pk").values(*YOUTH_FIELDS)[:CHUNK])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]["id"]
+
+
+def register_compute(*, on: datetime.date | None = None, municipality_ids=None, youth_ids=None,
+                     force: bool = False) -> ComputeResult:
+    """Decide the candidate youths on ``on`` (default today) and record every change. Idempotent."""
+    on = on or timezone.localdate()
+    result = ComputeResult()
+    settings = _settings()
+    for rows in candidate_chunks(on=on, municipality_ids=municipality_ids, youth_ids=youth_ids, force=force):
+        _compute_chunk(rows, on, settings, result)
+    return result
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@transaction.atomic
+def _compute_chunk(rows: list[dict], on: datetime.date, settings: dict[int, _Settings],
+                   result: ComputeResult) -> None:
+    ids = [row["id"] for row in rows]
+    decided = decisions_for(rows, on, settings)
+    open_periods = {youth_id: (pk, in_group, reason, valid_from) for pk, youth_id, in_group, reason, valid_from in
+                    RegisterPeriod.objects.filter(for_youths(ids), valid_to__isnull=True)
+                    .values_list("pk", "youth_id", "in_target_group", "reason", "valid_from")}
+    closes: list[tuple[int, datetime.date]] = []
+    relabels: list[RegisterPeriod] = []
+    new_periods: list[dict] = []
+    events: list[dict] = []
+    cache: list[tuple] = []
+    for row in rows:
+        result.evaluated += 1
+        facts, decision = decided[row["id"]]
+        current = open_periods.get(row["id"])
+        if current is not None and current[3] > on:
+            continue  # a computation for a day before the recorded history: leave it alone
+        if current is None or (current[1], current[2]) != (decision.in_target_group, decision.reason):
+            result.changed += 1
+            valid_from = decision.since
+            if current is not None and valid_from <= current[3]:
+                relabels.append(RegisterPeriod(pk=current[0], in_target_group=decision.in_target_group,
+                                               reason=decision.reason))
+            else:
+                if current is not None:
+                    closes.append((current[0], valid_from))
+                new_periods.append({"youth_id": row["id"], "municipality_id": row["municipality_id"],
+                                    "in_target_group": decision.in_target_group, "reason": decision.reason,
+                                    "valid_from": valid_from, "valid_to": None})
+            was_in = current[1] if current is not None else False
+            if decision.in_target_group != was_in:
+                kind = "register.entered" if decision.in_target_group else "register.left"
+                if decision.in_target_group:
+                    result.entered += 1
+                else:
+                    result.left += 1
+                events.append({"youth_id": row["id"], "kind": kind, "occurred_at": _start_of(decision.since),
+                               "actor_id": None,
+                               "data": {"reason": decision.reason, "date": decision.since.isoformat()}})
+        values = (decision.in_target_group, decision.reason, decision.since, False,
+                  next_change_date(facts, on, decision))
+        if values != tuple(row[name] for name in CACHE_FIELDS):
+            cache.append((row["id"], *values))
+    if closes:
+        _bulk_set(RegisterPeriod, ("valid_to",), closes)
+    if relabels:
+        RegisterPeriod.objects.bulk_update(relabels, ["in_target_group", "reason"], batch_size=1000)
+    _bulk_insert(RegisterPeriod, new_periods)
+    _bulk_insert(YouthEvent, events)
+    if cache:
+        _bulk_set(Youth, CACHE_FIELDS, cache)
+
+
+def _bulk_set(model, fields: Sequence[str], rows: list[tuple]) -> None:
+    """Set ``fields`` per primary key. PostgreSQL: COPY into a temporary table, then one UPDATE … FROM."""
+    if connection.vendor != "postgresql":
+        objs = [model(pk=row[0], **dict(zip(fields, row[1:], strict=True))) for row in rows]
+        model.objects.bulk_update(objs, list(fields), batch_size=500)
+        return
+    table = model._meta.db_table
+    columns = [model._meta.get_field(name) for name in fields]
+    temp = f"kaa_set_{table}"
+    definition = ", ".join([f'"id" {model._meta.pk.rel_db_type(connection)}',
+                            *(f'"{c.column}" {c.db_type(connection)}' for c in columns)])
+    assignments = ", ".join(f'"{c.column}" = v."{c.column}"' for c in columns)
+    # Only identifiers from the model's own metadata are formatted into the SQL; values go through COPY.
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP TABLE IF EXISTS "{temp}"')
+        cursor.execute(f'CREATE TEMPORARY TABLE "{temp}" ({definition})')
+        _copy(cursor, temp, ["id", *(c.column for c in columns)], rows)
+        cursor.execute(f'UPDATE "{table}" AS t SET {assignments} FROM "{temp}" AS v '  # noqa: S608
+                       f'WHERE t."id" = v."id"')
+        cursor.execute(f'DROP TABLE "{temp}"')
+
+
+def _bulk_insert(model, rows: list[dict]) -> None:
+    """Insert new rows given as {attname: value}. PostgreSQL: one COPY (no model instances, no big INSERTs)."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**row) for row in rows], batch_size=2000)
+        return
+    now = timezone.now()
+    names = list(rows[0])
+    fields = [model._meta.get_field(name) for name in names]
+    extra = [f for f in model._meta.concrete_fields if getattr(f, "auto_now_add", False)]
+    json_at = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
+
+    def prepared(row: dict) -> list:
+        values = [row[name] for name in names]
+        for i in json_at:
+            values[i] = json.dumps(values[i])
+        return [*values, *([now] * len(extra))]
+
+    with connection.cursor() as cursor:
+        _copy(cursor, model._meta.db_table, [f.column for f in (*fields, *extra)], map(prepared, rows))
+
+
+def _copy(cursor, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    names = ", ".join(f'"{c}"' for c in columns)
+    with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)

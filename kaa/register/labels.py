@@ -1,0 +1,102 @@
+"""Words for the codes the youth page shows: event kinds, correction kinds, register reasons."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+EVENT_LABELS: dict[str, Any] = {
+    "register.entered": _("Entered the register"),
+    "register.left": _("Left the register"),
+    "register.correction": _("Manual correction"),
+    "register.school_report": _("Leaving report from the school"),
+    "imports.population": _("Population data changed"),
+    "imports.school": _("School data changed"),
+    "outreach.contact": _("Contact attempt"),
+    "outreach.reply": _("Reply from the youth"),
+    "outreach.reply_handled": _("Reply handled"),
+    "outreach.assigned": _("Coach assigned"),
+    "outreach.first_meeting": _("First meeting"),
+    "outreach.meeting_booked": _("First meeting booked"),
+    "outreach.step_done": _("Contact-chain step done"),
+    "outreach.concern_feedback": _("Feedback on a concern report"),
+    "outreach.declined": _("Declined support"),
+    "messaging.letter": _("Letter sent"),
+    "messaging.postcard": _("Postcard sent"),
+    "messaging.sms": _("SMS sent"),
+    "messaging.email": _("E-mail sent"),
+    "casework.mapping": _("Mapping"),
+    "casework.plan_created": _("Action plan created"),
+    "casework.plan_revised": _("Action plan revised"),
+    "casework.occupation": _("Occupation recorded"),
+}
+
+CORRECTION_LABELS: dict[str, Any] = {
+    "equivalent_education": _("Degree from abroad or equivalent education completed"),
+    "moved_in": _("Moved in, not yet in the population data"),
+    "degree_checked": _("Degree checked"),
+    "enrolment": _("Enrolment added"),
+}
+
+APPLIED_LABELS: dict[str, Any] = {
+    "interruption": _("The enrolment was marked as interrupted"),
+    "new_enrolment": _("An interrupted enrolment was recorded"),
+    "none": _("Change of school: the register facts were not changed"),
+}
+
+
+def reason_label(code: str) -> str:
+    if not code:
+        return ""
+    try:
+        from kaa.register.rules import REASON_LABELS
+    except ImportError:
+        return code
+    return str(REASON_LABELS.get(code, code))
+
+
+def explain_status(youth: Any) -> str:
+    """A sentence answering "why is this youth in (or out of) the register?"."""
+    if not youth.register_reason:
+        return str(_("The register has not evaluated this youth yet."))
+    try:
+        from kaa.register.rules import Decision, explain
+
+        return str(explain(Decision(in_target_group=youth.in_target_group, reason=youth.register_reason,
+                                    since=youth.register_since)))
+    except (ImportError, TypeError, AttributeError):
+        return reason_label(youth.register_reason)
+
+
+def event_label(kind: str) -> str:
+    label = EVENT_LABELS.get(kind)
+    if label is not None:
+        return str(label)
+    app = kind.split(".", 1)[0] if kind else ""
+    return str(_("Event (%(app)s)") % {"app": app or "–"})
+
+
+def event_detail(kind: str, data: dict) -> str:
+    """A short readable detail line. Never shows free text but the correction's own reason."""
+    data = data or {}
+    if kind in ("register.entered", "register.left"):
+        return reason_label(str(data.get("reason", "")))
+    if kind == "register.correction":
+        label = CORRECTION_LABELS.get(str(data.get("kind", "")), data.get("kind", ""))
+        return f"{label}: {data.get('reason', '')}".strip(": ")
+    if kind == "register.school_report":
+        from .models import LeavingReason
+
+        reason = dict(LeavingReason.choices).get(data.get("reason"), "")
+        applied = APPLIED_LABELS.get(str(data.get("applied", "")), "")
+        return " – ".join(str(p) for p in (reason, applied) if p)
+    return ""
+
+
+def parse_day(value: Any) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return None

@@ -1,0 +1,20 @@
+"""``manage.py compute_register [--date DATE] [--force]``: apply the target-group rules and record changes."""
+
+from django.core.management.base import BaseCommand
+
+from kaa.register.compute import register_compute
+
+from .export_register import parse_date
+
+
+class Command(BaseCommand):
+    help = "Apply the target-group rules for a date (default today) and record every change. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
+        parser.add_argument("--force", action="store_true", help="re-evaluate every youth, not only the due ones")
+
+    def handle(self, *args, **options):
+        on = parse_date(options["date"])
+        result = register_compute(on=on, force=options["force"])
+        self.stdout.write(f"Register computed for {on.isoformat()}: {result}")

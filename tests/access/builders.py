@@ -1,0 +1,89 @@
+"""Objects of other apps that URL parameters point at, made once per fixture world.
+
+Each builder takes the world and returns the object (cached in the world, so every role requests
+the same URL). Used by KWARGS in expected.py; add one when a URL needs an object of a new kind.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+
+def _cached(key: str, make: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def build(world) -> Any:
+        if key not in world.objects:
+            world.objects[key] = make(world)
+        return world.objects[key]
+
+    return build
+
+
+def _chain(world):
+    from kaa.outreach.models import ContactChain
+
+    existing = ContactChain.objects.filter(municipality=world["municipality"]).first()
+    return existing or ContactChain.objects.create(municipality=world["municipality"], name="Testrutin")
+
+
+def _step(world):
+    from kaa.outreach.models import ChainStep
+
+    existing = ChainStep.objects.filter(chain=chain(world)).first()
+    return existing or ChainStep.objects.create(chain=chain(world), code="letter", name="Brev", channels="letter")
+
+
+def _concern(world):
+    from kaa.outreach.models import ConcernReport
+
+    return ConcernReport.objects.create(youth=world["youth"], sent_on=timezone.localdate(), by=world["coach"])
+
+
+def _template(world):
+    from kaa.messaging.models import LetterTemplate, LetterTemplateVersion
+
+    template, _created = LetterTemplate.objects.get_or_create(municipality=world["municipality"],
+                                                             code="letter_intro")
+    if not template.versions.exists():
+        LetterTemplateVersion.objects.create(template=template, number=1, title="Hej", body="Hej!")
+    return template
+
+
+def _batch(world):
+    from kaa.messaging.models import LetterBatch
+
+    return LetterBatch.objects.create(municipality=world["municipality"],
+                                      template_version=template(world).current_version(),
+                                      created_by=world["coordinator"], youth_count=0)
+
+
+def _import_run(world):
+    from kaa.imports.models import ImportRun
+
+    return ImportRun.objects.create(kind="population", municipality=world["municipality"],
+                                    user=world["coordinator"], status="succeeded",
+                                    finished_at=timezone.now(), as_of=datetime.date(2026, 1, 1))
+
+
+chain = _cached("chain", _chain)
+step = _cached("step", _step)
+concern = _cached("concern", _concern)
+template = _cached("template", _template)
+batch = _cached("batch", _batch)
+import_run = _cached("import_run", _import_run)
+
+
+def _reply_code(world):
+    from kaa.messaging.codes import hash_code, new_code
+    from kaa.messaging.models import ReplyCode
+
+    code = new_code()
+    ReplyCode.objects.create(youth=world["youth"], code_hash=hash_code(code),
+                             expires_at=timezone.now() + datetime.timedelta(days=30))
+    return code
+
+
+reply_code = _cached("reply_code", _reply_code)

@@ -1,0 +1,54 @@
+import datetime
+import random
+
+from django.urls import reverse
+
+from kaa.messaging.demo import seed_demo
+from kaa.messaging.models import LetterTemplate, ReplyCode
+from kaa.register.models import YouthEvent
+
+
+def test_seed_demo(municipality, make_youth, administrator):
+    for _ in range(5):
+        make_youth()
+    seed_demo(municipality=municipality, users={"admin": administrator}, rng=random.Random(1),
+              today=datetime.date(2026, 11, 24))
+    assert LetterTemplate.objects.filter(municipality=municipality).count() == 4
+    assert ReplyCode.objects.count() == 3
+    assert YouthEvent.objects.filter(kind="outreach.reply").count() == 1
+
+
+def test_navigation_entries(client, coach, administrator):
+    client.force_login(coach)
+    html = client.get(reverse("core:home")).content.decode()
+    assert reverse("messaging:print_letters") in html
+    assert reverse("messaging:template_list") not in html
+    client.force_login(administrator)
+    html = client.get(reverse("core:home")).content.decode()
+    assert reverse("messaging:template_list") in html
+
+
+def test_print_page_with_the_real_outreach_selector(client, coach, make_youth):
+    make_youth()
+    client.force_login(coach)
+    response = client.get(reverse("messaging:print_letters"))
+    assert response.status_code == 200
+
+
+def test_list_pages_make_a_bounded_number_of_queries(client, municipality, coach, administrator, make_youth,
+                                                     django_assert_max_num_queries, monkeypatch):
+    from kaa.messaging import bridge
+    from kaa.messaging.services import letter_batch_create
+    from kaa.register.models import Youth
+
+    youths = [make_youth() for _ in range(3)]
+    for youth in youths:
+        letter_batch_create(user=coach, municipality=municipality, youths=Youth.objects.filter(pk=youth.pk))
+    monkeypatch.setattr(bridge, "youths_due", lambda **kw: Youth.objects.all())
+    client.force_login(coach)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("messaging:print_letters")).status_code == 200
+    client.force_login(administrator)
+    client.post(reverse("messaging:template_list"))
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("messaging:template_list")).status_code == 200
