@@ -41,3 +41,13 @@ def make_youth(municipality):
 @pytest.fixture
 def other_coach(municipality):
     return staff(Role.COACH, municipality, username="coach_other")
+
+
+@pytest.fixture(autouse=True)
+def english_ui(settings):
+    """These tests assert on English UI text; Swedish (the default) is tested in tests/i18n and the browser."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
