@@ -142,6 +142,7 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sections": sections_for_youth(request.user, youth),
         "can_audit": has_perm(request.user, Perm.AUDIT_VIEW, mun),
         "can_correct": has_perm(request.user, Perm.REGISTER_CORRECT, mun),
+        "can_message": has_perm(request.user, Perm.WORKLIST, mun),
         "corrections": [(kind, label) for kind, (_form, label) in CORRECTION_FORMS.items()],
     })
 
