@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -120,15 +121,30 @@ def register_list(*, user: Any, filters: RegisterFilters, on: datetime.date | No
     return qs.order_by(*order)
 
 
+SCHOOL_CHOICES_TTL = 600
+
+
 def school_choices(*, user: Any) -> list[tuple[str, str]]:
-    """School units of the enrolments of the user's register (one query)."""
+    """School units of the enrolments of the user's register.
+
+    Scanning every enrolment is the slowest part of the register list on a large register, so the result is
+    cached, keyed by the municipalities and the newest enrolment id (a primary-key lookup): a new enrolment
+    changes the key at once.
+    """
     ids = municipality_ids_with(user, Perm.REGISTER_VIEW)
+    newest = Enrolment.objects.order_by("-pk").values_list("pk", flat=True).first()
+    key = f"register:school_choices:{','.join(map(str, ids))}:{newest}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     rows = (Enrolment.objects.filter(youth__municipality_id__in=ids).exclude(school_unit_name="")
             .values_list("school_unit_code", "school_unit_name").distinct().order_by("school_unit_name"))
     seen: dict[str, str] = {}
     for code, name in rows:
         seen.setdefault(code or name, name)
-    return sorted(seen.items(), key=lambda kv: kv[1])
+    choices = sorted(seen.items(), key=lambda kv: kv[1])
+    cache.set(key, choices, SCHOOL_CHOICES_TTL)
+    return choices
 
 
 def coach_choices(*, user: Any) -> list[tuple[str, str]]:
