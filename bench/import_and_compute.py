@@ -33,24 +33,17 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def luhn(nine: str) -> str:
-    total = 0
-    for i, ch in enumerate(nine):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return str((10 - total % 10) % 10)
-
-
 def people(n: int, seed: int = 1) -> list[str]:
     """n distinct valid personnummer of persons born 2004–2012."""
+    from kaa.core.demo.identity import personnummer_for
+
     rng = random.Random(seed)
     start = datetime.date(2004, 1, 1)
     out, seen = [], set()
     while len(out) < n:
         birth = start + datetime.timedelta(days=rng.randrange(9 * 365))
         serial = rng.randrange(1, 1000)
-        ten = f"{birth:%y%m%d}{serial:03d}"
-        full = f"{birth.year // 100}{ten}{luhn(ten)}"
+        full = personnummer_for(birth, serial)
         if full not in seen:
             seen.add(full)
             out.append(full)

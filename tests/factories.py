@@ -7,24 +7,15 @@ import factory
 from factory.django import DjangoModelFactory
 
 from kaa.accounts.models import Membership, Role, User
+from kaa.core.demo.identity import personnummer_for
 from kaa.organisations.models import Municipality, Team
 from kaa.register.models import Enrolment, Youth
 
 
-def luhn_digit(nine: str) -> str:
-    total = 0
-    for i, ch in enumerate(nine):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return str((10 - total % 10) % 10)
-
-
 def make_personnummer(birth: datetime.date, serial: int | None = None, coordination: bool = False) -> str:
     """A synthetic 12-digit personnummer with a valid check digit."""
-    day = birth.day + (60 if coordination else 0)
     serial = random.randint(0, 999) if serial is None else serial
-    ten = f"{birth:%y%m}{day:02d}{serial:03d}"
-    return f"{birth.year // 100:02d}{ten}{luhn_digit(ten)}"
+    return personnummer_for(birth, serial, coordination=coordination)
 
 
 class MunicipalityFactory(DjangoModelFactory):
