@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -55,13 +55,36 @@ def issue(row: int | None, column: str, problem: str) -> Issue:
 
 @dataclass
 class Table:
-    """A file read into text: the normalised header and (row number, cells) pairs."""
+    """A file read into text: the normalised header and (row number, cells) pairs.
+
+    A CSV file's rows are read lazily (``source``), once, by ``each_row``: a region's file is never
+    held in memory as text cells. ``rows`` holds the rows of the other formats (and, for tests, a CSV
+    file's rows until they are streamed).
+    """
 
     format: str = ""
     header: list[str] = field(default_factory=list)
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    source: Iterator[tuple[int, list[str]]] | None = None
+    read: int = 0  # data rows read so far
+
+    def each_row(self) -> Iterator[tuple[int, list[str]]]:
+        """Every data row, once; a file without any becomes the "empty file" error."""
+        source = self.source if self.source is not None else iter(self.rows)
+        self.source, self.rows = None, []
+        for item in source:
+            self.read += 1
+            yield item
+        if not self.read and not self.errors:
+            self.errors.append(_empty_issue())
+
+    def materialise(self) -> list[tuple[int, list[str]]]:
+        """All rows as a list (small files and tests); afterwards ``each_row`` reads them from the list."""
+        if self.source is not None:
+            self.rows, self.source = list(self.source), None
+        return self.rows
 
 
 def decode(data: bytes) -> str:
@@ -84,12 +107,19 @@ def read_table(data: bytes) -> Table:
     return read_csv(text)
 
 
+def _empty_issue() -> Issue:
+    return issue(None, "", _("The file is empty: it has no data rows."))
+
+
 def _empty() -> Table:
-    return Table(errors=[issue(None, "", _("The file is empty: it has no data rows."))])
+    return Table(errors=[_empty_issue()])
+
+
+def _blank(cells: list[str]) -> bool:
+    return not "".join(cells).strip()
 
 
 def read_csv(text: str) -> Table:
-    text = text.replace("\x00", "")
     if not text.strip():
         return _empty()
     first = text.lstrip("\r\n").split("\n", 1)[0]
@@ -98,27 +128,43 @@ def read_csv(text: str) -> Table:
         return Table(format="csv", errors=[issue(1, "", _(
             "Wrong separator: columns must be separated by semicolon (;) or comma (,)."))])
     delimiter = ";" if semi >= comma else ","
-    other = "," if delimiter == ";" else ";"
-    table = Table(format="csv")
+    if "\n" not in text:
+        text = text.replace("\r", "\n")  # old Mac line ends
+    # Lines are split lazily from the text (no second copy of it); csv reads NUL characters as text.
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        lines = [(reader.line_num, row) for row in reader]
+        header = next((row for row in reader if not _blank(row)), None)
     except csv.Error:
         return Table(format="csv", errors=[issue(None, "", _("The file could not be read as CSV."))])
-    lines = [(num, row) for num, row in lines if "".join(row).strip()]
-    if not lines:
+    if header is None:
         return _empty()
-    table.header = [cell.strip().lower() for cell in lines[0][1]]
-    width = len(table.header)
-    for num, cells in lines[1:]:
-        if width > 1 and len(cells) == 1 and (other in cells[0] or "\t" in cells[0]):
-            table.errors.append(issue(num, "", _(
-                "Wrong separator: this row is not separated like the header row.")))
-            continue
-        table.rows.append((num, cells))
-    if not table.rows and not table.errors:
-        return _empty()
+    table = Table(format="csv", header=[cell.strip().lower() for cell in header])
+    table.source = _csv_rows(reader, table, "," if delimiter == ";" else ";")
     return table
+
+
+def _lines(text: str) -> Iterator[str]:
+    start, find = 0, text.find
+    while start < len(text):
+        end = find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
+def _csv_rows(reader: Any, table: Table, other: str) -> Iterator[tuple[int, list[str]]]:
+    width = len(table.header)
+    try:
+        for cells in reader:
+            if _blank(cells):
+                continue
+            if width > 1 and len(cells) == 1 and (other in cells[0] or "\t" in cells[0]):
+                table.errors.append(issue(reader.line_num, "", _(
+                    "Wrong separator: this row is not separated like the header row.")))
+                continue
+            yield reader.line_num, cells
+    except csv.Error:
+        table.errors.append(issue(None, "", _("The file could not be read as CSV.")))
 
 
 def _cell(value: Any) -> str:

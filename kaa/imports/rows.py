@@ -190,7 +190,7 @@ def _records(table: Table, index: dict[str, int], columns: tuple[str, ...]):
     """(row number, {column: trimmed value}) for every row; absent columns and cells read as empty."""
     width = len(table.header)
     getter = itemgetter(*(index.get(c, width) for c in columns))
-    for num, cells in table.rows:
+    for num, cells in table.each_row():
         if len(cells) == width:
             cells.append("")  # the cell every absent column reads
         else:

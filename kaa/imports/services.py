@@ -1,8 +1,9 @@
 """Population and school imports: atomic (a bad row changes nothing) and idempotent (same file, no change).
 
 Every run is recorded as an ``ImportRun`` with its counts, errors and warnings, whatever the outcome.
-Writes are set-based: existing youths are looked up in chunks, rows written with bulk_create and
-bulk_update, so a region's 500,000 rows import in seconds.
+Writes are set-based (``kaa.core.bulk``): existing youths are looked up with one array parameter, new
+rows streamed with COPY, changed rows updated from a temporary table, so a region's 500,000 rows import
+in seconds.
 """
 
 from __future__ import annotations
@@ -10,21 +11,21 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record
+from kaa.core.bulk import bulk_insert, bulk_set, in_chunks
 from kaa.organisations.models import Municipality, SchoolUnit
 from kaa.register.models import Enrolment, FactSource, Guardian, PopulationStatus, Youth
 
-from .bulk import bulk_insert, bulk_set
 from .models import ImportKind, ImportRun, ImportStatus, ImportTrigger
 from .parsers import Issue, Table, issue, read_table
 from .rows import ENROLMENT_FIELDS, PopulationRow, SchoolRow, population_rows, school_rows
@@ -41,7 +42,6 @@ MUNICIPALITY_NAMES = {
 }
 REMOVAL_LIMIT = 0.10  # a --full import may remove at most this share without --force
 BATCH = 2000
-SCAN_THRESHOLD = 5000  # above this many persons, one pass over all youths beats IN lists
 
 YOUTH_POPULATION_FIELDS = (
     "given_name", "family_name", "municipality_code", "registered_from", "address", "postal_code", "city", "phone",
@@ -60,16 +60,6 @@ class _Failed(Exception):
 
 def municipality_name(code: str) -> str:
     return MUNICIPALITY_NAMES.get(code) or f"Kommun {code}"
-
-
-def _chunk_size() -> int:
-    limit = connection.features.max_query_params
-    return min(limit - 10, 10000) if limit else 10000
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def _read(path_or_file: Any) -> tuple[bytes, str]:
@@ -179,23 +169,18 @@ def _run_write(run: ImportRun, table: Table, write: Any) -> ImportRun:
 
 
 def _existing(pnrs: Iterable[str], *fields: str) -> dict[str, tuple]:
-    """Existing youths by personnummer. A large file reads every youth once instead of long IN lists."""
-    wanted = set(pnrs)
+    """Existing youths by personnummer: ``fields`` of each."""
     found: dict[str, tuple] = {}
-    if len(wanted) > SCAN_THRESHOLD:
-        for pnr, *rest in Youth.objects.values_list("personnummer", *fields).iterator(chunk_size=20000):
-            if pnr in wanted:
-                found[pnr] = tuple(rest)
-        return found
-    for part in _chunks(list(wanted), _chunk_size()):
-        for pnr, *rest in Youth.objects.filter(personnummer__in=part).values_list("personnummer", *fields):
+    for qs in in_chunks(Youth.objects.all(), "personnummer", set(pnrs)):
+        for pnr, *rest in qs.values_list("personnummer", *fields):
             found[pnr] = tuple(rest)
     return found
 
 
 def _mark_for_evaluation(ids: list[int]) -> None:
-    for part in _chunks(ids, _chunk_size()):
-        Youth.objects.filter(pk__in=part).update(needs_evaluation=True)
+    # Only rows not already flagged: rewriting a flagged row costs a new row version for nothing.
+    for qs in in_chunks(Youth.objects.filter(needs_evaluation=False), "pk", ids):
+        qs.update(needs_evaluation=True)
 
 
 # --- Population --------------------------------------------------------------------------------
@@ -231,7 +216,7 @@ def population_import(*, path_or_file: Any, municipality_code: str | None = None
             return _finish(run, status=ImportStatus.UNCHANGED)
         table = read_table(data)
         rows = population_rows(table) if not table.errors else []
-        run.rows_read = len(table.rows)
+        run.rows_read = table.read
         if table.errors:
             return _finish(run, table)
 
@@ -261,9 +246,11 @@ def _youth_values(row: PopulationRow, municipality_id: int, digest: str) -> tupl
             row.city, row.phone, row.email, True, digest)
 
 
-def _youth_from(row: PopulationRow, municipality_id: int, digest: str) -> Youth:
-    return Youth(**dict(zip(("municipality_id", *YOUTH_INSERT_FIELDS[1:]),
-                            _youth_values(row, municipality_id, digest), strict=True)))
+def _youth_changes(row: PopulationRow, digest: str, now: datetime.datetime) -> tuple:
+    """A known youth's new facts in YOUTH_POPULATION_FIELDS order."""
+    return (row.given_name, row.family_name, row.municipality_code, row.registered_from, row.address,
+            row.postal_code, row.city, row.phone, row.email, row.protection, row.immigration_date,
+            row.population_status, row.population_status_date, True, digest, True, now)
 
 
 def _write_population(run: ImportRun, municipality: Municipality, rows: list[PopulationRow], *,
@@ -271,7 +258,7 @@ def _write_population(run: ImportRun, municipality: Municipality, rows: list[Pop
     existing = _existing((r.personnummer for r in rows), "id", "facts_digest")
     by_code = dict(Municipality.objects.values_list("code", "id"))
     new: list[tuple] = []
-    changed: list[Youth] = []
+    changed: list[tuple] = []
     guardians: dict[str, tuple] = {}
     seen_ids: set[int] = set()
     now = timezone.now()
@@ -284,18 +271,16 @@ def _write_population(run: ImportRun, municipality: Municipality, rows: list[Pop
             seen_ids.add(found[0])
             if found[1] == digest:
                 continue
-            youth = _youth_from(row, municipality.pk, digest)
-            youth.pk, youth.updated_at = found[0], now
-            changed.append(youth)
+            changed.append((found[0], *_youth_changes(row, digest, now)))
         if row.guardians or found is not None:
             guardians[row.personnummer] = row.guardians
     run.created, run.changed = len(new), len(changed)
     run.unchanged = len(rows) - len(new) - len(changed)
     bulk_insert(Youth, YOUTH_INSERT_FIELDS, new)
-    bulk_set(changed, YOUTH_POPULATION_FIELDS)
-    ids = {y.personnummer: y.pk for y in changed}
+    bulk_set(Youth, YOUTH_POPULATION_FIELDS, changed)
+    ids = {pnr: existing[pnr][0] for pnr in guardians if pnr in existing}
     ids.update((pnr, v[0]) for pnr, v in _existing([values[1] for values in new], "id").items())
-    _replace_guardians({ids[pnr]: g for pnr, g in guardians.items() if pnr in ids}, [y.pk for y in changed])
+    _replace_guardians({ids[pnr]: g for pnr, g in guardians.items() if pnr in ids}, [row[0] for row in changed])
     changed_ids = list(ids.values())
     seen_ids.update(changed_ids)
     if full:
@@ -304,8 +289,8 @@ def _write_population(run: ImportRun, municipality: Municipality, rows: list[Pop
 
 
 def _replace_guardians(wanted: dict[int, tuple], changed_ids: list[int]) -> None:
-    for part in _chunks(changed_ids, _chunk_size()):
-        Guardian.objects.filter(youth_id__in=part).delete()
+    for qs in in_chunks(Guardian.objects.all(), "youth_id", changed_ids):
+        qs.delete()
     bulk_insert(Guardian, ("youth", "position", "name", "phone"),
                 ((youth_id, pos, name, phone)
                  for youth_id, items in wanted.items() for pos, (name, phone) in enumerate(items, start=1)))
@@ -321,8 +306,8 @@ def _remove_missing(run: ImportRun, municipality: Municipality, seen_ids: set[in
         raise ImportRefused(_(
             "Refused: the complete extract would remove %(n)s of %(total)s persons (more than 10 %%) from the "
             "population. Check the file, or import it with --force.") % {"n": len(missing), "total": len(present)})
-    for part in _chunks(missing, _chunk_size()):
-        Youth.objects.filter(pk__in=part).update(
+    for qs in in_chunks(Youth.objects.all(), "pk", missing):
+        qs.update(
             population_status=PopulationStatus.REMOVED, population_status_date=as_of, facts_digest="",
             needs_evaluation=True, updated_at=timezone.now())
     run.removed = len(missing)
@@ -342,7 +327,7 @@ def school_import(*, path_or_file: Any, as_of: datetime.date | None = None, user
             return _finish(run, status=ImportStatus.UNCHANGED)
         table = read_table(data)
         rows = school_rows(table) if not table.errors else []
-        run.rows_read = len(table.rows)
+        run.rows_read = table.read
         if table.errors:
             return _finish(run, table)
         return _run_guarded(run, table, lambda: _write_school(run, rows, table))
@@ -360,8 +345,8 @@ def _home_municipalities(rows: list[SchoolRow], existing: dict, table: Table) ->
     only = next(iter(by_code.values())) if len(by_code) == 1 else None
     units = {r.school_unit_code for r in newcomers if r.school_unit_code}
     unit_codes: dict[str, str] = {}
-    for part in _chunks(sorted(units), _chunk_size()):
-        unit_codes.update(SchoolUnit.objects.filter(code__in=part).values_list("code", "municipality_code"))
+    for qs in in_chunks(SchoolUnit.objects.all(), "code", sorted(units)):
+        unit_codes.update(qs.values_list("code", "municipality_code"))
     homes: dict[str, int] = {}
     for r in newcomers:
         if r.personnummer in homes:
@@ -396,7 +381,7 @@ def _write_school(run: ImportRun, rows: list[SchoolRow], table: Table) -> None:
     youth_ids = sorted(set(existing.values()))
     current = _current_enrolments(youth_ids)
     new: list[tuple] = []
-    changed: list[Enrolment] = []
+    changed: list[tuple] = []
     touched: set[int] = set()
     now = timezone.now()
     for r in rows:
@@ -408,13 +393,10 @@ def _write_school(run: ImportRun, rows: list[SchoolRow], table: Table) -> None:
         if found is None:
             new.append((youth_id, FactSource.IMPORT, r.source_key, *facts))
         else:
-            enrolment = Enrolment(youth_id=youth_id, source=FactSource.IMPORT, source_key=r.source_key,
-                                  **dict(zip(ENROLMENT_FIELDS, facts, strict=True)))
-            enrolment.pk, enrolment.updated_at = found[0], now
-            changed.append(enrolment)
+            changed.append((found[0], *facts, now))
         touched.add(youth_id)
     bulk_insert(Enrolment, ("youth", "source", "source_key", *ENROLMENT_FIELDS), new)
-    bulk_set(changed, [*ENROLMENT_FIELDS, "updated_at"])
+    bulk_set(Enrolment, [*ENROLMENT_FIELDS, "updated_at"], changed)
     _mark_for_evaluation(sorted(touched - created_ids))
     run.created, run.changed = len(new), len(changed)
     run.unchanged = len(rows) - len(new) - len(changed)
@@ -424,15 +406,9 @@ def _write_school(run: ImportRun, rows: list[SchoolRow], table: Table) -> None:
 def _current_enrolments(youth_ids: list[int]) -> dict[tuple[int, str], tuple[int, int]]:
     """(youth id, source key) → (enrolment id, hash of its facts): a hash keeps 500,000 enrolments small."""
     fields = ("id", "youth_id", "source_key", *ENROLMENT_FIELDS)
-    current: dict[tuple[int, str], tuple[int, tuple]] = {}
-    if len(youth_ids) > SCAN_THRESHOLD:
-        wanted = set(youth_ids)
-        for pk, youth_id, key, *facts in Enrolment.objects.values_list(*fields).iterator(chunk_size=20000):
-            if youth_id in wanted:
-                current[(youth_id, key)] = (pk, hash(tuple(facts)))
-        return current
-    for part in _chunks(youth_ids, _chunk_size()):
-        for pk, youth_id, key, *facts in Enrolment.objects.filter(youth_id__in=part).values_list(*fields):
+    current: dict[tuple[int, str], tuple[int, int]] = {}
+    for qs in in_chunks(Enrolment.objects.all(), "youth_id", youth_ids):
+        for pk, youth_id, key, *facts in qs.values_list(*fields).iterator(chunk_size=20000):
             current[(youth_id, key)] = (pk, hash(tuple(facts)))
     return current
 

@@ -17,15 +17,15 @@ history is not rewritten backwards.
 from __future__ import annotations
 
 import datetime
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kaa.core.bulk import bulk_insert, bulk_set
 from kaa.organisations.models import Municipality
 
 from .models import Enrolment, RegisterPeriod, Youth, YouthEvent
@@ -172,9 +172,9 @@ def _compute_chunk(rows: list[dict], on: datetime.date, settings: dict[int, _Set
                     RegisterPeriod.objects.filter(for_youths(ids), valid_to__isnull=True)
                     .values_list("pk", "youth_id", "in_target_group", "reason", "valid_from")}
     closes: list[tuple[int, datetime.date]] = []
-    relabels: list[RegisterPeriod] = []
-    new_periods: list[dict] = []
-    events: list[dict] = []
+    relabels: list[tuple] = []
+    new_periods: list[tuple] = []
+    events: list[tuple] = []
     cache: list[tuple] = []
     for row in rows:
         result.evaluated += 1
@@ -186,14 +186,12 @@ def _compute_chunk(rows: list[dict], on: datetime.date, settings: dict[int, _Set
             result.changed += 1
             valid_from = decision.since
             if current is not None and valid_from <= current[3]:
-                relabels.append(RegisterPeriod(pk=current[0], in_target_group=decision.in_target_group,
-                                               reason=decision.reason))
+                relabels.append((current[0], decision.in_target_group, decision.reason))
             else:
                 if current is not None:
                     closes.append((current[0], valid_from))
-                new_periods.append({"youth_id": row["id"], "municipality_id": row["municipality_id"],
-                                    "in_target_group": decision.in_target_group, "reason": decision.reason,
-                                    "valid_from": valid_from, "valid_to": None})
+                new_periods.append((row["id"], row["municipality_id"], decision.in_target_group, decision.reason,
+                                    valid_from))
             was_in = current[1] if current is not None else False
             if decision.in_target_group != was_in:
                 kind = "register.entered" if decision.in_target_group else "register.left"
@@ -201,70 +199,14 @@ def _compute_chunk(rows: list[dict], on: datetime.date, settings: dict[int, _Set
                     result.entered += 1
                 else:
                     result.left += 1
-                events.append({"youth_id": row["id"], "kind": kind, "occurred_at": _start_of(decision.since),
-                               "actor_id": None,
-                               "data": {"reason": decision.reason, "date": decision.since.isoformat()}})
+                events.append((row["id"], kind, _start_of(decision.since),
+                               {"reason": decision.reason, "date": decision.since.isoformat()}))
         values = (decision.in_target_group, decision.reason, decision.since, False,
                   next_change_date(facts, on, decision))
         if values != tuple(row[name] for name in CACHE_FIELDS):
             cache.append((row["id"], *values))
-    if closes:
-        _bulk_set(RegisterPeriod, ("valid_to",), closes)
-    if relabels:
-        RegisterPeriod.objects.bulk_update(relabels, ["in_target_group", "reason"], batch_size=1000)
-    _bulk_insert(RegisterPeriod, new_periods)
-    _bulk_insert(YouthEvent, events)
-    if cache:
-        _bulk_set(Youth, CACHE_FIELDS, cache)
-
-
-def _bulk_set(model, fields: Sequence[str], rows: list[tuple]) -> None:
-    """Set ``fields`` per primary key. PostgreSQL: COPY into a temporary table, then one UPDATE … FROM."""
-    if connection.vendor != "postgresql":
-        objs = [model(pk=row[0], **dict(zip(fields, row[1:], strict=True))) for row in rows]
-        model.objects.bulk_update(objs, list(fields), batch_size=500)
-        return
-    table = model._meta.db_table
-    columns = [model._meta.get_field(name) for name in fields]
-    temp = f"kaa_set_{table}"
-    definition = ", ".join([f'"id" {model._meta.pk.rel_db_type(connection)}',
-                            *(f'"{c.column}" {c.db_type(connection)}' for c in columns)])
-    assignments = ", ".join(f'"{c.column}" = v."{c.column}"' for c in columns)
-    # Only identifiers from the model's own metadata are formatted into the SQL; values go through COPY.
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP TABLE IF EXISTS "{temp}"')
-        cursor.execute(f'CREATE TEMPORARY TABLE "{temp}" ({definition})')
-        _copy(cursor, temp, ["id", *(c.column for c in columns)], rows)
-        cursor.execute(f'UPDATE "{table}" AS t SET {assignments} FROM "{temp}" AS v '  # noqa: S608
-                       f'WHERE t."id" = v."id"')
-        cursor.execute(f'DROP TABLE "{temp}"')
-
-
-def _bulk_insert(model, rows: list[dict]) -> None:
-    """Insert new rows given as {attname: value}. PostgreSQL: one COPY (no model instances, no big INSERTs)."""
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**row) for row in rows], batch_size=2000)
-        return
-    now = timezone.now()
-    names = list(rows[0])
-    fields = [model._meta.get_field(name) for name in names]
-    extra = [f for f in model._meta.concrete_fields if getattr(f, "auto_now_add", False)]
-    json_at = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
-
-    def prepared(row: dict) -> list:
-        values = [row[name] for name in names]
-        for i in json_at:
-            values[i] = json.dumps(values[i])
-        return [*values, *([now] * len(extra))]
-
-    with connection.cursor() as cursor:
-        _copy(cursor, model._meta.db_table, [f.column for f in (*fields, *extra)], map(prepared, rows))
-
-
-def _copy(cursor, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-    names = ", ".join(f'"{c}"' for c in columns)
-    with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row(row)
+    bulk_set(RegisterPeriod, ("valid_to",), closes)
+    bulk_set(RegisterPeriod, ("in_target_group", "reason"), relabels)
+    bulk_insert(RegisterPeriod, ("youth", "municipality", "in_target_group", "reason", "valid_from"), new_periods)
+    bulk_insert(YouthEvent, ("youth", "kind", "occurred_at", "data"), events)
+    bulk_set(Youth, CACHE_FIELDS, cache)

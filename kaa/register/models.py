@@ -34,7 +34,8 @@ class PopulationStatus(models.TextChoices):
 class Youth(models.Model):
     """Youth (*ungdom*): a person known from population or school data; the register's subject."""
 
-    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT,
+    # No index of its own: the (municipality, in_target_group, register_reason) index starts with it.
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, db_index=False,
                                      related_name="youths", verbose_name=_("municipality"))
     personnummer = models.CharField(_("personal identity number"), max_length=12, unique=True)
     birth_date = models.DateField(_("date of birth"))
@@ -65,12 +66,13 @@ class Youth(models.Model):
                              related_name="youths", verbose_name=_("team"))
 
     # Current register status: a cache of the open RegisterPeriod, for fast lists.
-    in_target_group = models.BooleanField(_("in the target group"), default=False, db_index=True)
+    in_target_group = models.BooleanField(_("in the target group"), default=False)
     register_reason = models.CharField(_("reason"), max_length=32, blank=True)
     register_since = models.DateField(_("since"), null=True, blank=True)
     # Re-evaluation bookkeeping: facts changed, or a date on which the status can change by itself.
-    needs_evaluation = models.BooleanField(default=True, db_index=True)
-    next_evaluation_date = models.DateField(null=True, blank=True, db_index=True)
+    # Indexed only where set (partial indexes): every index costs each row the computation rewrites.
+    needs_evaluation = models.BooleanField(default=True)
+    next_evaluation_date = models.DateField(null=True, blank=True)
     facts_digest = models.CharField(max_length=64, blank=True)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -82,7 +84,9 @@ class Youth(models.Model):
         indexes = [
             models.Index(fields=["municipality", "in_target_group", "register_reason"]),
             models.Index(fields=["family_name", "given_name"]),
-            models.Index(fields=["coach"]),
+            models.Index(fields=["id"], condition=models.Q(needs_evaluation=True), name="youth_needs_evaluation"),
+            models.Index(fields=["next_evaluation_date"], condition=models.Q(next_evaluation_date__isnull=False),
+                         name="youth_next_evaluation"),
         ]
 
     def __str__(self) -> str:
@@ -159,7 +163,8 @@ class FactSource(models.TextChoices):
 class Enrolment(models.Model):
     """Enrolment (*inskrivning*) in a school form, with its interruption and result."""
 
-    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="enrolments")
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="enrolments",
+                              db_index=False)  # the unique (youth, source_key) constraint indexes it
     school_type = models.CharField(_("school type"), max_length=4, choices=SchoolType.choices)
     programme = models.CharField(_("programme"), max_length=12, blank=True)
     school_year = models.PositiveSmallIntegerField(_("school year"), null=True, blank=True)
@@ -194,8 +199,9 @@ class Enrolment(models.Model):
 class RegisterPeriod(models.Model):
     """A period of a youth's register history: in or out, why, from (inclusive) to (exclusive)."""
 
-    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="register_periods")
-    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT,
+    # No single-column indexes: the composite indexes below start with each foreign key.
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="register_periods", db_index=False)
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, db_index=False,
                                      related_name="register_periods")
     in_target_group = models.BooleanField(_("in the target group"))
     reason = models.CharField(_("reason"), max_length=32)
@@ -223,8 +229,9 @@ class YouthEvent(models.Model):
     ``outreach.contact``, ``casework.plan_revised`` …); ``data`` holds its details.
     """
 
-    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(_("kind"), max_length=48, db_index=True)
+    # No single-column indexes: the composite indexes below start with youth and kind.
+    youth = models.ForeignKey(Youth, on_delete=models.CASCADE, related_name="events", db_index=False)
+    kind = models.CharField(_("kind"), max_length=48)
     occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

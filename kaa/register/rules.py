@@ -9,7 +9,7 @@ Out reasons, first wins: avliden, utvandrad, fyllt_20, ej_folkbokford, skolplikt
 examen, nationellt_program, anpassad_gymnasieskola, motsvarande_utbildning, introduktionsprogram.
 
 In reasons (*orsak till registrering*), decided in this order:
-1. the latest upper-secondary enrolment (GY, GYS or equivalent education) decides when there is one:
+1. the upper-secondary enrolment (GY, GYS or equivalent education) that stopped last decides when there is one:
    an introduction programme (IM…) → ``im``; a studiebevis → ``studiebevis``; otherwise an
    interrupted or unfinished national programme → ``avbrott`` (equivalent education that ended
    without a pass → ``ovrigt``);
@@ -263,9 +263,27 @@ def _earliest_start(enrolments: Iterable[EnrolmentFacts]) -> Date:
     return min(e.start_date for e in enrolments)
 
 
+def _view(facts: Facts, on: Date) -> _View:
+    return _View(on, tuple(e.as_of(on) for e in facts.enrolments if not e.cancelled and e.start_date <= on))
+
+
+def _school_duty_since(facts: Facts, view: _View, floor: Date) -> Date:
+    """First day of the current stretch without completed compulsory school (``view.on`` in it).
+
+    The stretch can only begin where a compulsory enrolment starts after a day on which school was
+    completed (a youth placed back in compulsory school); otherwise it runs from the floor.
+    """
+    starts = sorted({e.start_date for e in view.enrolments if e.school_type in COMPULSORY
+                     and floor < e.start_date <= view.on}, reverse=True)
+    for start in starts:
+        if _completion(facts, _view(facts, start - ONE_DAY)) is not None:
+            return start
+    return floor
+
+
 def decide(facts: Facts, on: Date) -> Decision:
     """Is the youth in the target group on ``on``, why, and since when (see the module doc)."""
-    view = _View(on, tuple(e.as_of(on) for e in facts.enrolments if not e.cancelled and e.start_date <= on))
+    view = _view(facts, on)
     status, when = _status_on(facts, on)
     if status == "avliden":
         return Decision(False, "avliden", when)
@@ -280,7 +298,7 @@ def decide(facts: Facts, on: Date) -> Decision:
     floor = _registered_floor(facts)
     completed = _completion(facts, view)
     if completed is None:
-        return Decision(False, "skolplikt_ej_fullgjord", floor)
+        return Decision(False, "skolplikt_ej_fullgjord", _school_duty_since(facts, view, floor))
     floor = max(floor, completed)
     out = _out_by_education(view, floor)
     if out is not None:
@@ -299,17 +317,22 @@ def _out_by_education(view: _View, floor: Date) -> Decision | None:
         ("motsvarande_utbildning", lambda e: e.equivalent),
         ("introduktionsprogram", lambda e: e.is_intro),
     )
-    for reason, test in checks:
+    for index, (reason, test) in enumerate(checks):
         matching = [e for e in running if test(e)]
         if matching:
-            return Decision(False, reason, max(_earliest_start(matching), floor))
+            # The reason holds from when no enrolment of a stronger reason runs any more.
+            stronger = [stop for e in view.enrolments if any(t(e) for _r, t in checks[:index])
+                        if (stop := e.stop()) and stop <= view.on]
+            return Decision(False, reason, max(_earliest_start(matching), floor, *stronger))
     return None
 
 
 def _in_decision(facts: Facts, view: _View, floor: Date, completed: Date) -> Decision:
     upper = [e for e in view.enrolments if e.is_upper_secondary]
     if upper:
-        latest = max(upper, key=lambda e: (e.start_date, e.stop() or view.on))
+        # The enrolment that stopped last (no upper-secondary enrolment runs any more, see
+        # _out_by_education): its stop is where this stretch begins, and it gives the reason.
+        latest = max(upper, key=lambda e: (e.stop() or view.on, e.start_date))
         since = max(latest.stop() or view.on, floor)
         if latest.is_intro:
             return Decision(True, "im", since)

@@ -30,7 +30,7 @@ def test_csv_round_trip(rows, delimiter):
     table = read_table(write_csv(["personnummer", "fornamn", "efternamn"], rows, delimiter))
     assert not table.errors
     assert table.header == ["personnummer", "fornamn", "efternamn"]
-    assert [cells for _num, cells in table.rows] == rows
+    assert [cells for _num, cells in table.each_row()] == rows
 
 
 people = st.builds(
@@ -61,7 +61,7 @@ def test_garbage_bytes_never_crash(data):
     for rows in (population_rows, school_rows):
         table = read_table(data)
         rows(table)
-        assert table.errors or table.rows
+        assert table.errors or table.read
 
 
 garbage_csv = st.lists(st.lists(cell_text, max_size=14), max_size=6)
@@ -74,7 +74,7 @@ def test_garbage_rows_under_a_valid_header_only_give_errors(rows, delimiter, kin
     table = read_table(write_csv(header, rows, delimiter))
     parsed = (population_rows if kind == "pop" else school_rows)(table)
     assert all(isinstance(e.message, str) and e.message for e in table.errors)
-    assert len(parsed) <= len(table.rows)
+    assert len(parsed) <= table.read
 
 
 @given(data=st.recursive(st.none() | st.booleans() | st.integers() | cell_text,

@@ -7,6 +7,7 @@ import pytest
 from kaa.register.rules import (
     REASON_LABELS,
     WAITING_FOR_DEGREE_CHECK,
+    Decision,
     EnrolmentFacts,
     Facts,
     decide,
@@ -354,3 +355,27 @@ def test_explain_and_labels_cover_every_code():
     with translation.override("en"):
         text = explain(decide(facts(enrolments=[gr9()]), D(2024, 10, 1)))
     assert "2024-09-01" in text and "In the target group" in text
+
+
+# Found by the property test "since is the start of an unbroken stretch": each ``since`` below was
+# wrong, so a daily computation and a single one would have recorded different periods.
+
+def test_placed_back_in_compulsory_school_counts_from_the_placement():
+    f = facts(birth=D(2000, 1, 1), enrolments=(EnrolmentFacts(school_type="GR", start_date=D(2017, 1, 1),
+                                                               school_year=7),))
+    assert status(f, D(2016, 12, 31))[:2] == (True, "ovrigt")
+    assert decide(f, D(2017, 1, 1)) == Decision(False, "skolplikt_ej_fullgjord", D(2017, 1, 1))
+
+
+def test_the_upper_secondary_enrolment_that_stopped_last_gives_the_reason_and_the_date():
+    long_na = gy(start=D(2024, 8, 19), interruption_date=D(2026, 3, 1))
+    short_im = gy("IMA", start=D(2024, 8, 20), interruption_date=D(2024, 8, 20))
+    assert decide(facts(enrolments=(long_na, short_im)), D(2026, 4, 1)) == Decision(True, "avbrott",
+                                                                                    D(2026, 3, 1))
+
+
+def test_a_weaker_out_reason_holds_from_when_the_stronger_enrolment_stopped():
+    na = gy(start=D(2024, 8, 19), interruption_date=D(2026, 1, 10))
+    intro = gy("IMA", start=D(2024, 8, 19))
+    assert decide(facts(enrolments=(na, intro)), D(2026, 2, 1)) == Decision(False, "introduktionsprogram",
+                                                                            D(2026, 1, 10))

@@ -1,0 +1,171 @@
+"""Fast set-based writes of plain values, for imports and the register computation.
+
+Django's ``bulk_create`` prepares every field of every instance and ``bulk_update`` builds a ``CASE`` per
+field and row (over a minute for 5,000 changed youths). Here rows are plain tuples:
+
+- PostgreSQL: ``COPY … FROM STDIN`` (psycopg streams the rows while the server parses them, so Python and
+  PostgreSQL work side by side on two cores); updates go through a temporary table and one
+  ``UPDATE … FROM``.
+- SQLite: one parameterised statement with ``executemany`` (looped in C by sqlite3).
+
+Only identifiers from the models' own metadata are formatted into SQL; values always travel as data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+
+from django.db import connection
+from django.db.models import Field, ForeignObject, Lookup, Model, QuerySet
+from django.utils import timezone
+
+BATCH = 5000
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _is_auto_now(field: Field) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
+def _adapters(fields: Sequence[Field]) -> list[tuple[int, Callable]]:
+    """Positions whose Python values the driver cannot take as they are: JSON, and on SQLite dates and
+    times (written as Django writes them)."""
+    sqlite = connection.vendor == "sqlite"
+    out: list[tuple[int, Callable]] = []
+    for i, f in enumerate(fields):
+        kind = f.get_internal_type()
+        if kind == "JSONField":
+            out.append((i, json.dumps))
+        elif sqlite and kind in ("DateField", "DateTimeField", "TimeField", "DecimalField"):
+            out.append((i, lambda value, f=f: f.get_db_prep_save(value, connection)))
+    return out
+
+
+def _adapt(row: Sequence, adapters: list[tuple[int, Callable]]) -> list:
+    values = list(row)
+    for i, convert in adapters:
+        if values[i] is not None:
+            values[i] = convert(values[i])
+    return values
+
+
+def _default(field: Field, now) -> object:
+    value = now if _is_auto_now(field) else field.get_default()
+    if field.get_internal_type() == "JSONField":
+        return json.dumps(value)
+    return field.get_db_prep_save(value, connection)
+
+
+def bulk_insert(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Insert plain value tuples (in ``fields`` order, foreign keys by id) without model instances.
+
+    Every other column gets its default, auto_now fields one shared timestamp, so a new field with a
+    default never breaks an import. Values must already be clean (validated by the caller).
+    Returns the number of rows.
+    """
+    meta = model._meta
+    now = timezone.now()
+    given = [meta.get_field(name) for name in fields]
+    names = {f.name for f in given}
+    rest = [f for f in meta.concrete_fields if f.name not in names and not f.primary_key]
+    extra = [_default(f, now) for f in rest]
+    columns = [f.column for f in (*given, *rest)]
+    adapters = _adapters(given)
+    prepared = ((*(_adapt(row, adapters) if adapters else row), *extra) for row in rows)
+    if connection.vendor == "postgresql":
+        return _copy(meta.db_table, columns, prepared)
+    sql = (f"INSERT INTO {_quote(meta.db_table)} ({', '.join(map(_quote, columns))}) "  # noqa: S608
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    return _executemany(sql, prepared)
+
+
+def bulk_set(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Set ``fields`` of existing rows given as ``(pk, *values)`` tuples. Returns the number of rows."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    meta = model._meta
+    pk = meta.pk
+    columns = [meta.get_field(name) for name in fields]
+    adapters = [(i + 1, kind) for i, kind in _adapters(columns)]
+    if adapters:
+        rows = [_adapt(row, adapters) for row in rows]
+    if connection.vendor != "postgresql":
+        sql = (f"UPDATE {_quote(meta.db_table)} SET {', '.join(f'{_quote(c.column)} = %s' for c in columns)} "  # noqa: S608
+               f"WHERE {_quote(pk.column)} = %s")
+        return _executemany(sql, ((*row[1:], row[0]) for row in rows))
+    temp = f"kaa_set_{meta.db_table}"
+    definition = ", ".join([f"{_quote(pk.column)} {pk.rel_db_type(connection)}",
+                            *(f"{_quote(c.column)} {c.db_type(connection)}" for c in columns)])
+    assignments = ", ".join(f"{_quote(c.column)} = v.{_quote(c.column)}" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_quote(temp)}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {_quote(temp)} ({definition})")
+        _copy(temp, [pk.column, *(c.column for c in columns)], rows)
+        cursor.execute(f"UPDATE {_quote(meta.db_table)} AS t SET {assignments} "  # noqa: S608
+                       f"FROM {_quote(temp)} AS v WHERE t.{_quote(pk.column)} = v.{_quote(pk.column)}")
+        cursor.execute(f"DROP TABLE {_quote(temp)}")
+    return len(rows)
+
+
+def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    count = 0
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {_quote(table)} ({', '.join(map(_quote, columns))}) FROM STDIN") as copy:
+        write = copy.write_row
+        for row in rows:
+            write(row)
+            count += 1
+    return count
+
+
+def _executemany(sql: str, rows: Iterable[Sequence]) -> int:
+    count = 0
+    rows = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(islice(rows, BATCH)):
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
+
+
+class AnyOf(Lookup):
+    """``field__any=[…]``: ``field = ANY(%s)`` with the list as one array parameter (PostgreSQL only).
+
+    Django's ``__in`` writes one placeholder per value: half a million ids cost seconds to compile and
+    exceed parameter limits. Use ``in_chunks``, which picks the right form for the database.
+    """
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [list(value)]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)  # foreign keys keep their own lookups
+
+
+def in_chunks(queryset: QuerySet, field: str, values: Iterable) -> Iterator[QuerySet]:
+    """``queryset`` filtered to ``field`` in ``values``: one query on PostgreSQL (an array parameter),
+    chunks within the parameter limit elsewhere."""
+    values = list(values)
+    if not values:
+        return
+    if connection.vendor == "postgresql":
+        yield queryset.filter(**{f"{field}__any": values})
+        return
+    size = min((connection.features.max_query_params or 10000) - 10, 10000)
+    for start in range(0, len(values), size):
+        yield queryset.filter(**{f"{field}__in": values[start:start + size]})
