@@ -1,9 +1,18 @@
 """Shared fixtures. Tests are laid out like the code: tests/<app>/test_*.py."""
 
 import pytest
+from django.core.cache import cache
 
 from kaa.accounts.models import Role
 from tests.factories import MunicipalityFactory, TeamFactory, staff
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache: rate-limit counters and cached choices of one test (ids repeat
+    across test databases) must not leak into the next one run by the same worker."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture

@@ -213,6 +213,10 @@ KAA_SMS_API_PASSWORD = os.environ.get("KAA_SMS_API_PASSWORD", "")
 KAA_SMS_SENDER = os.environ.get("KAA_SMS_SENDER", "KAA")
 
 # Where nightly extracts arrive for the scheduled import job.
+# A register computation over more youths than this is split into KAA_COMPUTE_PARTS id ranges, one task
+# each, so that every task worker takes a share (kaa.register.tasks).
+KAA_COMPUTE_SPLIT_AT = int(os.environ.get("KAA_COMPUTE_SPLIT_AT", "20000"))
+KAA_COMPUTE_PARTS = int(os.environ.get("KAA_COMPUTE_PARTS", "4"))
 KAA_IMPORT_INBOX = Path(os.environ.get("KAA_IMPORT_INBOX", BASE_DIR / "var" / "inbox"))
 # The public address printed on letters (for the QR code and reply page).
 KAA_PUBLIC_BASE_URL = os.environ.get("KAA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")

@@ -156,7 +156,7 @@ def _csv_rows(reader: Any, table: Table, other: str) -> Iterator[tuple[int, list
     width = len(table.header)
     try:
         for cells in reader:
-            if _blank(cells):
+            if not cells or (not cells[0].strip() and _blank(cells)):
                 continue
             if width > 1 and len(cells) == 1 and (other in cells[0] or "\t" in cells[0]):
                 table.errors.append(issue(reader.line_num, "", _(

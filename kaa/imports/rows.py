@@ -120,7 +120,8 @@ def _fast_identity(value: str) -> tuple[str, datetime.date, bool] | None:
         return None
     if value[8:11] == "000":
         raise ValueError("invalid")
-    total = sum(map(int, value[2:11:2].translate(_DOUBLED))) + sum(map(int, value[3:11:2]))
+    # Digit sums as sums of ASCII codes (in C), less 48 for each of the nine digits.
+    total = sum(value[2:11:2].translate(_DOUBLED).encode()) + sum(value[3:11:2].encode()) - 9 * 48
     if (10 - total % 10) % 10 != ord(value[11]) - 48:
         raise ValueError("invalid")
     day = int(value[6:8])
@@ -187,7 +188,7 @@ class _Row:
 
 
 def _records(table: Table, index: dict[str, int], columns: tuple[str, ...]):
-    """(row number, {column: trimmed value}) for every row; absent columns and cells read as empty."""
+    """(row number, trimmed values in ``columns`` order) for every row; absent columns and cells read as empty."""
     width = len(table.header)
     getter = itemgetter(*(index.get(c, width) for c in columns))
     for num, cells in table.each_row():
@@ -195,7 +196,74 @@ def _records(table: Table, index: dict[str, int], columns: tuple[str, ...]):
             cells.append("")  # the cell every absent column reads
         else:
             cells = cells[:width] + [""] * (width + 1 - min(len(cells), width))
-        yield num, dict(zip(columns, map(str.strip, getter(cells)), strict=True))
+        yield num, tuple(map(str.strip, getter(cells)))
+
+
+def _date(value: str) -> datetime.date | None:
+    """An optional ISO date as the slow path accepts it; ValueError otherwise."""
+    if not value:
+        return None
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return datetime.date.fromisoformat(value)
+    raise ValueError(value)
+
+
+# Each kind of row is read twice over: a fast path that accepts only rows it is sure are valid, and the
+# detailed path (``_Row``) that names every problem of a row. A row the fast path does not accept goes
+# through the detailed path, which decides; so the fast path can only be stricter, never more lenient.
+
+def _population_fast(num: int, v: tuple) -> PopulationRow | None:
+    (pnr, given, family, code, registered, address, postal, city, phone, email, skydd, immigration, status,
+     status_date, name1, phone1, name2, phone2) = v
+    if (not given or not family or len(given) > 100 or len(family) > 100 or len(address) > 200
+            or len(postal) > 10 or len(city) > 100 or len(phone) > 40 or len(email) > 254 or len(name1) > 200
+            or len(name2) > 200 or len(phone1) > 40 or len(phone2) > 40
+            or len(code) != 4 or not (code.isascii() and code.isdigit())):
+        return None
+    protection, state = PROTECTION_VALUES.get(skydd.lower()), STATUS_VALUES.get(status.lower())
+    if protection is None or state is None:
+        return None
+    try:
+        ident = _fast_identity(pnr)
+        if ident is None:
+            return None
+        dates = _date(registered), _date(immigration), _date(status_date)
+    except ValueError:
+        return None
+    guardians = tuple((name, tel) for name, tel in ((name1, phone1), (name2, phone2)) if name)
+    return PopulationRow(num, ident[0], ident[1], ident[2], given, family, code, dates[0], address, postal, city,
+                         phone, email, protection, dates[1], state, dates[2], guardians)
+
+
+def _school_fast(num: int, v: tuple) -> SchoolRow | None:
+    (pnr, skolform, program, arskurs, unit_code, unit_name, motsvarande, start, end, interruption, resultat,
+     result_date, given, family, skydd, _status, avbruten, code) = v
+    school_type, programme = skolform.upper(), program.upper()
+    if (school_type not in SCHOOL_TYPES or len(programme) > 12 or len(unit_code) > 16 or len(unit_name) > 200
+            or len(given) > 100 or len(family) > 100 or (school_type == "GY" and not programme)):
+        return None
+    equivalent, result = YES_NO.get(motsvarande.lower()), resultat.lower()
+    if equivalent is None or result not in RESULTS:
+        return None
+    if arskurs:
+        if not (arskurs.isascii() and arskurs.isdigit()) or int(arskurs) > 13:
+            return None
+        year = int(arskurs)
+    elif school_type in COMPULSORY_SCHOOL_TYPES:
+        return None
+    else:
+        year = None
+    try:
+        ident = _fast_identity(pnr)
+        if ident is None or not start:
+            return None
+        dates = _date(start), _date(end), _date(interruption), _date(result_date)
+    except ValueError:
+        return None
+    return SchoolRow(num, ident[0], ident[1], ident[2], school_type, programme, year, unit_code, unit_name,
+                     equivalent, dates[0], dates[1], dates[2], result, dates[3],
+                     YES_NO.get(avbruten.lower(), False), source_key(school_type, unit_code, programme, dates[0]),
+                     given, family, PROTECTION_VALUES.get(skydd.lower(), ""), code)
 
 
 def _columns(table: Table, known: tuple[str, ...], required: tuple[str, ...]) -> tuple[dict[str, int], list]:
@@ -227,7 +295,12 @@ def population_rows(table: Table) -> list[PopulationRow]:
     seen: dict[str, int] = {}
     limits = [(c, n) for c, n in MAX_LENGTH.items() if c in POPULATION_COLUMNS]
     errors = table.errors
-    for num, values in _records(table, index, POPULATION_COLUMNS):
+    for num, cells in _records(table, index, POPULATION_COLUMNS):
+        fast = _population_fast(num, cells)
+        if fast is not None and seen.setdefault(fast.personnummer, num) == num:
+            out.append(fast)
+            continue
+        values = dict(zip(POPULATION_COLUMNS, cells, strict=True))
         r = _Row(num, values, errors)
         before = len(errors)
         r.check_lengths(limits)
@@ -269,7 +342,12 @@ def school_rows(table: Table) -> list[SchoolRow]:
     seen: dict[tuple[str, str], int] = {}
     limits = [(c, n) for c, n in MAX_LENGTH.items() if c in SCHOOL_COLUMNS + SS12000_EXTRA]
     errors = table.errors
-    for num, values in _records(table, index, SCHOOL_COLUMNS + SS12000_EXTRA):
+    for num, cells in _records(table, index, SCHOOL_COLUMNS + SS12000_EXTRA):
+        fast = _school_fast(num, cells)
+        if fast is not None and seen.setdefault((fast.personnummer, fast.source_key), num) == num:
+            out.append(fast)
+            continue
+        values = dict(zip(SCHOOL_COLUMNS + SS12000_EXTRA, cells, strict=True))
         r = _Row(num, values, errors)
         before = len(errors)
         r.check_lengths(limits)

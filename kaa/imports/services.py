@@ -42,6 +42,7 @@ MUNICIPALITY_NAMES = {
 }
 REMOVAL_LIMIT = 0.10  # a --full import may remove at most this share without --force
 BATCH = 2000
+SCAN_ABOVE = 100_000  # persons in a file above which existing youths are read in one pass
 
 YOUTH_POPULATION_FIELDS = (
     "given_name", "family_name", "municipality_code", "registered_from", "address", "postal_code", "city", "phone",
@@ -170,8 +171,15 @@ def _run_write(run: ImportRun, table: Table, write: Any) -> ImportRun:
 
 def _existing(pnrs: Iterable[str], *fields: str) -> dict[str, tuple]:
     """Existing youths by personnummer: ``fields`` of each."""
+    wanted = set(pnrs)
     found: dict[str, tuple] = {}
-    for qs in in_chunks(Youth.objects.all(), "personnummer", set(pnrs)):
+    if len(wanted) > SCAN_ABOVE:
+        # Reading every youth once is cheaper than sending (and matching) this many numbers.
+        for pnr, *rest in Youth.objects.values_list("personnummer", *fields).iterator(chunk_size=20000):
+            if pnr in wanted:
+                found[pnr] = tuple(rest)
+        return found
+    for qs in in_chunks(Youth.objects.all(), "personnummer", wanted):
         for pnr, *rest in qs.values_list("personnummer", *fields):
             found[pnr] = tuple(rest)
     return found
@@ -362,7 +370,9 @@ def _home_municipalities(rows: list[SchoolRow], existing: dict, table: Table) ->
 
 
 def _write_school(run: ImportRun, rows: list[SchoolRow], table: Table) -> None:
-    existing = {pnr: v[0] for pnr, v in _existing({r.personnummer for r in rows}, "id").items()}
+    known = _existing({r.personnummer for r in rows}, "id", "needs_evaluation")
+    existing = {pnr: v[0] for pnr, v in known.items()}
+    flagged = {v[0] for v in known.values() if v[1]}
     homes = _home_municipalities(rows, existing, table)
     if table.errors:
         return
@@ -374,8 +384,9 @@ def _write_school(run: ImportRun, rows: list[SchoolRow], table: Table) -> None:
                 r.family_name[:100], r.protection, False, True)
     bulk_insert(Youth, ("municipality", "personnummer", "birth_date", "is_coordination_number", "given_name",
                         "family_name", "protection", "in_population", "needs_evaluation"), new_youths.values())
-    created_ids = {v[0] for v in _existing(list(new_youths), "id").values()}
-    existing.update((k, v[0]) for k, v in _existing(list(new_youths), "id").items())
+    created = {k: v[0] for k, v in _existing(list(new_youths), "id").items()}
+    created_ids = set(created.values())
+    existing.update(created)
     _upsert_school_units(rows)
 
     youth_ids = sorted(set(existing.values()))
@@ -397,7 +408,7 @@ def _write_school(run: ImportRun, rows: list[SchoolRow], table: Table) -> None:
         touched.add(youth_id)
     bulk_insert(Enrolment, ("youth", "source", "source_key", *ENROLMENT_FIELDS), new)
     bulk_set(Enrolment, [*ENROLMENT_FIELDS, "updated_at"], changed)
-    _mark_for_evaluation(sorted(touched - created_ids))
+    _mark_for_evaluation(sorted(touched - created_ids - flagged))
     run.created, run.changed = len(new), len(changed)
     run.unchanged = len(rows) - len(new) - len(changed)
     run.changed_youth_ids = sorted(touched)  # type: ignore[attr-defined]

@@ -24,8 +24,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from kaa.core.scheduler import periodic
+from kaa.register.tasks import register_compute_in_workers
 
-from .models import ImportTrigger
+from .models import ImportRun, ImportStatus, ImportTrigger
 from .services import population_import, school_import
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,11 @@ def inbox_pickup(inbox: Path | None = None) -> list[int]:
 
 @task()
 def import_inbox(period: str) -> list[int]:
-    return inbox_pickup()
+    """Import the waiting files, then let the workers bring the register up to date with them."""
+    run_ids = inbox_pickup()
+    if ImportRun.objects.filter(pk__in=run_ids, status=ImportStatus.SUCCEEDED).exists():
+        register_compute_in_workers(on=timezone.localdate())
+    return run_ids
 
 
 periodic("import_inbox", "kaa.imports.tasks.import_inbox", every="hour", catch_up=0)

@@ -2,11 +2,16 @@
 
 import logging
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaa.accounts.policy import Perm, municipalities_with, require_perm
+from kaa.register.compute import register_compute
+from kaa.register.tasks import register_compute_in_workers
 
 from . import selectors
 from .forms import ImportForm
@@ -19,18 +24,15 @@ ERRORS_PAGE_SIZE = 200
 COMPUTE_BY_ID_LIMIT = 5000
 
 
-def _compute(youth_ids: list[int]) -> None:
-    """Show the coordinator the new register at once (H3's register_compute)."""
+def _compute(request: HttpRequest, youth_ids: list[int]) -> None:
+    """Show the coordinator the new register at once; a large import is computed by the task workers."""
     if not youth_ids:
         return
-    try:
-        from kaa.register.compute import register_compute
-    except ImportError:
-        log.warning("register_compute is not available; the scheduled job will evaluate the changes")
-        return
     if len(youth_ids) > COMPUTE_BY_ID_LIMIT:
-        # The import flagged them all with needs_evaluation; that selects them without a huge IN list.
-        register_compute()
+        # The import flagged them all with needs_evaluation: the workers select them by that flag.
+        register_compute_in_workers(on=timezone.localdate())
+        messages.info(request, _("The register is being updated by the background worker; "
+                                 "it is complete in a few minutes."))
     else:
         register_compute(youth_ids=youth_ids)
 
@@ -49,7 +51,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         else:
             run = school_import(**common)
         if run.ok:
-            _compute(getattr(run, "changed_youth_ids", []))
+            _compute(request, getattr(run, "changed_youth_ids", []))
         return redirect("imports:run_detail", pk=run.pk)
     return render(request, "imports/upload.html", {"form": form})
 

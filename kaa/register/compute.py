@@ -17,12 +17,13 @@ history is not rewritten backwards.
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kaa.core.bulk import bulk_insert, bulk_set
@@ -32,6 +33,7 @@ from .models import Enrolment, RegisterPeriod, Youth, YouthEvent
 from .rules import Decision, EnrolmentFacts, Facts, decide, next_change_date
 
 CHUNK = 5000
+IdRange = tuple[int, int | None]  # youth ids [low, high); high None: no upper bound
 YOUTH_FIELDS = ("id", "municipality_id", "birth_date", "in_population", "municipality_code", "registered_from",
                 "immigration_date", "population_status", "population_status_date", "in_target_group",
                 "register_reason", "register_since", "needs_evaluation", "next_evaluation_date")
@@ -126,19 +128,49 @@ def decisions_for(rows: Sequence[dict], on: datetime.date,
     return result
 
 
-def candidate_chunks(*, on: datetime.date, municipality_ids=None, youth_ids=None,
-                     force: bool = False) -> Iterator[list[dict]]:
-    """Youth rows (``YOUTH_FIELDS``) to evaluate, in chunks by primary key (keyset, no big IN lists)."""
+def candidates(*, on: datetime.date, municipality_ids=None, force: bool = False,
+               id_range: IdRange | None = None) -> QuerySet[Youth]:
+    """The youths to evaluate on ``on``: facts changed, or a date on which the status can change has come."""
     qs = Youth.objects.all()
     if municipality_ids is not None:
         qs = qs.filter(municipality_id__in=list(municipality_ids))
+    if id_range is not None:
+        qs = qs.filter(pk__gte=id_range[0])
+        if id_range[1] is not None:
+            qs = qs.filter(pk__lt=id_range[1])
+    if not force:
+        qs = qs.filter(Q(needs_evaluation=True) | Q(next_evaluation_date__lte=on))
+    return qs
+
+
+def candidate_ranges(*, on: datetime.date, parts: int, force: bool = False, smallest: int = 1) -> list[IdRange]:
+    """Split the candidates into ``parts`` id ranges of about equal size, for workers to compute side by side.
+
+    Contiguous ranges, so parallel workers write different pages of the youth table. The last range
+    has no upper bound: a youth imported meanwhile is not left out. No range is smaller than ``smallest``
+    (few candidates: one range).
+    """
+    ids = list(candidates(on=on, force=force).order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        return []
+    parts = max(1, min(parts, len(ids) // max(smallest, 1)))
+    step = -(-len(ids) // parts)
+    bounds: list[int | None] = [ids[i] for i in range(0, len(ids), step)]
+    return list(itertools.pairwise([*bounds, None]))  # type: ignore[arg-type]
+
+
+def candidate_chunks(*, on: datetime.date, municipality_ids=None, youth_ids=None, force: bool = False,
+                     id_range: IdRange | None = None) -> Iterator[list[dict]]:
+    """Youth rows (``YOUTH_FIELDS``) to evaluate, in chunks by primary key (keyset, no big IN lists)."""
     if youth_ids is not None:
+        qs = Youth.objects.all()
+        if municipality_ids is not None:
+            qs = qs.filter(municipality_id__in=list(municipality_ids))
         wanted = sorted(set(youth_ids))
         for start in range(0, len(wanted), CHUNK):
             yield list(qs.filter(pk__in=wanted[start:start + CHUNK]).order_by("pk").values(*YOUTH_FIELDS))
         return
-    if not force:
-        qs = qs.filter(Q(needs_evaluation=True) | Q(next_evaluation_date__lte=on))
+    qs = candidates(on=on, municipality_ids=municipality_ids, force=force, id_range=id_range)
     last = 0
     while True:
         rows = list(qs.filter(pk__gt=last).order_by("pk").values(*YOUTH_FIELDS)[:CHUNK])
@@ -149,12 +181,17 @@ def candidate_chunks(*, on: datetime.date, municipality_ids=None, youth_ids=None
 
 
 def register_compute(*, on: datetime.date | None = None, municipality_ids=None, youth_ids=None,
-                     force: bool = False) -> ComputeResult:
-    """Decide the candidate youths on ``on`` (default today) and record every change. Idempotent."""
+                     force: bool = False, id_range: IdRange | None = None) -> ComputeResult:
+    """Decide the candidate youths on ``on`` (default today) and record every change. Idempotent.
+
+    ``id_range`` (from ``candidate_ranges``) limits the run to youths with ids in [low, high): separate
+    ranges can run at the same time in different workers (``kaa.register.tasks``).
+    """
     on = on or timezone.localdate()
     result = ComputeResult()
     settings = _settings()
-    for rows in candidate_chunks(on=on, municipality_ids=municipality_ids, youth_ids=youth_ids, force=force):
+    for rows in candidate_chunks(on=on, municipality_ids=municipality_ids, youth_ids=youth_ids, force=force,
+                                 id_range=id_range):
         _compute_chunk(rows, on, settings, result)
     return result
 

@@ -69,7 +69,7 @@ def test_reimport_changes_nothing_and_says_so(tmp_path):
     assert snapshot() == before
 
 
-def test_changed_facts_update_and_flag_only_those_youths(tmp_path):
+def test_changed_facts_update_and_flag_only_those_youths(tmp_path, lookup):
     run_file(tmp_path, csv_bytes([pop_row(i) for i in range(5)]))
     Youth.objects.update(needs_evaluation=False)
     rows = [pop_row(i) for i in range(5)]

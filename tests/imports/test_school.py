@@ -26,7 +26,7 @@ def nykoping(db):
     return MunicipalityFactory(code="0480", name="Nyköping")
 
 
-def test_enrolments_of_known_youths(tmp_path, nykoping):
+def test_enrolments_of_known_youths(tmp_path, nykoping, lookup):
     youth = YouthFactory(municipality=nykoping, personnummer=pnr(1), needs_evaluation=False)
     run = run_file(tmp_path, csv_bytes([school_row(1), school_row(1, skolform="GR", program="", arskurs="9",
                                                                   startdatum="2023-08-21", resultat="slutbetyg",
@@ -64,7 +64,7 @@ def test_unknown_municipality_among_several_is_an_error(tmp_path, nykoping):
     assert not Youth.objects.exists()
 
 
-def test_reimport_is_unchanged_and_a_change_is_updated(tmp_path, nykoping):
+def test_reimport_is_unchanged_and_a_change_is_updated(tmp_path, nykoping, lookup):
     rows = [school_row(i) for i in range(4)]
     run_file(tmp_path, csv_bytes(rows))
     Youth.objects.update(needs_evaluation=False)

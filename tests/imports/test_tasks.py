@@ -35,3 +35,5 @@ def test_task_uses_the_setting(tmp_path, settings):
     import_inbox.enqueue(period="2026-09-01T10")
     run = ImportRun.objects.get()
     assert run.full and run.created == 1
+    # The register is brought up to date with the import (by the workers; at once in the test settings).
+    assert Youth.objects.get().needs_evaluation is False

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def computed(monkeypatch):
     calls = []
-    monkeypatch.setattr(views, "_compute", lambda ids: calls.append(sorted(ids)))
+    monkeypatch.setattr(views, "_compute", lambda request, ids: calls.append(sorted(ids)))
     return calls
 
 
@@ -34,6 +34,23 @@ def test_population_upload_shows_the_result_and_computes(client, administrator, 
     assert computed == [sorted(Youth.objects.values_list("pk", flat=True))]
     page = client.get(response.url)
     assert page.status_code == 200 and b"file.csv" in page.content
+
+
+def test_upload_computes_the_register_at_once(client, administrator):
+    client.force_login(administrator)
+    upload(client, "population", csv_bytes([pop_row(1), pop_row(2)]))
+    assert not Youth.objects.filter(needs_evaluation=True).exists()
+    assert set(Youth.objects.values_list("register_reason", flat=True)) != {""}
+
+
+def test_a_large_upload_is_computed_by_the_workers(client, administrator, monkeypatch, settings):
+    monkeypatch.setattr(views, "COMPUTE_BY_ID_LIMIT", 1)
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(administrator)
+    response = upload(client, "population", csv_bytes([pop_row(1), pop_row(2)]))
+    page = client.get(response.url)
+    assert b"being updated by the background worker" in page.content
+    assert not Youth.objects.filter(needs_evaluation=True).exists()  # the test settings run tasks at once
 
 
 def test_failed_upload_lists_errors_and_does_not_compute(client, administrator, computed):
