@@ -100,6 +100,7 @@ class SchoolRow:
 
 ENROLMENT_FIELDS = ("school_type", "programme", "school_year", "school_unit_code", "school_unit_name", "equivalent",
                     "start_date", "end_date", "interruption_date", "result", "result_date", "cancelled")
+INTERRUPTION = ENROLMENT_FIELDS.index("interruption_date")
 
 
 def source_key(school_type: str, unit_code: str, programme: str, start: datetime.date) -> str:

@@ -24,11 +24,12 @@ from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record
 from kaa.core.bulk import bulk_insert, bulk_set, in_chunks
 from kaa.organisations.models import Municipality, SchoolUnit
+from kaa.register.locks import lock_facts_for_writing
 from kaa.register.models import Enrolment, FactSource, Guardian, PopulationStatus, Youth
 
 from .models import ImportKind, ImportRun, ImportStatus, ImportTrigger
 from .parsers import Issue, Table, issue, read_table
-from .rows import ENROLMENT_FIELDS, PopulationRow, SchoolRow, population_rows, school_rows
+from .rows import ENROLMENT_FIELDS, INTERRUPTION, PopulationRow, SchoolRow, population_rows, school_rows
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,7 @@ def _run_write(run: ImportRun, table: Table, write: Any) -> ImportRun:
     run.changed_youth_ids = []  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
+            lock_facts_for_writing()
             write()
             if table.errors:
                 raise _Failed
@@ -399,28 +401,34 @@ def _write_school(run: ImportRun, rows: list[SchoolRow], table: Table) -> None:
         youth_id = existing[r.personnummer]
         found = current.get((youth_id, r.source_key))
         facts = r.facts()
+        reported = False
+        if found is not None and found[2] is not None and r.interruption_date is None:
+            # A school's leaving report knew of the interruption before the school system does.
+            facts, reported = (*facts[:INTERRUPTION], found[2], *facts[INTERRUPTION + 1:]), True
         if found is not None and found[1] == hash(facts):
             continue
         if found is None:
             new.append((youth_id, FactSource.IMPORT, r.source_key, *facts))
         else:
-            changed.append((found[0], *facts, now))
+            changed.append((found[0], *facts, reported, now))
         touched.add(youth_id)
     bulk_insert(Enrolment, ("youth", "source", "source_key", *ENROLMENT_FIELDS), new)
-    bulk_set(Enrolment, [*ENROLMENT_FIELDS, "updated_at"], changed)
+    bulk_set(Enrolment, [*ENROLMENT_FIELDS, "interruption_reported", "updated_at"], changed)
     _mark_for_evaluation(sorted(touched - created_ids - flagged))
     run.created, run.changed = len(new), len(changed)
     run.unchanged = len(rows) - len(new) - len(changed)
     run.changed_youth_ids = sorted(touched)  # type: ignore[attr-defined]
 
 
-def _current_enrolments(youth_ids: list[int]) -> dict[tuple[int, str], tuple[int, int]]:
-    """(youth id, source key) → (enrolment id, hash of its facts): a hash keeps 500,000 enrolments small."""
-    fields = ("id", "youth_id", "source_key", *ENROLMENT_FIELDS)
-    current: dict[tuple[int, str], tuple[int, int]] = {}
+def _current_enrolments(youth_ids: list[int]) -> dict[tuple[int, str], tuple[int, int, datetime.date | None]]:
+    """(youth id, source key) → (enrolment id, hash of its facts, interruption date a school reported).
+
+    A hash keeps 500,000 enrolments small."""
+    fields = ("id", "youth_id", "source_key", "interruption_reported", *ENROLMENT_FIELDS)
+    current: dict[tuple[int, str], tuple[int, int, datetime.date | None]] = {}
     for qs in in_chunks(Enrolment.objects.all(), "youth_id", youth_ids):
-        for pk, youth_id, key, *facts in qs.values_list(*fields).iterator(chunk_size=20000):
-            current[(youth_id, key)] = (pk, hash(tuple(facts)))
+        for pk, youth_id, key, reported, *facts in qs.values_list(*fields).iterator(chunk_size=20000):
+            current[(youth_id, key)] = (pk, hash(tuple(facts)), facts[INTERRUPTION] if reported else None)
     return current
 
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 from kaa.core.bulk import bulk_insert, bulk_set
 from kaa.organisations.models import Municipality
 
+from .locks import lock_facts_for_computing
 from .models import Enrolment, RegisterPeriod, Youth, YouthEvent
 from .rules import Decision, EnrolmentFacts, Facts, decide, next_change_date
 
@@ -36,10 +37,11 @@ CHUNK = 5000
 IdRange = tuple[int, int | None]  # youth ids [low, high); high None: no upper bound
 YOUTH_FIELDS = ("id", "municipality_id", "birth_date", "in_population", "municipality_code", "registered_from",
                 "immigration_date", "population_status", "population_status_date", "in_target_group",
-                "register_reason", "register_since", "needs_evaluation", "next_evaluation_date")
+                "register_reason", "register_since", "register_extended", "needs_evaluation", "next_evaluation_date")
 ENROLMENT_FIELDS = ("youth_id", "school_type", "start_date", "programme", "school_year", "equivalent", "end_date",
                     "interruption_date", "result", "result_date", "cancelled")
-CACHE_FIELDS = ("in_target_group", "register_reason", "register_since", "needs_evaluation", "next_evaluation_date")
+CACHE_FIELDS = ("in_target_group", "register_reason", "register_since", "register_extended", "needs_evaluation",
+                "next_evaluation_date")
 
 
 @dataclass
@@ -203,11 +205,13 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 @transaction.atomic
 def _compute_chunk(rows: list[dict], on: datetime.date, settings: dict[int, _Settings],
                    result: ComputeResult) -> None:
+    lock_facts_for_computing()
     ids = [row["id"] for row in rows]
     decided = decisions_for(rows, on, settings)
-    open_periods = {youth_id: (pk, in_group, reason, valid_from) for pk, youth_id, in_group, reason, valid_from in
+    open_periods = {youth_id: (pk, (in_group, reason, extended), valid_from)
+                    for pk, youth_id, in_group, reason, extended, valid_from in
                     RegisterPeriod.objects.filter(for_youths(ids), valid_to__isnull=True)
-                    .values_list("pk", "youth_id", "in_target_group", "reason", "valid_from")}
+                    .values_list("pk", "youth_id", "in_target_group", "reason", "extended", "valid_from")}
     closes: list[tuple[int, datetime.date]] = []
     relabels: list[tuple] = []
     new_periods: list[tuple] = []
@@ -217,19 +221,19 @@ def _compute_chunk(rows: list[dict], on: datetime.date, settings: dict[int, _Set
         result.evaluated += 1
         facts, decision = decided[row["id"]]
         current = open_periods.get(row["id"])
-        if current is not None and current[3] > on:
+        if current is not None and current[2] > on:
             continue  # a computation for a day before the recorded history: leave it alone
-        if current is None or (current[1], current[2]) != (decision.in_target_group, decision.reason):
+        status = (decision.in_target_group, decision.reason, decision.extended)
+        if current is None or current[1] != status:
             result.changed += 1
             valid_from = decision.since
-            if current is not None and valid_from <= current[3]:
-                relabels.append((current[0], decision.in_target_group, decision.reason))
+            if current is not None and valid_from <= current[2]:
+                relabels.append((current[0], *status))
             else:
                 if current is not None:
                     closes.append((current[0], valid_from))
-                new_periods.append((row["id"], row["municipality_id"], decision.in_target_group, decision.reason,
-                                    valid_from))
-            was_in = current[1] if current is not None else False
+                new_periods.append((row["id"], row["municipality_id"], *status, valid_from))
+            was_in = current[1][0] if current is not None else False
             if decision.in_target_group != was_in:
                 kind = "register.entered" if decision.in_target_group else "register.left"
                 if decision.in_target_group:
@@ -238,12 +242,13 @@ def _compute_chunk(rows: list[dict], on: datetime.date, settings: dict[int, _Set
                     result.left += 1
                 events.append((row["id"], kind, _start_of(decision.since),
                                {"reason": decision.reason, "date": decision.since.isoformat()}))
-        values = (decision.in_target_group, decision.reason, decision.since, False,
+        values = (decision.in_target_group, decision.reason, decision.since, decision.extended, False,
                   next_change_date(facts, on, decision))
         if values != tuple(row[name] for name in CACHE_FIELDS):
             cache.append((row["id"], *values))
     bulk_set(RegisterPeriod, ("valid_to",), closes)
-    bulk_set(RegisterPeriod, ("in_target_group", "reason"), relabels)
-    bulk_insert(RegisterPeriod, ("youth", "municipality", "in_target_group", "reason", "valid_from"), new_periods)
+    bulk_set(RegisterPeriod, ("in_target_group", "reason", "extended"), relabels)
+    bulk_insert(RegisterPeriod, ("youth", "municipality", "in_target_group", "reason", "extended", "valid_from"),
+                new_periods)
     bulk_insert(YouthEvent, ("youth", "kind", "occurred_at", "data"), events)
     bulk_set(Youth, CACHE_FIELDS, cache)

@@ -37,7 +37,8 @@ class RegisterFilterForm(forms.Form):
     """Filters of the register list, in the query string (no personal data here)."""
 
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[
-        ("in", _("In the target group")), ("out", _("Not in the target group")), ("all", _("All"))])
+        ("in", _("In the target group")), ("out", _("Not in the target group")),
+        ("extended", _("Extended responsibility (20–24)")), ("all", _("All"))])
     reason = forms.ChoiceField(label=_("Reason"), required=False)
     age_from = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=30)
     age_to = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=30)

@@ -61,13 +61,12 @@ def explain_status(youth: Any) -> str:
     """A sentence answering "why is this youth in (or out of) the register?"."""
     if not youth.register_reason:
         return str(_("The register has not evaluated this youth yet."))
-    try:
-        from kaa.register.rules import Decision, explain
-
-        return str(explain(Decision(in_target_group=youth.in_target_group, reason=youth.register_reason,
-                                    since=youth.register_since)))
-    except (ImportError, TypeError, AttributeError):
+    if youth.register_since is None:  # a reason set by hand without a date: say what we know
         return reason_label(youth.register_reason)
+    from kaa.register.rules import Decision, explain
+
+    return str(explain(Decision(in_target_group=youth.in_target_group, reason=youth.register_reason,
+                                since=youth.register_since, extended=youth.register_extended)))
 
 
 def event_label(kind: str) -> str:

@@ -69,6 +69,7 @@ class Youth(models.Model):
     in_target_group = models.BooleanField(_("in the target group"), default=False)
     register_reason = models.CharField(_("reason"), max_length=32, blank=True)
     register_since = models.DateField(_("since"), null=True, blank=True)
+    register_extended = models.BooleanField(_("extended responsibility (20–24)"), default=False)
     # Re-evaluation bookkeeping: facts changed, or a date on which the status can change by itself.
     # Indexed only where set (partial indexes): every index costs each row the computation rewrites.
     needs_evaluation = models.BooleanField(default=True)
@@ -174,6 +175,9 @@ class Enrolment(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     interruption_date = models.DateField(_("interrupted"), null=True, blank=True)
+    # The interruption came from a school's leaving report, not from the school system: an import that
+    # does not know of it yet (school systems lag) keeps it; an import with an interruption replaces it.
+    interruption_reported = models.BooleanField(_("interruption reported by the school"), default=False)
     result = models.CharField(_("result"), max_length=24, choices=Result.choices, blank=True)
     result_date = models.DateField(_("result date"), null=True, blank=True)
     cancelled = models.BooleanField(_("cancelled"), default=False)
@@ -207,6 +211,9 @@ class RegisterPeriod(models.Model):
     reason = models.CharField(_("reason"), max_length=32)
     valid_from = models.DateField(_("from"))
     valid_to = models.DateField(_("to"), null=True, blank=True)
+    # UKAA (*utökat kommunalt aktivitetsansvar*): out of the statutory group (reason fyllt_20) but
+    # followed under the municipality's extended responsibility; statistics count these apart.
+    extended = models.BooleanField(_("extended responsibility (20–24)"), default=False)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:

@@ -291,7 +291,7 @@ def decide(facts: Facts, on: Date) -> Decision:
         return Decision(False, "utvandrad", when)
     turned_20 = birthday(facts.birth_date, 20)
     if on >= turned_20:
-        return Decision(False, "fyllt_20", turned_20, extended=_extended(facts, on, turned_20))
+        return _turned_20(facts, on, turned_20)
     away = _not_registered_since(facts, on)
     if away is not None:
         return Decision(False, "ej_folkbokford", away)
@@ -360,10 +360,14 @@ def _in_decision(facts: Facts, view: _View, floor: Date, completed: Date) -> Dec
     return Decision(True, "ovrigt", floor)
 
 
-def _extended(facts: Facts, on: Date, turned_20: Date) -> bool:
-    if not facts.extended_responsibility or on >= birthday(facts.birth_date, 25):
-        return False
-    return decide(facts, turned_20 - ONE_DAY).in_target_group
+def _turned_20(facts: Facts, on: Date, turned_20: Date) -> Decision:
+    """Out from the 20th birthday; followed under UKAA until the 25th when the youth was in the day before."""
+    if not facts.extended_responsibility or not decide(facts, turned_20 - ONE_DAY).in_target_group:
+        return Decision(False, "fyllt_20", turned_20)
+    turned_25 = birthday(facts.birth_date, 25)
+    if on < turned_25:
+        return Decision(False, "fyllt_20", turned_20, extended=True)
+    return Decision(False, "fyllt_20", turned_25)
 
 
 def next_change_date(facts: Facts, on: Date, decision: Decision | None = None) -> Date | None:

@@ -56,7 +56,7 @@ def youth_detail(*, user: Any, pk: Any) -> Youth:
 @dataclass(frozen=True)
 class RegisterFilters:
     search: str = ""
-    status: str = "in"  # "in", "out" or "" (both)
+    status: str = "in"  # "in", "out", "extended" (UKAA, 20–24) or "" (all)
     reason: str = ""
     age_from: int | None = None
     age_to: int | None = None
@@ -93,6 +93,8 @@ def register_list(*, user: Any, filters: RegisterFilters, on: datetime.date | No
     qs = _search(qs, filters.search)
     if filters.status in ("in", "out"):
         qs = qs.filter(in_target_group=filters.status == "in")
+    elif filters.status == "extended":
+        qs = qs.filter(register_extended=True)
     if filters.reason:
         qs = qs.filter(register_reason=filters.reason)
     if filters.age_from is not None:

@@ -6,7 +6,8 @@ only), marks the youth for re-evaluation and recomputes it so the user sees the 
 Leaving reports (*avgångsanmälan*) as facts for the rules:
 - the pupil's GY/GYS enrolment running on the leaving date at the reporting school unit gets
   ``interruption_date = leaving date`` (matched by unit code, else by name; if neither matches and
-  exactly one GY/GYS enrolment runs, that one);
+  exactly one GY/GYS enrolment runs, that one), marked ``interruption_reported`` so that a school
+  import that does not know of the interruption yet keeps it;
 - with no such enrolment, a new ``Enrolment(source=school_report)`` records the interruption
   (start = interruption = leaving date, programme unknown);
 - a change of school to a named new school is NOT an interruption of the upper-secondary
@@ -33,6 +34,7 @@ from kaa.accounts.policy import Perm, has_perm, municipality_ids_with
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record
 
+from .locks import lock_facts_for_writing
 from .models import (
     EarlySignal,
     Enrolment,
@@ -59,6 +61,7 @@ def _recompute(youth: Youth) -> None:
 
 
 def _mark(youth: Youth) -> None:
+    lock_facts_for_writing()
     Youth.objects.filter(pk=youth.pk).update(needs_evaluation=True)
 
 
@@ -228,8 +231,8 @@ def _apply_report(report: SchoolReport, user: Any) -> None:
     else:
         enrolment = _pick_enrolment(_running_upper_secondary(youth, report.leaving_date), report)
         if enrolment is not None:
-            enrolment.interruption_date = report.leaving_date
-            enrolment.save(update_fields=["interruption_date", "updated_at"])
+            enrolment.interruption_date, enrolment.interruption_reported = report.leaving_date, True
+            enrolment.save(update_fields=["interruption_date", "interruption_reported", "updated_at"])
             report.applied = "interruption"
             fields = ["interruption_date"]
         else:

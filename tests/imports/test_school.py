@@ -4,12 +4,14 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from kaa.accounts.models import Role
 from kaa.imports.models import ImportStatus
 from kaa.imports.rows import source_key
 from kaa.imports.services import population_import, school_import
 from kaa.organisations.models import SchoolUnit
 from kaa.register.models import Enrolment, Protection, Youth
-from tests.factories import MunicipalityFactory, YouthFactory
+from kaa.register.services import school_report_create
+from tests.factories import MunicipalityFactory, YouthFactory, staff
 
 from .helpers import csv_bytes, pnr, pop_row, school_row, write
 
@@ -123,3 +125,31 @@ def test_command(tmp_path, nykoping, capsys):
     with pytest.raises(CommandError):
         call_command("import_school", str(write(tmp_path, "b.csv", csv_bytes([school_row(1, skolform="ZZ")]))))
     assert "skolform" in capsys.readouterr().err
+
+
+def test_an_interruption_a_school_reported_survives_an_import_that_does_not_know_it(tmp_path, nykoping):
+    youth = YouthFactory(municipality=nykoping, personnummer=pnr(1))
+    run_file(tmp_path, csv_bytes([school_row(1)]))
+    school_report_create(user=staff(Role.SCHOOL_STAFF, nykoping, username="skola"), personnummer=pnr(1),
+                         family_name=youth.family_name, school_unit_name="Nyköpings gymnasium",
+                         school_unit_code="04800001", leaving_date=datetime.date(2026, 3, 15), reason="work",
+                         met_kaa=False, not_met_reason="Ville inte")
+    enrolment = Enrolment.objects.get(youth=youth)
+    assert enrolment.interruption_reported and enrolment.interruption_date == datetime.date(2026, 3, 15)
+
+    # The school system has not heard of it yet: the next extract (other bytes, same facts) keeps it.
+    run = run_file(tmp_path, csv_bytes([school_row(1)], delimiter=","), name="next.csv")
+    assert (run.status, run.changed, run.unchanged) == (ImportStatus.UNCHANGED, 0, 1)
+    enrolment.refresh_from_db()
+    assert enrolment.interruption_date == datetime.date(2026, 3, 15)
+
+    # Another change of the enrolment keeps the reported interruption too.
+    run_file(tmp_path, csv_bytes([school_row(1, skolenhet="Nyköpings gymnasium, Väst")]), name="third.csv")
+    enrolment.refresh_from_db()
+    assert (enrolment.school_unit_name, enrolment.interruption_date) == ("Nyköpings gymnasium, Väst",
+                                                                         datetime.date(2026, 3, 15))
+
+    # Once the school system has the interruption, its date is the fact.
+    run_file(tmp_path, csv_bytes([school_row(1, avbrott_datum="2026-03-13")]), name="fourth.csv")
+    enrolment.refresh_from_db()
+    assert (enrolment.interruption_date, enrolment.interruption_reported) == (datetime.date(2026, 3, 13), False)

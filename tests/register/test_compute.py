@@ -212,3 +212,23 @@ def test_the_daily_task_computes_for_its_period(municipality):
     youth = leaver(municipality)
     register_compute_daily.call(period="2024-10-01")
     assert periods(youth) == [(True, "ej_paborjat", D(2024, 9, 1), None)]
+
+
+def test_extended_responsibility_is_a_period_of_its_own(municipality):
+    municipality.extended_responsibility = True
+    municipality.save()
+    youth = leaver(municipality, birth=D(2006, 10, 1), end=D(2022, 6, 10))
+    register_compute(on=D(2026, 9, 30))
+    register_compute(on=D(2026, 10, 1))  # the 20th birthday
+    youth.refresh_from_db()
+    assert (youth.in_target_group, youth.register_reason, youth.register_extended) == (False, "fyllt_20", True)
+    register_compute(on=D(2031, 10, 1))  # the 25th birthday
+    youth.refresh_from_db()
+    assert youth.register_extended is False
+    assert list(RegisterPeriod.objects.filter(youth=youth).order_by("valid_from").values_list(
+        "in_target_group", "reason", "extended", "valid_from", "valid_to")) == [
+        (True, "ej_paborjat", False, D(2022, 9, 1), D(2026, 10, 1)),
+        (False, "fyllt_20", True, D(2026, 10, 1), D(2031, 10, 1)),
+        (False, "fyllt_20", False, D(2031, 10, 1), None),
+    ]
+    assert status_on(youth, D(2028, 1, 1)).extended

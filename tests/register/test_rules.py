@@ -135,7 +135,7 @@ def test_extended_responsibility_flags_youths_who_were_in_at_20():
     f = facts(birth=D(2006, 10, 1), enrolments=[gr9(end=D(2022, 6, 10))], extended_responsibility=True)
     d = decide(f, D(2027, 1, 1))
     assert (d.in_target_group, d.reason, d.extended) == (False, "fyllt_20", True)
-    assert not decide(f, D(2031, 10, 1)).extended  # 25
+    assert decide(f, D(2031, 10, 1)) == Decision(False, "fyllt_20", D(2031, 10, 1))  # 25: a new stretch
     graduate = facts(birth=D(2006, 10, 1), extended_responsibility=True,
                      enrolments=[gy(start=D(2022, 8, 19), end_date=D(2025, 6, 10), result="gymnasieexamen",
                                     result_date=D(2025, 6, 10))])

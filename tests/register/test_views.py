@@ -49,6 +49,18 @@ def test_list_shows_only_youths_in_the_target_group_by_default(client_coord, mun
     assert sorted(_names(client_coord.get(reverse("register:list"), {"status": "all"}))) == ["Inne", "Ute"]
 
 
+def test_extended_responsibility_has_its_own_filter_and_tag(client_coord, municipality, settings):
+    settings.LANGUAGE_CODE = "en"
+    _in(municipality, family_name="Inne")
+    YouthFactory(municipality=municipality, family_name="Tjugo", in_target_group=False, register_reason="fyllt_20",
+                 register_since=datetime.date(2026, 3, 1), register_extended=True)
+    YouthFactory(municipality=municipality, family_name="Tjugoett", in_target_group=False,
+                 register_reason="fyllt_20", register_since=datetime.date(2025, 3, 1))
+    response = client_coord.get(reverse("register:list"), {"status": "extended"})
+    assert _names(response) == ["Tjugo"]
+    assert b">UKAA</span>" in response.content
+
+
 def test_other_municipality_is_not_listed(client_coord, municipality):
     _in(MunicipalityFactory(code="0765", name="Älmhult"), family_name="Annan")
     _in(municipality, family_name="Egen")

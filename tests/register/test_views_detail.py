@@ -118,3 +118,12 @@ def test_youth_page_queries_do_not_grow_with_history(client, coordinator, munici
     client.force_login(coordinator)
     measure(0)  # warm the session and caches
     assert measure(25) <= measure(1)
+
+
+def test_youth_under_the_extended_responsibility_is_explained(client, coordinator, municipality, settings):
+    settings.LANGUAGE_CODE = "en"
+    youth = YouthFactory(municipality=municipality, in_target_group=False, register_reason="fyllt_20",
+                         register_since=datetime.date(2026, 3, 1), register_extended=True)
+    client.force_login(coordinator)
+    page = client.get(reverse("register:youth_detail", args=[youth.pk])).content.decode()
+    assert "Followed under the extended responsibility (20–24)." in page
