@@ -171,17 +171,23 @@ def _run_write(run: ImportRun, table: Table, write: Any) -> ImportRun:
     return _finish(run, table)
 
 
-def _existing(pnrs: Iterable[str], *fields: str) -> dict[str, tuple]:
-    """Existing youths by personnummer: ``fields`` of each."""
+def _existing(pnrs: Iterable[str], *fields: str, municipality: Municipality | None = None) -> dict[str, tuple]:
+    """Existing youths by personnummer: ``fields`` of each.
+
+    For a large file, the youths of ``municipality`` (where most of the file's persons already are) or
+    else all youths are read in one pass, which is cheaper than sending this many numbers; the rest are
+    looked up by number.
+    """
     wanted = set(pnrs)
     found: dict[str, tuple] = {}
     if len(wanted) > SCAN_ABOVE:
-        # Reading every youth once is cheaper than sending (and matching) this many numbers.
-        for pnr, *rest in Youth.objects.values_list("personnummer", *fields).iterator(chunk_size=20000):
+        scan = Youth.objects.filter(municipality=municipality) if municipality else Youth.objects.all()
+        for pnr, *rest in scan.values_list("personnummer", *fields).iterator(chunk_size=20000):
             if pnr in wanted:
                 found[pnr] = tuple(rest)
-        return found
-    for qs in in_chunks(Youth.objects.all(), "personnummer", wanted):
+        if municipality is None:
+            return found
+    for qs in in_chunks(Youth.objects.all(), "personnummer", wanted - found.keys()):
         for pnr, *rest in qs.values_list("personnummer", *fields):
             found[pnr] = tuple(rest)
     return found
@@ -265,7 +271,7 @@ def _youth_changes(row: PopulationRow, digest: str, now: datetime.datetime) -> t
 
 def _write_population(run: ImportRun, municipality: Municipality, rows: list[PopulationRow], *,
                       as_of: datetime.date, full: bool, force: bool) -> None:
-    existing = _existing((r.personnummer for r in rows), "id", "facts_digest")
+    existing = _existing((r.personnummer for r in rows), "id", "facts_digest", municipality=municipality)
     by_code = dict(Municipality.objects.values_list("code", "id"))
     new: list[tuple] = []
     changed: list[tuple] = []

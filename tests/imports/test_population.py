@@ -206,3 +206,14 @@ def test_last_file_again_is_recognised_by_its_checksum(tmp_path):
     again = run_file(tmp_path, data)
     assert (again.status, again.rows_read, again.unchanged, again.already_imported) == (
         ImportStatus.UNCHANGED, 3, 3, True)
+
+
+def test_a_person_known_in_another_municipality_is_found_not_created_again(tmp_path, lookup):
+    run_file(tmp_path, csv_bytes([pop_row(1), pop_row(2)]))
+    MunicipalityFactory(code="0765", name="Älmhult")
+    moved = pop_row(2, kommunkod="0765", adress="Storgatan 1")
+    run = run_file(tmp_path, csv_bytes([moved, pop_row(3, kommunkod="0765")]), name="almhult.csv",
+                   municipality_code="0765")
+    assert (run.status, run.created, run.changed) == (ImportStatus.SUCCEEDED, 1, 1)
+    assert Youth.objects.count() == 3
+    assert Youth.objects.get(personnummer=pnr(2)).municipality_code == "0765"
