@@ -25,7 +25,7 @@ from kaa.audit.services import audit_record
 from kaa.core.bulk import bulk_insert, bulk_set, in_chunks
 from kaa.organisations.models import Municipality, SchoolUnit
 from kaa.register.locks import lock_facts_for_writing
-from kaa.register.models import Enrolment, FactSource, Guardian, PopulationStatus, Youth
+from kaa.register.models import Enrolment, FactSource, Guardian, PopulationStatus, Youth, YouthEvent
 
 from .models import ImportKind, ImportRun, ImportStatus, ImportTrigger
 from .parsers import Issue, Table, issue, read_table
@@ -271,10 +271,12 @@ def _youth_changes(row: PopulationRow, digest: str, now: datetime.datetime) -> t
 
 def _write_population(run: ImportRun, municipality: Municipality, rows: list[PopulationRow], *,
                       as_of: datetime.date, full: bool, force: bool) -> None:
-    existing = _existing((r.personnummer for r in rows), "id", "facts_digest", municipality=municipality)
+    existing = _existing((r.personnummer for r in rows), "id", "facts_digest", "municipality_id",
+                         municipality=municipality)
     by_code = dict(Municipality.objects.values_list("code", "id"))
     new: list[tuple] = []
     changed: list[tuple] = []
+    moves: list[tuple[int, int, int]] = []
     guardians: dict[str, tuple] = {}
     seen_ids: set[int] = set()
     now = timezone.now()
@@ -288,12 +290,16 @@ def _write_population(run: ImportRun, municipality: Municipality, rows: list[Pop
             if found[1] == digest:
                 continue
             changed.append((found[0], *_youth_changes(row, digest, now)))
+            home = by_code.get(row.municipality_code, municipality.pk)
+            if home != found[2]:
+                moves.append((found[0], found[2], home))
         if row.guardians or found is not None:
             guardians[row.personnummer] = row.guardians
     run.created, run.changed = len(new), len(changed)
     run.unchanged = len(rows) - len(new) - len(changed)
     bulk_insert(Youth, YOUTH_INSERT_FIELDS, new)
     bulk_set(Youth, YOUTH_POPULATION_FIELDS, changed)
+    _move_youths(moves, {pk: code for code, pk in by_code.items()}, now)
     ids = {pnr: existing[pnr][0] for pnr in guardians if pnr in existing}
     ids.update((pnr, v[0]) for pnr, v in _existing([values[1] for values in new], "id").items())
     _replace_guardians({ids[pnr]: g for pnr, g in guardians.items() if pnr in ids}, [row[0] for row in changed])
@@ -302,6 +308,19 @@ def _write_population(run: ImportRun, municipality: Municipality, rows: list[Pop
     if full:
         changed_ids += _remove_missing(run, municipality, seen_ids, as_of=as_of, force=force)
     run.changed_youth_ids = changed_ids  # type: ignore[attr-defined]
+
+
+def _move_youths(moves: list[tuple[int, int, int]], codes: dict[int, str], now: datetime.datetime) -> None:
+    """Youths now registered in another municipality of the installation move there with their record.
+
+    The new municipality takes over: its coordinators see the youth, the old coach and team no longer
+    do (they are cleared), and the register history keeps the old municipality's periods. The move is
+    an event on the timeline.
+    """
+    bulk_set(Youth, ("municipality", "coach", "team"), [(pk, new, None, None) for pk, _old, new in moves])
+    bulk_insert(YouthEvent, ("youth", "kind", "occurred_at", "data"),
+                [(pk, "register.moved", now, {"from": codes.get(old, ""), "to": codes.get(new, "")})
+                 for pk, old, new in moves])
 
 
 def _replace_guardians(wanted: dict[int, tuple], changed_ids: list[int]) -> None:

@@ -34,6 +34,7 @@ from .models import Enrolment, RegisterPeriod, Youth, YouthEvent
 from .rules import Decision, EnrolmentFacts, Facts, decide, next_change_date
 
 CHUNK = 5000
+ONE_DAY = datetime.timedelta(days=1)
 IdRange = tuple[int, int | None]  # youth ids [low, high); high None: no upper bound
 YOUTH_FIELDS = ("id", "municipality_id", "birth_date", "in_population", "municipality_code", "registered_from",
                 "immigration_date", "population_status", "population_status_date", "in_target_group",
@@ -208,10 +209,11 @@ def _compute_chunk(rows: list[dict], on: datetime.date, settings: dict[int, _Set
     lock_facts_for_computing()
     ids = [row["id"] for row in rows]
     decided = decisions_for(rows, on, settings)
-    open_periods = {youth_id: (pk, (in_group, reason, extended), valid_from)
-                    for pk, youth_id, in_group, reason, extended, valid_from in
+    open_periods = {youth_id: (pk, (municipality_id, in_group, reason, extended), valid_from)
+                    for pk, youth_id, municipality_id, in_group, reason, extended, valid_from in
                     RegisterPeriod.objects.filter(for_youths(ids), valid_to__isnull=True)
-                    .values_list("pk", "youth_id", "in_target_group", "reason", "extended", "valid_from")}
+                    .values_list("pk", "youth_id", "municipality_id", "in_target_group", "reason", "extended",
+                                 "valid_from")}
     closes: list[tuple[int, datetime.date]] = []
     relabels: list[tuple] = []
     new_periods: list[tuple] = []
@@ -224,16 +226,21 @@ def _compute_chunk(rows: list[dict], on: datetime.date, settings: dict[int, _Set
         if current is not None and current[2] > on:
             continue  # a computation for a day before the recorded history: leave it alone
         status = (decision.in_target_group, decision.reason, decision.extended)
-        if current is None or current[1] != status:
-            result.changed += 1
+        if current is None or current[1] != (row["municipality_id"], *status):
             valid_from = decision.since
+            if current is not None and current[1][0] != row["municipality_id"]:
+                # Moved: the old municipality's period ends, however far back the new decision reaches.
+                valid_from = max(valid_from, current[2] + ONE_DAY)
+                if valid_from > on:
+                    continue  # the old period began today: the move takes effect tomorrow
+            result.changed += 1
             if current is not None and valid_from <= current[2]:
                 relabels.append((current[0], *status))
             else:
                 if current is not None:
                     closes.append((current[0], valid_from))
                 new_periods.append((row["id"], row["municipality_id"], *status, valid_from))
-            was_in = current[1][0] if current is not None else False
+            was_in = current[1][1] if current is not None else False
             if decision.in_target_group != was_in:
                 kind = "register.entered" if decision.in_target_group else "register.left"
                 if decision.in_target_group:

@@ -12,6 +12,7 @@ EVENT_LABELS: dict[str, Any] = {
     "register.left": _("Left the register"),
     "register.correction": _("Manual correction"),
     "register.school_report": _("Leaving report from the school"),
+    "register.moved": _("Moved to another municipality"),
     "imports.population": _("Population data changed"),
     "imports.school": _("School data changed"),
     "outreach.contact": _("Contact attempt"),
@@ -85,6 +86,8 @@ def event_detail(kind: str, data: dict) -> str:
     if kind == "register.correction":
         label = CORRECTION_LABELS.get(str(data.get("kind", "")), data.get("kind", ""))
         return f"{label}: {data.get('reason', '')}".strip(": ")
+    if kind == "register.moved":
+        return f"{data.get('from', '')} → {data.get('to', '')}"
     if kind == "register.school_report":
         from .models import LeavingReason
 

@@ -6,7 +6,8 @@ from django.core.management import CommandError, call_command
 from kaa.imports.models import ImportRun, ImportStatus
 from kaa.imports.services import population_import
 from kaa.organisations.models import Municipality
-from kaa.register.models import Guardian, PopulationStatus, Youth
+from kaa.register.compute import register_compute
+from kaa.register.models import Guardian, PopulationStatus, RegisterPeriod, Youth, YouthEvent
 from tests.factories import MunicipalityFactory
 
 from .helpers import POP_HEADER, csv_bytes, pnr, pop_row, write, xlsx_bytes
@@ -217,3 +218,22 @@ def test_a_person_known_in_another_municipality_is_found_not_created_again(tmp_p
     assert (run.status, run.created, run.changed) == (ImportStatus.SUCCEEDED, 1, 1)
     assert Youth.objects.count() == 3
     assert Youth.objects.get(personnummer=pnr(2)).municipality_code == "0765"
+
+
+def test_a_youth_who_moves_within_the_installation_moves_with_the_record(tmp_path, lookup, coach):
+    run_file(tmp_path, csv_bytes([pop_row(1, folkbokford_datum="2020-01-01")]))
+    youth = Youth.objects.get()
+    Youth.objects.filter(pk=youth.pk).update(coach=coach, team=coach.memberships.get().team)
+    register_compute(on=datetime.date(2026, 3, 1))
+    almhult = MunicipalityFactory(code="0765", name="Älmhult")
+    moved = pop_row(1, kommunkod="0765", folkbokford_datum="2026-04-01", adress="Storgatan 1")
+    run = run_file(tmp_path, csv_bytes([moved]), name="almhult.csv", municipality_code="0765")
+    assert (run.created, run.changed) == (0, 1)
+    youth.refresh_from_db()
+    assert (youth.municipality, youth.coach, youth.team) == (almhult, None, None)
+    assert YouthEvent.objects.get(youth=youth, kind="register.moved").data == {"from": "0480", "to": "0765"}
+    register_compute(on=datetime.date(2026, 5, 1))
+    periods = list(RegisterPeriod.objects.filter(youth=youth).order_by("valid_from")
+                   .values_list("municipality__code", "valid_from", "valid_to"))
+    assert [p[0] for p in periods] == ["0480", "0765"]
+    assert periods[0][2] == periods[1][1] == datetime.date(2026, 4, 1)
