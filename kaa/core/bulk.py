@@ -115,7 +115,8 @@ def bulk_set(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]
 
 def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     count = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(
+    # The driver's own cursor does the COPY: wrap its errors as Django's (IntegrityError, DataError …).
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(
             f"COPY {_quote(table)} ({', '.join(map(_quote, columns))}) FROM STDIN") as copy:
         write = copy.write_row
         for row in rows:

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -51,6 +51,12 @@ class ComputeResult:
     entered: int = 0
     left: int = 0
     changed: int = 0
+
+    def add(self, other: ComputeResult) -> None:
+        self.evaluated += other.evaluated
+        self.entered += other.entered
+        self.left += other.left
+        self.changed += other.changed
 
     def __str__(self) -> str:
         return (f"evaluated {self.evaluated}, entered {self.entered}, left {self.left}, "
@@ -195,7 +201,15 @@ def register_compute(*, on: datetime.date | None = None, municipality_ids=None, 
     settings = _settings()
     for rows in candidate_chunks(on=on, municipality_ids=municipality_ids, youth_ids=youth_ids, force=force,
                                  id_range=id_range):
-        _compute_chunk(rows, on, settings, result)
+        try:
+            chunk = _compute_chunk(rows, on, settings)
+        except IntegrityError:
+            # Another computation recorded some of these youths meanwhile (one open period per youth):
+            # decide them again from what it wrote.
+            fresh = list(Youth.objects.filter(pk__in=[row["id"] for row in rows]).order_by("pk")
+                         .values(*YOUTH_FIELDS))
+            chunk = _compute_chunk(fresh, on, settings)
+        result.add(chunk)
     return result
 
 
@@ -203,17 +217,21 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _open_periods(ids: list[int]) -> dict[int, tuple]:
+    """youth id → (period id, (municipality, in, reason, extended), valid_from) of each open period."""
+    return {youth_id: (pk, (municipality_id, in_group, reason, extended), valid_from)
+            for pk, youth_id, municipality_id, in_group, reason, extended, valid_from in
+            RegisterPeriod.objects.filter(for_youths(ids), valid_to__isnull=True)
+            .values_list("pk", "youth_id", "municipality_id", "in_target_group", "reason", "extended", "valid_from")}
+
+
 @transaction.atomic
-def _compute_chunk(rows: list[dict], on: datetime.date, settings: dict[int, _Settings],
-                   result: ComputeResult) -> None:
+def _compute_chunk(rows: list[dict], on: datetime.date, settings: dict[int, _Settings]) -> ComputeResult:
+    result = ComputeResult()
     lock_facts_for_computing()
     ids = [row["id"] for row in rows]
     decided = decisions_for(rows, on, settings)
-    open_periods = {youth_id: (pk, (municipality_id, in_group, reason, extended), valid_from)
-                    for pk, youth_id, municipality_id, in_group, reason, extended, valid_from in
-                    RegisterPeriod.objects.filter(for_youths(ids), valid_to__isnull=True)
-                    .values_list("pk", "youth_id", "municipality_id", "in_target_group", "reason", "extended",
-                                 "valid_from")}
+    open_periods = _open_periods(ids)
     closes: list[tuple[int, datetime.date]] = []
     relabels: list[tuple] = []
     new_periods: list[tuple] = []
@@ -259,3 +277,4 @@ def _compute_chunk(rows: list[dict], on: datetime.date, settings: dict[int, _Set
                 new_periods)
     bulk_insert(YouthEvent, ("youth", "kind", "occurred_at", "data"), events)
     bulk_set(Youth, CACHE_FIELDS, cache)
+    return result

@@ -224,6 +224,12 @@ class RegisterPeriod(models.Model):
             models.Index(fields=["municipality", "valid_from", "valid_to"]),
             models.Index(fields=["youth", "valid_from"]),
         ]
+        constraints = [
+            # At most one open period per youth, whatever computations run at the same time: a second
+            # one fails and is retried (kaa.register.compute).
+            models.UniqueConstraint(fields=["youth"], condition=models.Q(valid_to__isnull=True),
+                                    name="register_period_one_open_per_youth"),
+        ]
 
     def __str__(self) -> str:
         return f"{'in' if self.in_target_group else 'out'} {self.reason} {self.valid_from}"

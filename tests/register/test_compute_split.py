@@ -4,10 +4,11 @@ import datetime
 
 import pytest
 
+from kaa.register import compute
 from kaa.register.compute import candidate_ranges, register_compute
 from kaa.register.models import RegisterPeriod, Youth, YouthEvent
 from kaa.register.tasks import register_compute_daily, register_compute_in_workers
-from tests.factories import EnrolmentFactory, YouthFactory
+from tests.factories import EnrolmentFactory, MunicipalityFactory, YouthFactory
 
 D = datetime.date
 ON = D(2024, 10, 1)
@@ -66,3 +67,31 @@ def test_daily_job_splits_a_large_day_and_computes_a_small_one_itself(municipali
     youth = Youth.objects.first()
     Youth.objects.filter(pk=youth.pk).update(needs_evaluation=True)
     assert register_compute_daily.call(ON.isoformat()).startswith("evaluated 1,")
+
+
+def test_two_computations_of_the_same_youths_leave_one_open_period_each(municipality, monkeypatch):
+    cohort(municipality, 4)
+    register_compute(on=ON)  # one worker has recorded them
+    Youth.objects.update(needs_evaluation=True)
+    before = snapshot()
+    real = compute._open_periods
+    calls = []
+
+    def not_yet_committed(ids):
+        # The second worker read the open periods before the first one committed.
+        calls.append(ids)
+        return {} if len(calls) == 1 else real(ids)
+
+    monkeypatch.setattr(compute, "_open_periods", not_yet_committed)
+    result = compute.register_compute(on=ON)
+    assert len(calls) == 2  # the chunk failed on the one-open-period constraint and was decided again
+    assert result.changed == 0 and snapshot()[1:] == before[1:]
+    assert RegisterPeriod.objects.filter(valid_to__isnull=True).count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_chunk_is_its_own_transaction_outside_any_other():
+    """As in the task worker: no surrounding transaction (the facts lock needs the chunk's own)."""
+    cohort(MunicipalityFactory(code="0480", name="Nyköping"), 3)
+    assert register_compute(on=ON).evaluated == 3
+    assert RegisterPeriod.objects.filter(valid_to__isnull=True).count() == 3
