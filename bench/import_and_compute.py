@@ -12,6 +12,8 @@ import datetime
 import os
 import random
 import resource
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -124,10 +126,10 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=500_000, help="population rows (all municipalities)")
     parser.add_argument("--enrolments", type=int, help="school rows (default: as many as --rows)")
     parser.add_argument("--requests", type=int, default=50, help="register list requests to time")
-    parser.add_argument("--skip-compute", action="store_true")
     parser.add_argument("--workers", type=int,
-                        help="task workers (manage.py db_worker) computing the register side by side; 0: in this "
-                             "process (default: 2 on PostgreSQL, 0 on SQLite, which has one writer at a time)")
+                        help="task workers (manage.py db_worker) doing the imports and the computation, fed through "
+                             "the inbox; 0: everything in this process (default: 2 on PostgreSQL, 0 on SQLite, which "
+                             "has one writer at a time)")
     parser.add_argument("--list-only", action="store_true",
                         help="only time the register list on the database DATABASE_URL already holds")
     args = parser.parse_args()
@@ -139,6 +141,8 @@ def main() -> int:
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    os.environ["KAA_IMPORT_INBOX"] = str(OUT / "inbox")
+    shutil.rmtree(OUT / "inbox", ignore_errors=True)
     sys.path.insert(0, str(ROOT))
 
     import django
@@ -173,32 +177,43 @@ def main() -> int:
         assert run.ok, run.errors[:5]
         print(f"  school: {run.status} created {run.created} changed {run.changed} unchanged {run.unchanged}")
 
-    timed("population + school import", lambda: import_all("first"), results)
-    compute_time = 0.0
-    if not args.skip_compute:
-        if args.workers:
-            timed(f"register computed by {args.workers} task workers", lambda: compute_in_workers(args.workers),
-                  results)
-        else:
-            from kaa.register.compute import register_compute
+    def again_files() -> None:
+        # The same facts in files with other bytes (the content differs by a trailing line end): compared
+        # row by row, as the checksum short-cut does not apply.
+        nonlocal files, school
+        renamed = []
+        for code, path in files:
+            copy = path.with_name(f"again_{path.name}")
+            copy.write_bytes(path.read_bytes() + b"\n")
+            renamed.append((code, copy))
+        school_copy = school.with_name("again_school.csv")
+        school_copy.write_bytes(school.read_bytes() + b"\n")
+        files, school = renamed, school_copy
 
-            print(f"  {timed('register_compute', register_compute, results)}")
-        compute_time = results[-1][1]
-    imported = results[1][1] + compute_time
-    timed("re-import unchanged (population + school)", lambda: import_all("again"), results)
-    reimport = results[-1][1]
-    # The same facts in files with other bytes (a new extract date in the name is not enough: the content
-    # differs by a trailing line end) must be compared row by row.
-    renamed = []
-    for code, path in files:
-        copy = path.with_name(f"again_{path.name}")
-        copy.write_bytes(path.read_bytes() + b"\n")
-        renamed.append((code, copy))
-    school_copy = school.with_name("again_school.csv")
-    school_copy.write_bytes(school.read_bytes() + b"\n")
-    files, school = renamed, school_copy
-    timed("re-import same facts, compared row by row", lambda: import_all("compared"), results)
-    compared = results[-1][1]
+    if args.workers:
+        # As in production: the extracts land in the inbox; the hourly job hands them to the workers,
+        # municipalities side by side, then the school file, then the register computation.
+        def round_() -> None:
+            inbox_round(files, school, args.workers)
+
+        timed(f"import + compute, through the inbox and {args.workers} task workers", round_, results)
+        imported = results[-1][1]
+        timed("re-import unchanged, through the inbox", round_, results)
+        reimport = results[-1][1]
+        again_files()
+        timed("re-import same facts, compared row by row, through the inbox", round_, results)
+        compared = results[-1][1]
+    else:
+        timed("population + school import", lambda: import_all("first"), results)
+        from kaa.register.compute import register_compute
+
+        print(f"  {timed('register_compute', register_compute, results)}")
+        imported = results[-2][1] + results[-1][1]
+        timed("re-import unchanged (population + school)", lambda: import_all("again"), results)
+        reimport = results[-1][1]
+        again_files()
+        timed("re-import same facts, compared row by row", lambda: import_all("compared"), results)
+        compared = results[-1][1]
     p95 = list_p95(args.requests)
     print()
     print(f"import + compute: {imported:.1f} s (target ≤ 60 s)")
@@ -226,27 +241,51 @@ def _high_water_mb(pid: int) -> float:
     return 0.0
 
 
-def compute_in_workers(workers: int) -> None:
-    """Enqueue the computation as id-range tasks and let ``workers`` real ``db_worker`` processes run them."""
+def inbox_round(files: list[tuple[str, Path]], school: Path, workers: int) -> None:
+    """Drop the files in the inbox, run the hourly job, and let ``workers`` real ``db_worker`` processes
+    do everything it hands them (imports, then the computation tasks)."""
     from django.db import connection
-    from django.utils import timezone
+
+    from kaa.imports.models import ImportRun
+    from kaa.imports.tasks import import_inbox
+
+    inbox = Path(os.environ["KAA_IMPORT_INBOX"])
+    for code, path in files:
+        (inbox / "population" / code).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, inbox / "population" / code / path.name)
+    (inbox / "school").mkdir(parents=True, exist_ok=True)
+    shutil.copy(school, inbox / "school" / school.name)
+    last_run = ImportRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    print(f"  {import_inbox.call('bench')}")
+    connection.close()  # the workers' connections, not this one, do the work
+    run_workers(workers)
+    for run in ImportRun.objects.filter(pk__gt=last_run).order_by("pk"):
+        code = run.municipality.code if run.municipality_id else "school"
+        print(f"  {code}: {run.status} created {run.created} changed {run.changed} unchanged {run.unchanged}")
+        assert run.ok, run.errors[:5]
+
+
+def run_workers(workers: int) -> None:
+    """Run ``workers`` real ``db_worker`` processes until every queued task (deferred ones too) is done."""
+    from django.db import connection
     from django_tasks_db.models import DBTaskResult
 
-    from kaa.register.tasks import register_compute_in_workers
-
-    tasks = register_compute_in_workers(on=timezone.localdate(), parts=2 * workers)
-    connection.close()  # the workers' connections, not this one, do the work
-    command = [sys.executable, str(ROOT / "manage.py"), "db_worker", "--batch", "--no-startup-delay",
-               "--interval", "0.1"]
+    command = [sys.executable, str(ROOT / "manage.py"), "db_worker", "--no-startup-delay", "--interval", "0.1"]
+    started = time.time()
     procs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL) for _ in range(workers)]
-    while any(p.poll() is None for p in procs):
+    while DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists():
         for p in procs:
             WORKER_PEAK_MB[p.pid] = max(WORKER_PEAK_MB.get(p.pid, 0), _high_water_mb(p.pid))
+        connection.close()
         time.sleep(0.2)
+    elapsed = time.time() - started
+    for p in procs:
+        p.send_signal(signal.SIGTERM)
     codes = [p.wait() for p in procs]
     failed = DBTaskResult.objects.exclude(status="SUCCESSFUL").count()
-    print(f"  {tasks} tasks, workers exited {codes}, unsuccessful tasks: {failed}")
-    for result in DBTaskResult.objects.filter(task_path__endswith="register_compute_range"):
+    print(f"  workers done after {elapsed:.1f} s (exit {codes}), failed tasks: {failed}")
+    for result in DBTaskResult.objects.filter(task_path__endswith="register_compute_range",
+                                              finished_at__gte=datetime.datetime.fromtimestamp(started, datetime.UTC)):
         print(f"  {result.return_value}")
 
 

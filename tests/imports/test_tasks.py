@@ -37,3 +37,42 @@ def test_task_uses_the_setting(tmp_path, settings):
     assert run.full and run.created == 1
     # The register is brought up to date with the import (by the workers; at once in the test settings).
     assert Youth.objects.get().needs_evaluation is False
+
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hourly_pickup_imports_municipalities_side_by_side_then_school_then_computes(tmp_path, settings,
+                                                                                    monkeypatch):
+    """With the real database queue: the school file waits for the population tasks, the worker runs all."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from kaa.imports import tasks
+
+    settings.KAA_IMPORT_INBOX, settings.TASKS = tmp_path, DB_TASKS
+    monkeypatch.setattr(tasks, "FINISH_RETRY_SECONDS", 0)
+    MunicipalityFactory(code="0480")
+    MunicipalityFactory(code="0765")
+    for code, n in (("0480", 1), ("0765", 2)):
+        (tmp_path / "population" / code).mkdir(parents=True)
+        (tmp_path / "population" / code / "extract.csv").write_bytes(csv_bytes([pop_row(n, kommunkod=code)]))
+    (tmp_path / "school").mkdir()
+    (tmp_path / "school" / "school.csv").write_bytes(csv_bytes([school_row(1), school_row(2)]))
+
+    assert import_inbox.call("2026-09-01T10") == "2 population tasks, 1 school files"
+    queued = list(DBTaskResult.objects.order_by("enqueued_at").values_list("task_path", flat=True))
+    assert [path.rsplit(".", 1)[1] for path in queued] == ["import_population_files", "import_population_files",
+                                                          "import_inbox_finish"]
+    # Run too early, the finishing task waits for the population imports and asks to be run again.
+    waiting_for = DBTaskResult.objects.filter(task_path__endswith="import_population_files")
+    assert tasks.import_inbox_finish.call([str(r.id) for r in waiting_for], []) == (
+        "waiting for the population imports")
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
+    assert Youth.objects.count() == 2 and Enrolment.objects.count() == 2
+    assert sorted(Youth.objects.values_list("municipality__code", flat=True)) == ["0480", "0765"]
+    assert not Youth.objects.filter(needs_evaluation=True).exists()  # computed by the workers
+    assert not list((tmp_path / "school").iterdir())
