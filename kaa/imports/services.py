@@ -132,11 +132,6 @@ def _finish(run: ImportRun, table: Table | None = None, status: str | None = Non
     return run
 
 
-def _run_guarded(run: ImportRun, table: Table, write: Any) -> ImportRun:
-    """Run ``write`` in one transaction; any error, refusal or crash leaves the database as it was."""
-    return _run_write(run, table, write)
-
-
 def _forget_rolled_back(run: ImportRun) -> None:
     # A municipality set up by the failed run was rolled back with it.
     if run.municipality_id and not Municipality.objects.filter(pk=run.municipality_id).exists():
@@ -144,31 +139,29 @@ def _forget_rolled_back(run: ImportRun) -> None:
 
 
 def _run_write(run: ImportRun, table: Table, write: Any) -> ImportRun:
-    run.changed_youth_ids = []  # type: ignore[attr-defined]
+    """Run ``write`` in one transaction; any error, refusal or crash leaves the database as it was."""
+    status = None
     try:
         with transaction.atomic():
             lock_facts_for_writing()
             write()
             if table.errors:
                 raise _Failed
-    except _Failed:
-        run.changed_youth_ids = []  # type: ignore[attr-defined]
-        _forget_rolled_back(run)
         return _finish(run, table)
+    except _Failed:
+        pass
     except ImportRefused as exc:
-        run.changed_youth_ids = []  # type: ignore[attr-defined]
         table.errors.append(issue(None, "", str(exc)))
-        run.created = run.changed = run.unchanged = run.removed = 0
-        _forget_rolled_back(run)
-        return _finish(run, table, status=ImportStatus.REFUSED)
+        status = ImportStatus.REFUSED
     except DatabaseError as exc:
         # The exception text can quote a row's values: log only its type.
         log.error("import run %s: database error %s", run.pk, type(exc).__name__)
-        run.changed_youth_ids = []  # type: ignore[attr-defined]
         table.errors.append(issue(None, "", _("The import failed in the database; nothing was changed.")))
-        _forget_rolled_back(run)
-        return _finish(run, table)
-    return _finish(run, table)
+    # Rolled back: nothing changed, nothing to compute.
+    run.changed_youth_ids = []  # type: ignore[attr-defined]
+    run.created = run.changed = run.unchanged = run.removed = 0
+    _forget_rolled_back(run)
+    return _finish(run, table, status=status)
 
 
 def _existing(pnrs: Iterable[str], *fields: str, municipality: Municipality | None = None) -> dict[str, tuple]:
@@ -243,7 +236,7 @@ def population_import(*, path_or_file: Any, municipality_code: str | None = None
             run.municipality = municipality
             _write_population(run, municipality, rows, as_of=as_of, full=full, force=force)
 
-        return _run_guarded(run, table, write)
+        return _run_write(run, table, write)
 
 
 YOUTH_INSERT_FIELDS = (
@@ -365,7 +358,7 @@ def school_import(*, path_or_file: Any, as_of: datetime.date | None = None, user
         run.rows_read = table.read
         if table.errors:
             return _finish(run, table)
-        return _run_guarded(run, table, lambda: _write_school(run, rows, table))
+        return _run_write(run, table, lambda: _write_school(run, rows, table))
 
 
 def _home_municipalities(rows: list[SchoolRow], existing: dict, table: Table) -> dict[str, int]:

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from .rules import REASON_LABELS, Decision, explain
+
 EVENT_LABELS: dict[str, Any] = {
     "register.entered": _("Entered the register"),
     "register.left": _("Left the register"),
@@ -51,10 +53,6 @@ APPLIED_LABELS: dict[str, Any] = {
 def reason_label(code: str) -> str:
     if not code:
         return ""
-    try:
-        from kaa.register.rules import REASON_LABELS
-    except ImportError:
-        return code
     return str(REASON_LABELS.get(code, code))
 
 
@@ -64,8 +62,6 @@ def explain_status(youth: Any) -> str:
         return str(_("The register has not evaluated this youth yet."))
     if youth.register_since is None:  # a reason set by hand without a date: say what we know
         return reason_label(youth.register_reason)
-    from kaa.register.rules import Decision, explain
-
     return str(explain(Decision(in_target_group=youth.in_target_group, reason=youth.register_reason,
                                 since=youth.register_since, extended=youth.register_extended)))
 

@@ -34,6 +34,7 @@ from kaa.accounts.policy import Perm, has_perm, municipality_ids_with
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record
 
+from .compute import register_compute
 from .locks import lock_facts_for_writing
 from .models import (
     EarlySignal,
@@ -52,11 +53,7 @@ CORRECTION_KINDS = ("equivalent_education", "moved_in", "degree_checked", "enrol
 
 
 def _recompute(youth: Youth) -> None:
-    """Recompute one youth now; without the compute module the daily job picks it up later."""
-    try:
-        from kaa.register.compute import register_compute
-    except ImportError:  # pragma: no cover - compute is H3's and always present in a full tree
-        return
+    """Recompute one youth now, so the user sees the result at once."""
     register_compute(youth_ids=[youth.pk])
 
 

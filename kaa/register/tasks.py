@@ -10,7 +10,18 @@ from django_tasks import task
 
 from kaa.core.scheduler import periodic
 
-from .compute import candidate_ranges, candidates, register_compute
+from .compute import IdRange, candidate_ranges, register_compute
+
+
+def _ranges(on: datetime.date, force: bool, parts: int | None) -> list[IdRange]:
+    parts = parts or settings.KAA_COMPUTE_PARTS
+    return candidate_ranges(on=on, parts=parts, force=force, smallest=settings.KAA_COMPUTE_SPLIT_AT // parts)
+
+
+def _enqueue(on: datetime.date, ranges: list[IdRange], force: bool) -> int:
+    for low, high in ranges:
+        register_compute_range.enqueue(on.isoformat(), low, high, force)
+    return len(ranges)
 
 
 def register_compute_in_workers(*, on: datetime.date, force: bool = False, parts: int | None = None) -> int:
@@ -19,11 +30,7 @@ def register_compute_in_workers(*, on: datetime.date, force: bool = False, parts
     With several workers (``manage.py db_worker`` processes, on one machine or many) the ranges are
     computed in parallel; the results are the same as one ``register_compute`` run.
     """
-    parts = parts or settings.KAA_COMPUTE_PARTS
-    ranges = candidate_ranges(on=on, parts=parts, force=force, smallest=settings.KAA_COMPUTE_SPLIT_AT // parts)
-    for low, high in ranges:
-        register_compute_range.enqueue(on.isoformat(), low, high, force)
-    return len(ranges)
+    return _enqueue(on, _ranges(on, force, parts), force)
 
 
 @task()
@@ -39,8 +46,9 @@ def register_compute_daily(period: str) -> str:
     A large day (a region's first import) is split over the workers instead of run here alone.
     """
     on = datetime.date.fromisoformat(period)
-    if candidates(on=on).count() > settings.KAA_COMPUTE_SPLIT_AT:
-        return f"split into {register_compute_in_workers(on=on)} tasks"
+    ranges = _ranges(on, False, None)
+    if len(ranges) > 1:
+        return f"split into {_enqueue(on, ranges, False)} tasks"
     return str(register_compute(on=on))
 
 

@@ -25,7 +25,9 @@ def no_compute():
 
 @pytest.fixture
 def pupil(municipality):
-    youth = YouthFactory(municipality=municipality, birth_date=datetime.date(2008, 5, 5), needs_evaluation=False)
+    # A family name no generated staff name can share: the pages must not show the pupil's.
+    youth = YouthFactory(municipality=municipality, birth_date=datetime.date(2008, 5, 5), needs_evaluation=False,
+                         family_name="Elevdottir")
     EnrolmentFactory(youth=youth, school_type="GY", programme="EE", school_unit_code="04800001",
                      school_unit_name="Nyköpings gymnasium", start_date=datetime.date(2024, 8, 19))
     return youth

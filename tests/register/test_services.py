@@ -91,8 +91,7 @@ def test_enrolment_correction_validates_dates(youth, coordinator, no_compute):
 
 
 def test_correction_recomputes_the_youth(youth, coordinator):
-    pytest.importorskip("kaa.register.compute")
-    with mock.patch("kaa.register.compute.register_compute") as compute:
+    with mock.patch.object(services, "register_compute") as compute:
         services.correction_degree_checked(youth=youth, user=coordinator, reason="Kontrollerad")
     compute.assert_called_once_with(youth_ids=[youth.pk])
 
