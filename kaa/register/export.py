@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
 from dataclasses import dataclass
 from typing import IO, Any
+
+from kaa.core.tabular import csv_writer
 
 from .compute import CHUNK, YOUTH_FIELDS, _settings, decisions_for
 from .models import Youth
@@ -56,8 +57,8 @@ def register_rows(*, municipality: Any, on: datetime.date, include_all: bool = F
 
 
 def write_csv(rows: list[tuple], out: IO[str]) -> None:
-    """The export file: UTF-8, ``;``-separated, header row, ISO dates."""
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    """The export file: UTF-8, ``;``-separated, header row, ISO dates (cells made safe by kaa.core.tabular)."""
+    writer = csv_writer(out)
     writer.writerow(HEADER)
     for pnr, status, reason, since in rows:
         writer.writerow((pnr, status, reason, since.isoformat()))

@@ -3,7 +3,6 @@ page, manual corrections, and school reports (leaving form, early signals)."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from kaa.accounts.policy import Perm, has_perm, municipalities_with, require_perm, visible_youths
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records, audit_youth_view
+from kaa.core.tabular import XLSX_CONTENT_TYPE, csv_writer, xlsx_bytes
 
 from . import selectors, services
 from .forms import CORRECTION_FORMS, EarlySignalForm, RegisterFilterForm, SchoolReportForm
@@ -92,21 +92,12 @@ def register_export(request: HttpRequest) -> HttpResponse:
     rows = _export_rows(youths, today)
     stamp = today.isoformat()
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(_("Register"))
-        ws.append(EXPORT_HEADER)
-        for row in rows:
-            ws.append(row)
-        out = io.BytesIO()
-        wb.save(out)
-        response = HttpResponse(out.getvalue(), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response = HttpResponse(xlsx_bytes(rows, header=EXPORT_HEADER, sheet_title=_("Register")),
+                                content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="register-{stamp}.xlsx"'
         return response
     buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";", lineterminator="\n")
+    writer = csv_writer(buf)
     writer.writerow(EXPORT_HEADER)
     writer.writerows(rows)
     response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
