@@ -162,6 +162,20 @@ def youth_or_404(user: Any, pk: Any, queryset: QuerySet[Youth] | None = None) ->
         raise Http404 from exc
 
 
+def letter_batch_scope(user: Any) -> Q:
+    """The Q filter of the letter batches (*brevutskick*) this user may open, where they may print letters:
+    the batches they printed themselves, and every batch of a municipality they coordinate. Anyone else
+    gets 404. Even then a batch's letters are only those of youths in ``visible_youths`` (messaging's
+    selectors filter them), so a PDF never holds a letter the reader may not see."""
+    scope = Q(pk__in=[])
+    for m in memberships(user):
+        if Perm.LETTERS_PRINT not in ROLE_PERMISSIONS.get(m.role, ()):
+            continue
+        here = Q(municipality_id=m.municipality_id)
+        scope |= here if m.role == Role.COORDINATOR else here & Q(created_by_id=user.pk)
+    return scope
+
+
 def require_perm(*perms: Perm) -> Callable:
     """View decorator: anonymous users go to the login page, users without any of perms get 403."""
 

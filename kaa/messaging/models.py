@@ -123,6 +123,10 @@ class Letter(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    related_name="+", verbose_name=_("printed by"))
     created_at = models.DateTimeField(_("printed at"), default=timezone.now)
+    # Where the letter stands in its batch's PDF (first page counted from 0), so that a reader who may
+    # not see every youth of the batch gets only the pages of the letters they may see.
+    first_page = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    page_count = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

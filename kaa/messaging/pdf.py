@@ -27,6 +27,7 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 PROTECTED_ADDRESS_NOTE = "Skickas via Skatteverkets förmedlingstjänst (skyddad identitet)"
 FONT_DIR = settings.BASE_DIR / "static" / "fonts"
+LETTER_ANCHOR = "letter-"  # each letter's <article id>, found on the page it starts on
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,8 @@ def letter_context(version: LetterTemplateVersion, item: LetterItem, municipalit
     }
 
 
-def render_pdf(version: LetterTemplateVersion, items: list[LetterItem], municipality: Any,
-               today: datetime.date | None = None) -> bytes:
-    """One PDF with one letter (or postcard) per item, each starting on a new page."""
+def _document(version: LetterTemplateVersion, items: list[LetterItem], municipality: Any,
+              today: datetime.date | None = None) -> Any:
     from weasyprint import HTML
 
     html = render_to_string("messaging/pdf/document.html", {
@@ -114,4 +114,39 @@ def render_pdf(version: LetterTemplateVersion, items: list[LetterItem], municipa
         "font_regular": (FONT_DIR / "DejaVuSans.ttf").as_uri(),
         "font_bold": (FONT_DIR / "DejaVuSans-Bold.ttf").as_uri(),
     })
-    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+    return HTML(string=html, base_url=str(FONT_DIR)).render()
+
+
+def render_pdf(version: LetterTemplateVersion, items: list[LetterItem], municipality: Any,
+               today: datetime.date | None = None) -> bytes:
+    """One PDF with one letter (or postcard) per item, each starting on a new page."""
+    return _document(version, items, municipality, today).write_pdf()
+
+
+def render_pdf_with_pages(version: LetterTemplateVersion, items: list[LetterItem], municipality: Any,
+                          today: datetime.date | None = None) -> tuple[bytes, list[tuple[int, int]]]:
+    """``render_pdf``, and each item's (first page counted from 0, number of pages) in that PDF."""
+    document = _document(version, items, municipality, today)
+    starts = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith(LETTER_ANCHOR):
+                starts.setdefault(int(anchor.removeprefix(LETTER_ANCHOR)), number)
+    if sorted(starts) != list(range(len(items))):
+        raise RuntimeError("Letter anchors missing from the rendered PDF")
+    ends = [starts[i + 1] for i in range(len(items) - 1)] + [len(document.pages)]
+    return document.write_pdf(), [(starts[i], ends[i] - starts[i]) for i in range(len(items))]
+
+
+def select_pages(content: bytes, ranges: list[tuple[int, int]]) -> bytes:
+    """A PDF holding only the given (first page, number of pages) ranges of ``content``, in that order."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(content))
+    writer = PdfWriter()
+    for first, count in ranges:
+        for number in range(first, first + count):
+            writer.add_page(reader.pages[number])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -27,7 +27,7 @@ from . import bridge
 from .codes import VALID_DAYS, hash_code, new_code
 from .defaults import DEFAULT_TEMPLATES
 from .models import Letter, LetterBatch, LetterTemplate, LetterTemplateVersion, ReplyCode, TemplateCode
-from .pdf import LetterItem, render_pdf
+from .pdf import LetterItem, render_pdf, render_pdf_with_pages
 from .placeholders import template_errors
 from .sms import SmsResult, get_sms_backend
 
@@ -93,16 +93,19 @@ def _channel(version: LetterTemplateVersion) -> str:
 
 
 def _record_letters(*, user: Any, version: LetterTemplateVersion, items: list[LetterItem],
-                    batch: LetterBatch | None, now: datetime.datetime) -> list[Letter]:
+                    batch: LetterBatch | None, now: datetime.datetime,
+                    pages: list[tuple[int, int]] | None = None) -> list[Letter]:
     """Codes, letters, one contact attempt per youth and the PRINT audit (inside the caller's transaction)."""
     expires = now + datetime.timedelta(days=VALID_DAYS)
     codes = ReplyCode.objects.bulk_create(
         [ReplyCode(youth=item.youth, code_hash=hash_code(item.code), created_at=now, expires_at=expires)
          for item in items], batch_size=500)
+    pages = pages or [(None, None)] * len(items)
     letters = Letter.objects.bulk_create(
         [Letter(youth=item.youth, template_version=version, batch=batch, reply_code=code,
-                protected_address=bool(item.youth.protection), created_by=user, created_at=now)
-         for item, code in zip(items, codes, strict=True)], batch_size=500)
+                protected_address=bool(item.youth.protection), created_by=user, created_at=now,
+                first_page=first, page_count=count)
+         for item, code, (first, count) in zip(items, codes, pages, strict=True)], batch_size=500)
     channel = _channel(version)
     for item in items:
         bridge.record_contact(youth=item.youth, user=user, channel=channel, at=now, outcome="sent",
@@ -130,12 +133,12 @@ def letter_batch_create(*, user: Any, municipality: Any, template_code: str = Te
         raise ValidationError(_("No youth has a letter due."))
     version = current_version(municipality=municipality, code=template_code)
     items = [LetterItem(youth=youth, code=new_code(), coach=youth.coach or user) for youth in selected]
-    pdf = render_pdf(version, items, municipality, today=on)
+    pdf, pages = render_pdf_with_pages(version, items, municipality, today=on)
     now = timezone.now()
     with transaction.atomic():
         batch = LetterBatch.objects.create(municipality=municipality, template_version=version, created_by=user,
                                            youth_count=len(items))
-        _record_letters(user=user, version=version, items=items, batch=batch, now=now)
+        _record_letters(user=user, version=version, items=items, batch=batch, now=now, pages=pages)
         batch.pdf.save(f"batch-{batch.pk}.pdf", ContentFile(pdf), save=True)
     logger.info("Letter batch %s printed: %s letters", batch.pk, len(items))
     return batch

@@ -131,18 +131,17 @@ def print_letters(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.LETTERS_PRINT)
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_or_404(request.user, pk)
-    return render(request, "messaging/batch_detail.html", {"batch": batch})
+    return render(request, "messaging/batch_detail.html", {
+        "batch": batch, "letter_count": selectors.batch_letters(request.user, batch).count()})
 
 
 @require_perm(Perm.LETTERS_PRINT)
 def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_or_404(request.user, pk)
-    if not batch.pdf:
-        raise Http404
-    audit_records(user=request.user, action=AuditAction.EXPORT, object_type="letter",
-                  youths=batch.letters.values_list("youth_id", "youth__municipality_id"),
+    content, youths = selectors.batch_pdf_for(request.user, batch)
+    audit_records(user=request.user, action=AuditAction.EXPORT, object_type="letter", youths=youths,
                   detail=f"batch:{batch.pk}:download")
-    response = FileResponse(batch.pdf.open("rb"), content_type="application/pdf", as_attachment=True,
+    response = FileResponse(content, content_type="application/pdf", as_attachment=True,
                             filename=f"brev-{batch.pk}.pdf")
     response["Cache-Control"] = "no-store"
     return response

@@ -104,7 +104,7 @@ EXPECTED = {
     "outreach:step_edit":               (LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "outreach:step_new":                (LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "outreach:worklist":                (LOGIN, 200, 200, 200, 200, 403, 403, 403),
-    "messaging:batch_detail":           (LOGIN, 200, 200, 403, 403, 403, 403, 403),
+    "messaging:batch_detail":           (LOGIN, 200, 404, 403, 403, 403, 403, 403),
     "messaging:batch_pdf":              (LOGIN, 404, 404, 403, 403, 403, 403, 403),
     "messaging:compose":                (LOGIN, 200, 200, 200, 200, 403, 403, 403),
     "messaging:letter_single":          (LOGIN, 405, 405, 403, 403, 403, 403, 403),
