@@ -138,6 +138,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# The client's address behind our load balancer (kaa/core/client_ip.py), for axes and the reply page.
+AXES_CLIENT_IP_CALLABLE = "kaa.core.client_ip.client_ip"
+
+# Our own proxies and load balancers (addresses or networks, comma-separated): X-Forwarded-For is
+# believed only from them, read from the right. Empty: the socket address is the client.
+KAA_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("KAA_TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 # Administrators must use a second factor when this is on (production turns it on).
 KAA_REQUIRE_ADMIN_OTP = env_bool("KAA_REQUIRE_ADMIN_OTP", False)

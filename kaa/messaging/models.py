@@ -135,3 +135,23 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template_version} #{self.pk}"
+
+
+class RateLimitCounter(models.Model):
+    """A counter of attempts in a fixed time window, for the public reply page (*försöksräknare*).
+
+    Kept in the database so that every web process behind the load balancer counts the same
+    attempts. ``key`` is a keyed hash of what is counted (a client address, a reply code), so the
+    table holds neither addresses nor codes. Old counters are deleted by a daily job.
+    """
+
+    key = models.CharField(max_length=96, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_ends_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate limit counter")
+        verbose_name_plural = _("rate limit counters")
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.count}"

@@ -1,7 +1,10 @@
-"""Background jobs of messaging: a large letter batch is rendered by the task worker, not the web request."""
+"""Background jobs of messaging: a large letter batch is rendered by the task worker, not the web request;
+old attempt counters of the reply page are deleted daily."""
 
 from django.core.exceptions import ValidationError
 from django_tasks import task
+
+from kaa.core.scheduler import periodic
 
 
 @task()
@@ -18,3 +21,14 @@ def letter_batch_task(user_id: int, municipality_id: int, template_code: str) ->
         return letter_batch_create(user=user, municipality=municipality, template_code=template_code).pk
     except ValidationError:
         return None
+
+
+@task()
+def ratelimit_prune(period: str) -> int:
+    """Delete the reply page's attempt counters whose window has ended."""
+    from .ratelimit import prune
+
+    return prune()
+
+
+periodic("messaging_ratelimit_prune", "kaa.messaging.tasks.ratelimit_prune", every="day", catch_up=0)

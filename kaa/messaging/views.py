@@ -16,15 +16,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kaa.accounts.policy import Perm, has_perm, municipalities_with, require_perm, youth_or_404
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records
+from kaa.core.client_ip import client_ip
 
 from . import bridge, selectors, services
 from .codes import normalize
 from .forms import BatchForm, EmailForm, ReplyCodeForm, ReplyForm, SingleLetterForm, SmsForm, TemplateForm
 from .placeholders import PLACEHOLDERS
-from .ratelimit import over_limit
+from .ratelimit import ReplyAttempts
 from .tasks import letter_batch_task
 
-IP_LIMIT, IP_WINDOW = 10, 10 * 60
 # Above this many letters the batch is rendered by the task worker (about 30 ms a letter).
 SYNC_BATCH_LIMIT = 200
 CODE_SUBMISSION_LIMIT = 5
@@ -200,10 +200,6 @@ def letter_single(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- the public reply page -------------------------------------------------------------------
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _too_many(request: HttpRequest) -> HttpResponse:
     return render(request, "messaging/public/too_many.html", status=429)
 
@@ -213,11 +209,15 @@ def _too_many(request: HttpRequest) -> HttpResponse:
 def reply_start(request: HttpRequest) -> HttpResponse:
     form = ReplyCodeForm(request.POST or None)
     if request.method == "POST":
-        if over_limit(f"ip:{_client_ip(request)}", limit=IP_LIMIT, window_seconds=IP_WINDOW):
+        attempts = ReplyAttempts(client_ip(request) or "unknown")
+        if not attempts.allowed:
             return _too_many(request)
         if form.is_valid():
             reply_code = selectors.reply_code_lookup(form.cleaned_data["code"])
+            if reply_code is not None and not attempts.code(reply_code):
+                return _too_many(request)
             if reply_code is not None and not reply_code.is_expired:
+                attempts.succeeded()
                 return redirect("messaging:reply", code=normalize(form.cleaned_data["code"]))
             form.add_error("code", _("The code is not valid or has expired. Check the code on your letter."))
     return render(request, "messaging/public/start.html", {"form": form})
@@ -226,17 +226,26 @@ def reply_start(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def reply(request: HttpRequest, code: str) -> HttpResponse:
-    if over_limit(f"ip:{_client_ip(request)}", limit=IP_LIMIT, window_seconds=IP_WINDOW):
+    attempts = ReplyAttempts(client_ip(request) or "unknown")
+    if not attempts.allowed:
         return _too_many(request)
     reply_code = selectors.reply_code_lookup(code)
-    if reply_code is None or reply_code.is_expired:
-        return render(request, "messaging/public/invalid.html", status=404 if reply_code is None else 410)
+    if reply_code is None:
+        return render(request, "messaging/public/invalid.html", status=404)
+    if not attempts.code(reply_code):
+        return _too_many(request)
+    if reply_code.is_expired:
+        return render(request, "messaging/public/invalid.html", status=410)
     form = ReplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        if not form.is_valid():  # a wrong answer: it stays counted
+            return render(request, "messaging/public/reply.html", {"form": form})
+        attempts.succeeded()
         if selectors.reply_count(reply_code) >= CODE_SUBMISSION_LIMIT:
             return _too_many(request)
         services.reply_submit(reply_code=reply_code, kind=form.cleaned_data["kind"], answers=form.answers())
         return redirect(reverse("messaging:reply_thanks"))
+    attempts.succeeded()
     return render(request, "messaging/public/reply.html", {"form": form})
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaa.messaging.models import ReplyCode
+from kaa.messaging.ratelimit import CLIENT_LIMIT
 from kaa.messaging.services import reply_codes_issue
 from kaa.register.models import YouthEvent
 
@@ -95,7 +96,7 @@ def test_codes_expire_after_90_days(issued):
 
 def test_rate_limit_per_address(client, issued):
     _youth, code = issued
-    for _ in range(10):
+    for _ in range(CLIENT_LIMIT):
         assert client.post(reverse("messaging:reply_start"), {"code": "ZZZZZZZZ"}).status_code == 200
     response = client.post(reverse("messaging:reply_start"), {"code": code})
     assert response.status_code == 429
@@ -131,7 +132,7 @@ def test_reply_page_in_english(client, issued):
 def test_public_pages_are_swedish_by_default(client, issued):
     _youth, code = issued
     assert "Svara kommunen" in client.get(reverse("messaging:reply_start")).content.decode()
-    for _ in range(10):
+    for _ in range(CLIENT_LIMIT):
         client.post(reverse("messaging:reply_start"), {"code": "ZZZZZZZZ"})
     response = client.post(reverse("messaging:reply_start"), {"code": code})
     assert response.status_code == 429
