@@ -132,3 +132,17 @@ def test_parallel_sessions_never_lose_a_count():
         results = [allowed for batch in pool.map(attempts, range(6)) for allowed in batch]
     assert results.count(True) == 25
     assert RateLimitCounter.objects.get(key=key).count == 60
+
+
+def test_a_daily_job_deletes_ended_counters(db):
+    from kaa.core import scheduler
+    from kaa.messaging.tasks import ratelimit_prune
+
+    ended = RateLimitCounter.objects.create(key="client:ended", count=3,
+                                            window_ends_at=timezone.now() - datetime.timedelta(seconds=1))
+    live = RateLimitCounter.objects.create(key="client:live", count=3,
+                                           window_ends_at=timezone.now() + datetime.timedelta(minutes=5))
+    assert scheduler.discover()["messaging_ratelimit_prune"].every == "day"
+    ratelimit_prune.enqueue(period="2026-01-01")  # the test settings run tasks at once
+    assert list(RateLimitCounter.objects.values_list("pk", flat=True)) == [live.pk]
+    assert not RateLimitCounter.objects.filter(pk=ended.pk).exists()
