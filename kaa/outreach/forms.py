@@ -68,7 +68,6 @@ class QuickCallForm(forms.Form):
                                          (Channel.HOME_VISIT, Channel.HOME_VISIT.label)])
     outcome = forms.ChoiceField(choices=Outcome.choices)
     to_guardian = forms.BooleanField(required=False)
-    note = forms.CharField(required=False, max_length=500)
 
 
 class RefusalForm(WhenMixin):

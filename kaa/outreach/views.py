@@ -102,7 +102,7 @@ def log_call(request: HttpRequest, pk: int) -> HttpResponse:
     channel = form.cleaned_data["channel"]
     services.contact_record(youth=youth, user=request.user, channel=channel, at=timezone.now(),
                             outcome=form.cleaned_data["outcome"], to_guardian=form.cleaned_data["to_guardian"],
-                            note=form.cleaned_data["note"], source="worklist")
+                            source="worklist")
     if not request.htmx:
         messages.success(request, _("The home visit was logged.") if channel == Channel.HOME_VISIT
                          else _("The call was logged."))
