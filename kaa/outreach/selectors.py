@@ -27,7 +27,7 @@ from .models import ConcernReport, ContactAttempt, FirstMeeting
 BUCKET_ORDER = {"reply": 0, "overdue": 1, "today": 2, "week": 3}
 YOUTH_FIELDS = ("id", "municipality_id", "birth_date", "given_name", "family_name", "in_target_group",
                 "register_since", "coach_id", "protection", "phone")
-REPLY_FIELDS = ("respondent", "phone", "email", "best_time", "meeting_when", "meeting_where", "occupation",
+REPLY_FIELDS = ("kind", "respondent", "phone", "email", "best_time", "meeting_when", "meeting_where", "occupation",
                 "occupation_detail", "message")
 
 
@@ -36,8 +36,22 @@ class Reply:
     """A reply the youth (or a guardian) sent on the public page (``/svar/``), as the coach reads it."""
 
     at: datetime.datetime
-    kind: str
-    data: dict
+    asks_for_meeting: bool = False
+    kind: str = ""  # contact | meeting | occupation
+    respondent: str = ""  # youth | guardian
+    phone: str = ""
+    email: str = ""
+    best_time: str = ""
+    meeting_when: str = ""
+    meeting_where: str = ""
+    occupation: str = ""
+    occupation_detail: str = ""
+    message: str = ""
+
+    @classmethod
+    def from_event(cls, ev: deadlines.Ev) -> Reply:
+        return cls(at=ev.at, asks_for_meeting=deadlines.asks_for_meeting(ev),
+                   **{key: str(ev.data.get(key) or "") for key in REPLY_FIELDS})
 
     @property
     def kind_label(self) -> str:
@@ -45,30 +59,16 @@ class Reply:
 
     @property
     def from_guardian(self) -> bool:
-        return self.data.get("respondent") == "guardian"
+        return self.respondent == "guardian"
 
     @property
     def occupation_label(self) -> str:
-        occupation = self.data.get("occupation", "")
-        return str(dict(ReplyForm.OCCUPATION_CHOICES).get(occupation, "")) if occupation else ""
-
-    @property
-    def asks_for_meeting(self) -> bool:
-        return deadlines.asks_for_meeting(deadlines.Ev(deadlines.REPLY, self.at, self.data))
-
-    def __getattr__(self, name: str) -> str:
-        if name in REPLY_FIELDS:
-            return str(self.data.get(name, ""))
-        raise AttributeError(name)
-
-    @property
-    def fields(self) -> list[str]:
-        return [key for key in REPLY_FIELDS if self.data.get(key)]
+        return str(dict(ReplyForm.OCCUPATION_CHOICES).get(self.occupation, "")) if self.occupation else ""
 
 
 def replies_of(state: deadlines.OutreachState) -> list[Reply]:
     """The waiting replies, newest first."""
-    return [Reply(ev.at, str(ev.data.get("kind", "")), dict(ev.data)) for ev in reversed(state.replies)]
+    return [Reply.from_event(ev) for ev in reversed(state.replies)]
 
 
 def new_phone(youth: Youth, replies: list[Reply]) -> str:

@@ -119,7 +119,7 @@ def _back(request: HttpRequest, youth) -> HttpResponse:
     return redirect(_youth_page(youth) if request.POST.get("next") == "youth" else reverse("outreach:worklist"))
 
 
-def _parse_until(value: str):
+def _parse_until(value: str) -> datetime.datetime | None:
     try:
         until = datetime.datetime.fromisoformat(value)
     except (TypeError, ValueError):

@@ -24,12 +24,16 @@ document.addEventListener("htmx:responseError", function (event) {
 // --- Coach's day (outreach): keyboard focus after htmx swaps -----------------------------------
 // A swapped-in fragment marks the control that should take the focus with data-kaa-focus: the
 // first control of the inline call form, or the row's confirmation after saving. Without this the
-// focus is lost with the element that was replaced.
-document.addEventListener("htmx:afterSettle", function () {
-  var target = document.querySelector("[data-kaa-focus]");
-  if (!target) return;
+// focus is lost with the element that was replaced. Marks in the page as first loaded are dropped,
+// so only content that htmx has just swapped in moves the focus.
+function kaaDropFocusMarks() {
   document.querySelectorAll("[data-kaa-focus]").forEach(function (el) {
     el.removeAttribute("data-kaa-focus");
   });
-  target.focus();
+}
+document.addEventListener("DOMContentLoaded", kaaDropFocusMarks);
+document.addEventListener("htmx:afterSettle", function () {
+  var target = document.querySelector("[data-kaa-focus]");
+  kaaDropFocusMarks();
+  if (target) target.focus();
 });
