@@ -9,10 +9,10 @@ visible from day one and moves when a step is done early or late, or when the ch
 A step is done when the contact attempts since the chain start satisfy it (``repetitions``
 attempts on one of its channels, ``min_evening`` of them at or after the municipality's evening
 time; to the guardian while the youth is under 18 on the day of that attempt when
-``guardian_if_minor``), when a first
-meeting is booked (meeting steps), when it is marked done by hand, or, for steps that only run
-``until_contact``, when the youth has been reached or has declined. Attempts are consumed by the
-first unfinished step that can use them, so two home-visit steps need two visits.
+``guardian_if_minor``), when a first meeting is booked (meeting steps), when it is marked done by
+hand, or, for steps that only run ``until_contact``, when the youth has been reached or has
+declined. Attempts are consumed by the first unfinished step that can use them, so two home-visit
+steps need two visits.
 
 Whether the guardian is the one to contact next (``minor``, ``StepState.to_guardian``) is decided
 on the day of the contact: ``on`` (today for a due item), never on the day the chain started.

@@ -215,6 +215,8 @@ def test_the_coachs_pages_work_on_a_phone(page, browser, live_url, log_in, world
         f"/outreach/youths/{youth.pk}/contact/",
         f"/outreach/youths/{youth.pk}/call/?channel=home_visit",
         f"/outreach/youths/{youth.pk}/meeting/",
+        f"/outreach/youths/{youth.pk}/refusal/",
+        f"/outreach/youths/{youth.pk}/concern/",
         f"/svar/{code}/",
     ]
     for url in pages:
