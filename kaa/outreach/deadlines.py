@@ -8,10 +8,17 @@ visible from day one and moves when a step is done early or late, or when the ch
 
 A step is done when the contact attempts since the chain start satisfy it (``repetitions``
 attempts on one of its channels, ``min_evening`` of them at or after the municipality's evening
-time; to the guardian while the youth is under 18 when ``guardian_if_minor``), when a first
-meeting is booked (meeting steps), when it is marked done by hand, or, for steps that only run
-``until_contact``, when the youth has been reached or has declined. Attempts are consumed by the
-first unfinished step that can use them, so two home-visit steps need two visits.
+time; to the guardian while the youth is under 18 on the day of that attempt when
+``guardian_if_minor``), when a first meeting is booked (meeting steps), when it is marked done by
+hand, or, for steps that only run ``until_contact``, when the youth has been reached or has
+declined. Attempts are consumed by the first unfinished step that can use them, so two home-visit
+steps need two visits.
+
+Whether the guardian is the one to contact next (``minor``, ``StepState.to_guardian``) is decided
+on the day of the contact: ``on`` (today for a due item), never on the day the chain started.
+
+A reply from the youth waits until someone marks it handled, or a first meeting is booked after a
+reply that asked for one. Logging a call does not handle a reply.
 
 ``compute`` is a pure function over plain values (property-tested); ``states_for`` loads what it
 needs for many youths in a fixed number of queries.
@@ -111,7 +118,8 @@ class OutreachState:
     declined_on: datetime.date | None = None
     reply_waiting: bool = False
     reply_at: datetime.datetime | None = None
-    minor: bool = False
+    minor: bool = False  # under 18 on the day the state is computed for (``on``): contact the guardian
+    replies: tuple[Ev, ...] = ()  # the replies waiting, oldest first
 
     @property
     def next_step(self) -> StepState | None:
@@ -172,31 +180,62 @@ def _is_contact(ev: Ev) -> str | None:
     return None
 
 
-def _reply_state(events: Sequence[Ev]) -> tuple[bool, datetime.datetime | None]:
-    waiting_since = None
+def asks_for_meeting(reply: Ev) -> bool:
+    data = reply.data
+    return data.get("kind") == "meeting" or bool(data.get("meeting_when") or data.get("meeting_where"))
+
+
+def _handled_until(ev: Ev) -> datetime.datetime:
+    """A handled mark covers the replies seen when it was made (``until``), never a later one."""
+    until = ev.data.get("until")
+    if until:
+        try:
+            parsed = datetime.datetime.fromisoformat(str(until))
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.tzinfo is not None:
+            return min(parsed, ev.at)
+    return ev.at
+
+
+def _reply_state(events: Sequence[Ev]) -> tuple[Ev, ...]:
+    """The replies still waiting: only a handled mark (or booking the meeting asked for) ends one."""
+    waiting: list[Ev] = []
     for ev in events:
         if ev.kind == REPLY:
-            waiting_since = waiting_since or ev.at
-        elif ev.kind in (REPLY_HANDLED, CONTACT) and waiting_since is not None and ev.at >= waiting_since:
-            waiting_since = None
-    return waiting_since is not None, waiting_since
+            waiting.append(ev)
+        elif ev.kind == REPLY_HANDLED:
+            until = _handled_until(ev)
+            waiting = [r for r in waiting if r.at > until]
+        elif ev.kind == MEETING:
+            waiting = [r for r in waiting if not (asks_for_meeting(r) and r.at <= ev.at)]
+    return tuple(waiting)
 
 
 def compute(chain: ChainSpec, events: Iterable[Ev], *, birth_date: datetime.date,
-            fallback_start: datetime.date | None = None) -> OutreachState:
-    """The outreach state of one youth: status, each step's due date and whether it is done."""
+            fallback_start: datetime.date | None = None, on: datetime.date | None = None) -> OutreachState:
+    """The outreach state of one youth: status, each step's due date and whether it is done.
+
+    ``on`` is the day the next contact is made (today when not given): it decides whether the
+    guardian is the one to contact.
+    """
     ordered = sorted(events, key=Ev.sort_key)
-    reply_waiting, reply_at = _reply_state(ordered)
+    replies = _reply_state(ordered)
+    reply_waiting, reply_at = bool(replies), (replies[0].at if replies else None)
     entered = [ev for ev in ordered if ev.kind == ENTERED]
     if entered:
         start_at = entered[-1].at
     elif fallback_start is not None:
         start_at = datetime.datetime.combine(fallback_start, datetime.time(0), TZ)
     else:
-        return OutreachState(status=CLOSED, start=None, reply_waiting=reply_waiting, reply_at=reply_at)
+        return OutreachState(status=CLOSED, start=None, reply_waiting=reply_waiting, reply_at=reply_at,
+                             replies=replies)
     start = local_date(start_at)
     since = [ev for ev in ordered if ev.at >= start_at]
-    minor = age_on(birth_date, start) < 18
+    # Which steps make up the plan is fixed when the chain starts; whom to contact is decided on
+    # the day of the contact.
+    minor_at_start = age_on(birth_date, start) < 18
+    minor = age_on(birth_date, on or datetime.datetime.now(TZ).date()) < 18
 
     status, first_reached, last_declined, contact_at = ONGOING, None, None, None
     for ev in since:
@@ -218,7 +257,7 @@ def compute(chain: ChainSpec, events: Iterable[Ev], *, birth_date: datetime.date
     by_code: dict[str, StepState] = {}
     steps: list[StepState] = []
     for spec in sorted(chain.steps, key=lambda s: s.order):
-        if (spec.applies_to == "under_18" and not minor) or (spec.applies_to == "adult" and minor):
+        if (spec.applies_to == "under_18" and not minor_at_start) or (spec.applies_to == "adult" and minor_at_start):
             continue
         base = _anchor_date(spec, start, local_date(assigned), by_code, first_reached, last_declined)
         due = None
@@ -235,7 +274,7 @@ def compute(chain: ChainSpec, events: Iterable[Ev], *, birth_date: datetime.date
         status=status, start=start, steps=tuple(steps),
         reached_on=local_date(first_reached) if first_reached else None,
         declined_on=local_date(last_declined.at) if last_declined else None,
-        reply_waiting=reply_waiting, reply_at=reply_at, minor=minor,
+        reply_waiting=reply_waiting, reply_at=reply_at, minor=minor, replies=replies,
     )
 
 

@@ -38,26 +38,34 @@ class WhenMixin(forms.Form):
 
 
 def _now_initial() -> dict:
+    """Date and time now, in the installation's time zone (Europe/Stockholm)."""
     now = timezone.localtime()
     return {"date": now.date(), "time": now.time().replace(second=0, microsecond=0)}
 
 
+def _choose(choices, prompt) -> list:
+    """A required select that starts on "Choose …": nothing is preset for the user."""
+    return [("", prompt), *choices]
+
+
 class ContactForm(WhenMixin):
-    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    channel = forms.ChoiceField(label=_("Channel"), choices=_choose(Channel.choices, _("Choose the channel")))
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=_choose(Outcome.choices, _("Choose the outcome")))
     to_guardian = forms.BooleanField(label=_("To the guardian"), required=False)
     note = forms.CharField(label=_("Short note"), required=False, max_length=500,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {**_now_initial(), **kwargs.get("initial", {})})
+        # The time defaults to now even when the caller presets other fields (the channel).
+        kwargs["initial"] = {**_now_initial(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
 
 
 class QuickCallForm(forms.Form):
     """The worklist's inline form: the outcome button is the submit, the time is now."""
 
-    channel = forms.ChoiceField(choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.SMS, Channel.SMS.label)])
+    channel = forms.ChoiceField(choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.SMS, Channel.SMS.label),
+                                         (Channel.HOME_VISIT, Channel.HOME_VISIT.label)])
     outcome = forms.ChoiceField(choices=Outcome.choices)
     to_guardian = forms.BooleanField(required=False)
 
@@ -69,7 +77,7 @@ class RefusalForm(WhenMixin):
                            widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", _now_initial())
+        kwargs["initial"] = {**_now_initial(), **(kwargs.get("initial") or {})}
         super().__init__(*args, **kwargs)
 
 

@@ -16,6 +16,9 @@ from django.utils import timezone
 
 from kaa.accounts.models import Membership, Role, User
 from kaa.accounts.policy import CASEWORKER_ROLES, Perm, municipality_ids_with, visible_youths
+from kaa.audit.models import AuditAction
+from kaa.audit.services import audit_records
+from kaa.messaging.forms import ReplyForm
 from kaa.register.models import Youth
 
 from . import deadlines
@@ -23,7 +26,72 @@ from .models import ConcernReport, ContactAttempt, FirstMeeting
 
 BUCKET_ORDER = {"reply": 0, "overdue": 1, "today": 2, "week": 3}
 YOUTH_FIELDS = ("id", "municipality_id", "birth_date", "given_name", "family_name", "in_target_group",
-                "register_since", "coach_id", "protection")
+                "register_since", "coach_id", "protection", "phone")
+REPLY_FIELDS = ("kind", "respondent", "phone", "email", "best_time", "meeting_when", "meeting_where", "occupation",
+                "occupation_detail", "message")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A reply the youth (or a guardian) sent on the public page (``/svar/``), as the coach reads it."""
+
+    at: datetime.datetime
+    asks_for_meeting: bool = False
+    kind: str = ""  # contact | meeting | occupation
+    respondent: str = ""  # youth | guardian
+    phone: str = ""
+    email: str = ""
+    best_time: str = ""
+    meeting_when: str = ""
+    meeting_where: str = ""
+    occupation: str = ""
+    occupation_detail: str = ""
+    message: str = ""
+
+    @classmethod
+    def from_event(cls, ev: deadlines.Ev) -> Reply:
+        return cls(at=ev.at, asks_for_meeting=deadlines.asks_for_meeting(ev),
+                   **{key: str(ev.data.get(key) or "") for key in REPLY_FIELDS})
+
+    @property
+    def kind_label(self) -> str:
+        return str(dict(ReplyForm.KIND_CHOICES).get(self.kind, ""))
+
+    @property
+    def from_guardian(self) -> bool:
+        return self.respondent == "guardian"
+
+    @property
+    def occupation_label(self) -> str:
+        return str(dict(ReplyForm.OCCUPATION_CHOICES).get(self.occupation, "")) if self.occupation else ""
+
+
+def replies_of(state: deadlines.OutreachState) -> list[Reply]:
+    """The waiting replies, newest first."""
+    return [Reply.from_event(ev) for ev in reversed(state.replies)]
+
+
+def new_phone(youth: Youth, replies: list[Reply]) -> str:
+    """The phone number of the newest reply the youth gave themself, when it is not the one on record."""
+    for reply in replies:
+        if reply.phone and not reply.from_guardian:
+            return reply.phone if reply.phone != youth.phone else ""
+    return ""
+
+
+def reply_panel(youth: Youth, state: deadlines.OutreachState) -> dict | None:
+    """What the coach sees of the waiting replies and the actions that follow from them: call the number
+    given (at the time given), book the meeting asked for, take the new number, mark them handled."""
+    replies = replies_of(state)
+    if not replies:
+        return None
+    return {
+        "replies": replies,
+        "call": next((r for r in replies if r.phone), None),
+        "meeting": next((r for r in replies if r.asks_for_meeting), None),
+        "new_phone": new_phone(youth, replies),
+        "until": replies[0].at,  # marking handled covers these replies, not one that arrives meanwhile
+    }
 
 
 @dataclass(frozen=True)
@@ -35,6 +103,22 @@ class WorkItem:
     @property
     def step(self) -> deadlines.StepState | None:
         return self.state.next_step
+
+    @property
+    def reply_panel(self) -> dict | None:
+        return reply_panel(self.youth, self.state)
+
+    @property
+    def guardians(self) -> list:
+        """The guardians to call: only while the youth is under 18 today (prefetched by the page)."""
+        return list(self.youth.guardians.all()) if self.state.minor else []
+
+
+def audit_replies_read(user: Any, youths: list[Youth], where: str) -> None:
+    """The content of a youth's reply is personal data: every page that shows it says so in the log."""
+    if youths:
+        audit_records(user=user, action=AuditAction.VIEW, object_type="reply",
+                      youths=[(y.pk, y.municipality_id) for y in youths], detail=where)
 
 
 def _register_youths(user: Any, qs: QuerySet[Youth] | None = None) -> list[Youth]:
@@ -135,10 +219,17 @@ def colleagues(*, youth: Youth, user: Any) -> QuerySet[User]:
 # --- The youth page section and the start pages ---------------------------------------------------
 
 def youth_section_context(user: Any, youth: Youth) -> dict:
-    """The youth's chain with due/done per step, recent attempts, meetings and concern reports."""
+    """The youth's chain with due/done per step, waiting replies, phone numbers to call, recent
+    attempts, meetings and concern reports. Shown only to users who may see the record (the youth
+    page asks the policy first); showing a reply's content is audited."""
     state = deadlines.state_for(youth)
+    panel = reply_panel(youth, state)
+    if panel:
+        audit_replies_read(user, [youth], "youth_page")
     return {
         "state": state,
+        "reply": panel,
+        "guardians": list(youth.guardians.all()) if state.minor else [],
         "today": timezone.localdate(),
         "attempts": list(ContactAttempt.objects.filter(youth=youth).select_related("by")[:20]),
         "meetings": list(FirstMeeting.objects.filter(youth=youth).select_related("colleague")[:5]),

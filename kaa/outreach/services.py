@@ -4,6 +4,7 @@ assignment. Each is one transaction, writes the youth's events and is audited.""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -209,10 +210,41 @@ def step_mark_done(*, youth: Youth, user: Any, step_code: str) -> YouthEvent:
 
 
 @transaction.atomic
-def reply_mark_handled(*, youth: Youth, user: Any) -> YouthEvent:
-    event = _event(youth, deadlines.REPLY_HANDLED, user, timezone.now(), {})
+def reply_mark_handled(*, youth: Youth, user: Any, until: datetime.datetime | None = None) -> YouthEvent:
+    """Mark the youth's waiting replies handled: those received up to ``until`` (the newest reply the
+    user saw), so a reply that arrives meanwhile keeps waiting."""
+    data = {"until": until.isoformat()} if until is not None and timezone.is_aware(until) else {}
+    event = _event(youth, deadlines.REPLY_HANDLED, user, timezone.now(), data)
     audit_record(user=user, action=UPDATE, object_type="outreach_reply", object_id=youth.pk, youth_id=youth.pk,
                  municipality_id=youth.municipality_id, fields=["handled"])
+    return event
+
+
+PHONE_UPDATED = "outreach.phone_updated"
+PHONE_CHARS = re.compile(r"^\+?[0-9 ()\-]+$")
+
+
+def clean_phone(value: str) -> str:
+    """A phone number as typed (digits, spaces, dashes, brackets, a leading +), or ValidationError."""
+    phone = " ".join((value or "").split())
+    digits = sum(ch.isdigit() for ch in phone)
+    if not phone or len(phone) > 40 or not PHONE_CHARS.match(phone) or not 6 <= digits <= 15:
+        raise ValidationError({"phone": _("Give a phone number of 6 to 15 digits.")})
+    return phone
+
+
+@transaction.atomic
+def youth_phone_update(*, youth: Youth, user: Any, phone: str, source: str = "reply") -> YouthEvent | None:
+    """Replace the youth's phone number (e.g. with the one in the youth's reply). The event and the
+    audit entry name the field and where the number came from, never the number itself."""
+    phone = clean_phone(phone)
+    if phone == youth.phone:
+        return None
+    youth.phone = phone
+    youth.save(update_fields=["phone", "updated_at"])
+    event = _event(youth, PHONE_UPDATED, user, timezone.now(), {"field": "phone", "source": source})
+    audit_record(user=user, action=UPDATE, object_type="youth", object_id=youth.pk, youth_id=youth.pk,
+                 municipality_id=youth.municipality_id, fields=["phone"], detail=f"source={source}")
     return event
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("youths/<int:pk>/call/", views.log_call_form, name="log_call_form"),
     path("youths/<int:pk>/call/save/", views.log_call, name="log_call"),
     path("youths/<int:pk>/reply-handled/", views.reply_handled, name="reply_handled"),
+    path("youths/<int:pk>/reply-phone/", views.reply_phone, name="reply_phone"),
     path("youths/<int:pk>/step-done/", views.step_done, name="step_done"),
     path("youths/<int:pk>/contact/", views.contact_new, name="contact_new"),
     path("youths/<int:pk>/refusal/", views.refusal_new, name="refusal_new"),

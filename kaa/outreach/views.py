@@ -3,10 +3,12 @@ and the contact-chain editor. Thin: the rules are in services, selectors and dea
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,7 +34,7 @@ from .forms import (
     StepForm,
     apply_errors,
 )
-from .models import ChainStep, ConcernReport, ContactChain
+from .models import ChainStep, Channel, ConcernReport, ContactChain
 
 PAGE_SIZE = 50
 
@@ -48,11 +50,18 @@ def _audit_list(user, youths) -> None:
 
 # --- Worklist ----------------------------------------------------------------------------------
 
+def _show_items(user, items) -> None:
+    """Load what the rows show (the guardians to call) and audit the replies they show."""
+    prefetch_related_objects([it.youth for it in items], "guardians")
+    selectors.audit_replies_read(user, [it.youth for it in items if it.state.reply_waiting], "worklist")
+
+
 @require_perm(Perm.WORKLIST)
 def worklist(request: HttpRequest) -> HttpResponse:
     items = selectors.worklist(user=request.user)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     _audit_list(request.user, [it.youth for it in page.object_list])
+    _show_items(request.user, page.object_list)
     return render(request, "outreach/worklist.html", {
         "page_obj": page, "counts": selectors.counts(items), "today": timezone.localdate()})
 
@@ -62,39 +71,87 @@ def _work_item(user, youth):
     return selectors.WorkItem(youth, state, state.bucket(timezone.localdate()))
 
 
+QUICK_CHANNELS = (Channel.PHONE, Channel.HOME_VISIT)
+
+
 @require_perm(Perm.WORKLIST)
 def log_call_form(request: HttpRequest, pk: int) -> HttpResponse:
-    """Click 1 on the worklist: the inline outcome buttons for a call made now."""
+    """Tap 1 on the worklist: the outcome buttons for a call (or, ``?channel=home_visit``, a home
+    visit) made now. Inline with htmx; a page of its own without."""
     youth = youth_or_404(request.user, pk)
     item = _work_item(request.user, youth)
-    return render(request, "outreach/_log_call_form.html", {"it": item, "today": timezone.localdate()})
+    channel = request.GET.get("channel", Channel.PHONE)
+    if channel not in QUICK_CHANNELS:
+        channel = Channel.PHONE
+    context = {"it": item, "channel": channel, "today": timezone.localdate(),
+               "next": "youth" if request.GET.get("next") == "youth" else ""}
+    if request.htmx:
+        return render(request, "outreach/_log_call_form.html", context)
+    return render(request, "outreach/quick_contact.html", context)
 
 
 @require_POST
 @require_perm(Perm.WORKLIST)
 def log_call(request: HttpRequest, pk: int) -> HttpResponse:
-    """Click 2: the outcome button saves the call (time = now; evening follows from it)."""
+    """Tap 2: the outcome button saves the call or visit (time = now; evening follows from it). The row
+    comes back with a confirmation, and the worklist's counters with it (out of band)."""
     youth = youth_or_404(request.user, pk)
     form = QuickCallForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Choose an outcome."), status=400)
-    services.contact_record(youth=youth, user=request.user, channel=form.cleaned_data["channel"],
-                            at=timezone.now(), outcome=form.cleaned_data["outcome"],
-                            to_guardian=form.cleaned_data["to_guardian"], source="worklist")
+    channel = form.cleaned_data["channel"]
+    services.contact_record(youth=youth, user=request.user, channel=channel, at=timezone.now(),
+                            outcome=form.cleaned_data["outcome"], to_guardian=form.cleaned_data["to_guardian"],
+                            source="worklist")
     if not request.htmx:
-        messages.success(request, _("The call was logged."))
-        return redirect("outreach:worklist")
+        messages.success(request, _("The home visit was logged.") if channel == Channel.HOME_VISIT
+                         else _("The call was logged."))
+        return _back(request, youth)
     item = _work_item(request.user, youth)
-    return render(request, "outreach/_worklist_row.html", {"it": item, "today": timezone.localdate(), "logged": True})
+    _show_items(request.user, [item])
+    return render(request, "outreach/_worklist_row.html", {
+        "it": item, "today": timezone.localdate(), "logged": channel,
+        "counts": selectors.worklist_counts(request.user), "oob_counts": True})
+
+
+def _back(request: HttpRequest, youth) -> HttpResponse:
+    """After a POST: back to the youth page when it came from there, else to the worklist."""
+    return redirect(_youth_page(youth) if request.POST.get("next") == "youth" else reverse("outreach:worklist"))
+
+
+def _parse_until(value: str) -> datetime.datetime | None:
+    try:
+        until = datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return until if timezone.is_aware(until) else None
 
 
 @require_POST
 @require_perm(Perm.WORKLIST)
 def reply_handled(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_or_404(request.user, pk)
-    services.reply_mark_handled(youth=youth, user=request.user)
+    services.reply_mark_handled(youth=youth, user=request.user, until=_parse_until(request.POST.get("until", "")))
     messages.success(request, _("The reply was marked as handled."))
-    return redirect(_youth_page(youth) if request.POST.get("next") == "youth" else reverse("outreach:worklist"))
+    return _back(request, youth)
+
+
+@require_POST
+@require_perm(Perm.WORKLIST)
+def reply_phone(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click: the youth's phone number becomes the one given in their waiting reply."""
+    youth = youth_or_404(request.user, pk)
+    offered = selectors.new_phone(youth, selectors.replies_of(deadlines.state_for(youth)))
+    if not offered or request.POST.get("phone", "") != offered:
+        messages.error(request, _("The reply no longer offers that phone number."))
+        return _back(request, youth)
+    try:
+        services.youth_phone_update(youth=youth, user=request.user, phone=offered, source="reply")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The phone number was updated."))
+    return _back(request, youth)
 
 
 @require_POST
@@ -111,9 +168,10 @@ def step_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Forms on a youth ----------------------------------------------------------------------------
 
-def _youth_form(request, pk, form_class, title, save, **form_kwargs) -> HttpResponse:
+def _youth_form(request, pk, form_class, title, save, *, prepare=None, **form_kwargs) -> HttpResponse:
+    """A form on one youth. ``prepare(youth)`` returns more form kwargs and more page context."""
     youth = youth_or_404(request.user, pk)
-    extra = form_kwargs.pop("extra", lambda y: {})(youth)
+    extra, page = prepare(youth) if prepare else ({}, {})
     form = form_class(request.POST or None, **form_kwargs, **extra)
     if request.method == "POST" and form.is_valid():
         try:
@@ -123,7 +181,7 @@ def _youth_form(request, pk, form_class, title, save, **form_kwargs) -> HttpResp
         else:
             messages.success(request, _("Saved."))
             return redirect(_youth_page(youth))
-    return render(request, "outreach/youth_form.html", {"form": form, "youth": youth, "title": title})
+    return render(request, "outreach/youth_form.html", {"form": form, "youth": youth, "title": title, **page})
 
 
 @require_perm(Perm.WORKLIST)
@@ -145,10 +203,21 @@ def refusal_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm(Perm.WORKLIST)
 def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Book the first meeting. When a waiting reply asked for one, the youth's wish is shown beside the
+    form with the place prefilled, and booking the meeting handles that reply."""
+
+    def prepare(youth) -> tuple[dict, dict]:
+        wish = next((r for r in selectors.replies_of(deadlines.state_for(youth)) if r.asks_for_meeting), None)
+        kwargs: dict = {"colleagues": selectors.colleagues(youth=youth, user=request.user)}
+        if wish is not None:
+            selectors.audit_replies_read(request.user, [youth], "meeting_form")
+            if wish.meeting_where:
+                kwargs["initial"] = {"place_note": wish.meeting_where[:200]}
+        return kwargs, {"wish": wish}
+
     return _youth_form(request, pk, MeetingForm, _("Book the first meeting"), lambda y, f: services.first_meeting_book(
         youth=y, user=request.user, at=f.when(), place=f.cleaned_data["place"],
-        place_note=f.cleaned_data["place_note"], colleague=f.cleaned_data["colleague"]),
-        extra=lambda y: {"colleagues": selectors.colleagues(youth=y, user=request.user)})
+        place_note=f.cleaned_data["place_note"], colleague=f.cleaned_data["colleague"]), prepare=prepare)
 
 
 @require_perm(Perm.WORKLIST)

@@ -20,6 +20,7 @@ EVENT_LABELS: dict[str, Any] = {
     "outreach.contact": _("Contact attempt"),
     "outreach.reply": _("Reply from the youth"),
     "outreach.reply_handled": _("Reply handled"),
+    "outreach.phone_updated": _("Phone number updated"),
     "outreach.assigned": _("Coach assigned"),
     "outreach.first_meeting": _("First meeting"),
     "outreach.meeting_booked": _("First meeting booked"),

@@ -20,3 +20,20 @@ document.addEventListener("DOMContentLoaded", function () {
 document.addEventListener("htmx:responseError", function (event) {
   if (event.detail.xhr && event.detail.xhr.status === 401) window.location.reload();
 });
+
+// --- Coach's day (outreach): keyboard focus after htmx swaps -----------------------------------
+// A swapped-in fragment marks the control that should take the focus with data-kaa-focus: the
+// first control of the inline call form, or the row's confirmation after saving. Without this the
+// focus is lost with the element that was replaced. Marks in the page as first loaded are dropped,
+// so only content that htmx has just swapped in moves the focus.
+function kaaDropFocusMarks() {
+  document.querySelectorAll("[data-kaa-focus]").forEach(function (el) {
+    el.removeAttribute("data-kaa-focus");
+  });
+}
+document.addEventListener("DOMContentLoaded", kaaDropFocusMarks);
+document.addEventListener("htmx:afterSettle", function () {
+  var target = document.querySelector("[data-kaa-focus]");
+  kaaDropFocusMarks();
+  if (target) target.focus();
+});

@@ -99,6 +99,7 @@ EXPECTED = {
     "outreach:overview":                (LOGIN, 200, 403, 403, 403, 403, 403, 403),
     "outreach:refusal_new":             (LOGIN, 200, 200, 200, 200, 403, 403, 403),
     "outreach:reply_handled":           (405, 405, 405, 405, 405, 405, 405, 405),
+    "outreach:reply_phone":             (405, 405, 405, 405, 405, 405, 405, 405),
     "outreach:step_delete":             (405, 405, 405, 405, 405, 405, 405, 405),
     "outreach:step_done":               (405, 405, 405, 405, 405, 405, 405, 405),
     "outreach:step_edit":               (LOGIN, 403, 403, 403, 403, 403, 403, 200),

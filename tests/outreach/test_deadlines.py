@@ -6,10 +6,11 @@ from kaa.outreach import deadlines as d
 from tests.outreach.helpers import ADULT, MINOR, at, contact, entered, spec
 
 D = datetime.date
+ON = D(2025, 10, 1)  # the day whom to contact is decided for: fixed, so the tests do not age
 
 
-def state(events, birth=ADULT, preset="almhult"):
-    return d.compute(spec(preset), events, birth_date=birth)
+def state(events, birth=ADULT, preset="almhult", on=ON):
+    return d.compute(spec(preset), events, birth_date=birth, on=on)
 
 
 def test_almhult_plan_from_entry():
@@ -144,11 +145,67 @@ def test_nykoping_without_assignment_counts_from_entry():
     assert s.step("phone_sms_email").due == D(2025, 9, 29)
 
 
-def test_reply_waiting_until_handled_or_contact():
-    reply = d.Ev(d.REPLY, at("2025-10-03"), {"kind": "contact", "code_id": 1})
-    assert state([entered("2025-09-20"), reply]).reply_waiting
-    assert not state([entered("2025-09-20"), reply, d.Ev(d.REPLY_HANDLED, at("2025-10-04"), {})]).reply_waiting
-    assert not state([entered("2025-09-20"), reply, contact("2025-10-04", "phone", "reached")]).reply_waiting
+REPLY = d.Ev(d.REPLY, at("2025-10-03"), {"kind": "contact", "code_id": 1, "phone": "070-1740699"})
+MEETING_REPLY = d.Ev(d.REPLY, at("2025-10-03", 11), {"kind": "meeting", "code_id": 1, "meeting_when": "tisdag"})
+
+
+def test_reply_waits_until_handled():
+    assert state([entered("2025-09-20"), REPLY]).reply_waiting
+    handled = state([entered("2025-09-20"), REPLY, d.Ev(d.REPLY_HANDLED, at("2025-10-04"), {})])
+    assert not handled.reply_waiting and handled.replies == ()
+
+
+def test_a_logged_call_does_not_handle_a_reply():
+    # Issue 10, defect 2: a "no answer" to a guardian removed a youth's meeting request.
+    for call in (contact("2025-10-04", "phone", "no_answer", to_guardian=True),
+                 contact("2025-10-04", "phone", "reached"), contact("2025-10-04", "youth_initiated", "reached")):
+        s = state([entered("2025-09-20"), MEETING_REPLY, call], birth=MINOR)
+        assert s.reply_waiting and s.reply_at == MEETING_REPLY.at
+        assert [r.data["kind"] for r in s.replies] == ["meeting"]
+
+
+def test_booking_the_meeting_asked_for_handles_that_reply_only():
+    booked = d.Ev(d.MEETING, at("2025-10-05"), {"meeting_id": 1})
+    s = state([entered("2025-09-20"), REPLY, MEETING_REPLY, booked])
+    assert s.reply_waiting and [r.data["kind"] for r in s.replies] == ["contact"]
+    wish_in_a_contact_reply = d.Ev(d.REPLY, at("2025-10-03"), {"kind": "contact", "meeting_where": "biblioteket"})
+    assert not state([entered("2025-09-20"), wish_in_a_contact_reply, booked]).reply_waiting
+    # A meeting booked before the reply came does not answer it.
+    assert state([entered("2025-09-20"), d.Ev(d.MEETING, at("2025-10-02"), {}), MEETING_REPLY]).reply_waiting
+
+
+def test_handled_covers_the_replies_seen_not_a_later_one():
+    later = d.Ev(d.REPLY, at("2025-10-04", 9), {"kind": "contact", "message": "ring efter 17"})
+    mark = d.Ev(d.REPLY_HANDLED, at("2025-10-04", 10), {"until": REPLY.at.isoformat()})
+    s = state([entered("2025-09-20"), REPLY, later, mark])
+    assert s.reply_waiting and s.replies == (later,) and s.reply_at == later.at
+    assert not state([entered("2025-09-20"), REPLY, later, d.Ev(d.REPLY_HANDLED, at("2025-10-04", 10), {})
+                      ]).reply_waiting
+    bad = d.Ev(d.REPLY_HANDLED, at("2025-10-04", 10), {"until": "not a time"})
+    assert not state([entered("2025-09-20"), REPLY, later, bad]).reply_waiting
+
+
+def test_guardian_is_decided_on_the_day_of_the_contact():
+    # Issue 10, defect 3: 17 when the chain started, 18 now: call the youth, not the guardian.
+    birth = D(2007, 11, 1)
+    events = [entered("2025-09-20")]
+    before = state(events, birth=birth, on=D(2025, 10, 31))
+    assert before.minor and before.step("phone").to_guardian
+    after = state(events, birth=birth, on=D(2025, 11, 1))
+    assert not after.minor and not after.step("phone").to_guardian
+    # Calls to the youth count from the 18th birthday on; before it, only calls to the guardian.
+    calls = [contact(f"2025-10-2{i}", "phone", hh=18) for i in range(1, 5)]
+    adult_calls = [contact(f"2025-11-0{i}", "phone", hh=18) for i in range(2, 6)]
+    assert not state([*events, *calls], birth=birth, on=D(2025, 11, 10)).step("phone").done
+    assert state([*events, *calls, *adult_calls], birth=birth, on=D(2025, 11, 10)).step("phone").done
+
+
+def test_guardian_is_decided_today_when_no_day_is_given():
+    today = datetime.date.today()
+    turned_18 = d.add_months(today, -18 * 12) - datetime.timedelta(days=40)
+    s = d.compute(spec(), [d.Ev(d.ENTERED, at((today - datetime.timedelta(days=60)).isoformat(), 0), {})],
+                  birth_date=turned_18)
+    assert not s.minor and not s.step("phone").to_guardian
 
 
 def test_buckets():

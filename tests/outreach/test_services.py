@@ -142,3 +142,56 @@ def test_phone_step_in_the_database_counts_evening_calls(make_youth, coach, muni
     for hour in (17, 20):
         services.contact_record(youth=youth, user=coach, channel="sms", outcome="message_left", at=local(day, hour))
     assert deadlines.state_for(youth).step("phone").done
+
+
+# --- Issue 10: the youth's reply, the phone number it gives -------------------------------------------
+
+def test_youth_phone_update_records_an_event_and_audit_without_the_number(make_youth, coach):
+    youth = make_youth(coach=coach, phone="070-1111111")
+    event = services.youth_phone_update(youth=youth, user=coach, phone=" 073-174 06 99 ", source="reply")
+    youth.refresh_from_db()
+    assert youth.phone == "073-174 06 99"
+    assert event.kind == "outreach.phone_updated" and event.actor == coach
+    assert event.data == {"field": "phone", "source": "reply"}  # the number itself stays on the youth
+    entry = AuditEntry.objects.get(object_type="youth", action="update", youth_id=youth.pk)
+    assert entry.fields == ["phone"] and "073" not in entry.detail
+    # The same number again changes nothing and writes nothing.
+    assert services.youth_phone_update(youth=youth, user=coach, phone="073-174 06 99") is None
+    assert YouthEvent.objects.filter(youth=youth, kind="outreach.phone_updated").count() == 1
+
+
+@pytest.mark.parametrize("phone", ["", "ring mig", "12", "0701234567890123456", "070 123 45 67; DROP"])
+def test_youth_phone_update_refuses_what_is_not_a_number(make_youth, coach, phone):
+    youth = make_youth(coach=coach, phone="070-1111111")
+    with pytest.raises(ValidationError) as exc:
+        services.youth_phone_update(youth=youth, user=coach, phone=phone)
+    assert "phone" in exc.value.message_dict
+    youth.refresh_from_db()
+    assert youth.phone == "070-1111111" and not YouthEvent.objects.filter(kind="outreach.phone_updated").exists()
+
+
+def test_reply_marked_handled_up_to_the_reply_seen(make_youth, coach):
+    youth = make_youth(coach=coach)
+    seen = timezone.now() - datetime.timedelta(minutes=5)
+    YouthEvent.objects.create(youth=youth, kind="outreach.reply", occurred_at=seen, data={"kind": "contact"})
+    YouthEvent.objects.create(youth=youth, kind="outreach.reply", occurred_at=seen + datetime.timedelta(minutes=1),
+                              data={"kind": "meeting", "meeting_when": "fredag"})
+    services.reply_mark_handled(youth=youth, user=coach, until=seen)
+    state = deadlines.state_for(youth)
+    assert state.reply_waiting and [r.data["kind"] for r in state.replies] == ["meeting"]
+    services.reply_mark_handled(youth=youth, user=coach)
+    assert not deadlines.state_for(youth).reply_waiting
+    assert AuditEntry.objects.filter(object_type="outreach_reply", youth_id=youth.pk).count() == 2
+
+
+def test_a_call_keeps_the_reply_and_booking_the_meeting_handles_it(make_youth, coach, coordinator):
+    youth = make_youth(coach=coach, minor=True)
+    asked = timezone.now() - datetime.timedelta(hours=1)
+    YouthEvent.objects.create(youth=youth, kind="outreach.reply", occurred_at=asked,
+                              data={"kind": "meeting", "meeting_where": "biblioteket"})
+    services.contact_record(youth=youth, user=coach, channel="phone", at=timezone.now(), outcome="no_answer",
+                            to_guardian=True)
+    assert deadlines.state_for(youth).reply_waiting
+    services.first_meeting_book(youth=youth, user=coach, at=timezone.now() + datetime.timedelta(days=2),
+                                place="other", place_note="biblioteket")
+    assert not deadlines.state_for(youth).reply_waiting

@@ -63,13 +63,16 @@ def test_log_a_call_in_two_clicks_from_the_worklist(client, coach, make_youth):
 
 def test_worklist_says_call_the_guardian_for_a_minor(client, coach, make_youth):
     minor = make_youth(coach=coach, entered_days_ago=12, minor=True)
+    for channel in ("social_services_check", "letter"):  # the phone step is next
+        services.contact_record(youth=minor, user=coach, channel=channel, outcome="sent",
+                                at=timezone.now() - datetime.timedelta(days=1))
     client.force_login(coach)
     assert "call the guardian" in client.get(reverse("outreach:worklist")).content.decode()
     form = client.get(reverse("outreach:log_call_form", args=[minor.pk])).content.decode()
     assert 'name="to_guardian"' in form
     client.post(reverse("outreach:log_call", args=[minor.pk]), {"channel": "phone", "outcome": "no_answer",
                                                                  "to_guardian": "on"})
-    assert ContactAttempt.objects.get(youth=minor).to_guardian
+    assert ContactAttempt.objects.get(youth=minor, channel="phone").to_guardian
 
 
 def test_cannot_log_for_a_youth_outside_the_scope(client, coach, make_youth, other_coach):
