@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaa.accounts.policy import Perm, municipalities_with, municipality_ids_with, require_perm, youth_or_404
+from kaa.audit.decorators import audits_youth_read
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records
 from kaa.organisations.models import Municipality
@@ -63,6 +64,7 @@ def _work_item(user, youth):
 
 
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def log_call_form(request: HttpRequest, pk: int) -> HttpResponse:
     """Click 1 on the worklist: the inline outcome buttons for a call made now."""
     youth = youth_or_404(request.user, pk)
@@ -72,6 +74,7 @@ def log_call_form(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def log_call(request: HttpRequest, pk: int) -> HttpResponse:
     """Click 2: the outcome button saves the call (time = now; evening follows from it)."""
     youth = youth_or_404(request.user, pk)
@@ -90,6 +93,7 @@ def log_call(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def reply_handled(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_or_404(request.user, pk)
     services.reply_mark_handled(youth=youth, user=request.user)
@@ -99,6 +103,7 @@ def reply_handled(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def step_done(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_or_404(request.user, pk)
     code = request.POST.get("step", "")
@@ -127,6 +132,7 @@ def _youth_form(request, pk, form_class, title, save, **form_kwargs) -> HttpResp
 
 
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {k: request.GET[k] for k in ("channel",) if k in request.GET}
     if request.GET.get("to_guardian") == "1":
@@ -137,6 +143,7 @@ def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def refusal_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _youth_form(request, pk, RefusalForm, _("Record a refusal"), lambda y, f: services.refusal_record(
         youth=y, user=request.user, at=f.when(), channel=f.cleaned_data["channel"],
@@ -144,6 +151,7 @@ def refusal_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _youth_form(request, pk, MeetingForm, _("Book the first meeting"), lambda y, f: services.first_meeting_book(
         youth=y, user=request.user, at=f.when(), place=f.cleaned_data["place"],
@@ -152,6 +160,7 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def concern_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _youth_form(request, pk, ConcernForm, _("Record a concern report"),
                        lambda y, f: services.concern_report_record(youth=y, user=request.user, **f.cleaned_data),
@@ -159,6 +168,7 @@ def concern_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def concern_feedback(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
     youth = youth_or_404(request.user, pk)
     report = get_object_or_404(ConcernReport, pk=report_pk, youth=youth)
