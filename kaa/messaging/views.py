@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kaa.accounts.policy import Perm, has_perm, municipalities_with, require_perm, youth_or_404
+from kaa.audit.decorators import audits_youth_read
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records
 from kaa.core.client_ip import client_ip
@@ -151,6 +152,7 @@ def batch_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm(Perm.WORKLIST)
 @require_http_methods(["GET", "POST"])
+@audits_youth_read()
 def compose(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_or_404(request.user, pk)
     action = request.POST.get("action") if request.method == "POST" else None
@@ -187,6 +189,7 @@ def compose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm(Perm.LETTERS_PRINT)
 @require_POST
+@audits_youth_read()
 def letter_single(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_or_404(request.user, pk)
     form = SingleLetterForm(request.POST, prefix="letter")

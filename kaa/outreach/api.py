@@ -6,31 +6,33 @@ import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import ValidationError
 
 from kaa.accounts.policy import Perm, has_perm, youth_or_404
 from kaa.audit.services import audit_youth_view
+from kaa.core.api import Moment, YouthId, text, with_errors
 
 from . import deadlines, services
+from .models import Channel, Outcome
 
 router = Router(tags=["outreach"])
 
 
 class ContactIn(Schema):
-    channel: str
-    at: datetime.datetime
-    outcome: str
+    channel: Channel
+    at: Moment
+    outcome: Outcome
     to_guardian: bool = False
-    note: str = ""
+    note: text(500) = ""
 
 
 class ContactOut(Schema):
     id: int
     youth_id: int
-    channel: str
+    channel: Channel
     at: datetime.datetime
-    outcome: str
+    outcome: Outcome
     to_guardian: bool
     note: str
 
@@ -54,8 +56,8 @@ def _youth(request: HttpRequest, youth_id: int):
     return youth
 
 
-@router.post("/{youth_id}/contacts", response={201: ContactOut}, summary="Record a contact attempt")
-def create_contact(request: HttpRequest, youth_id: int, payload: ContactIn):
+@router.post("/{youth_id}/contacts", response=with_errors({201: ContactOut}), summary="Record a contact attempt")
+def create_contact(request: HttpRequest, youth_id: YouthId, payload: ContactIn):
     youth = _youth(request, youth_id)
     try:
         attempt = services.contact_record(youth=youth, user=request.user, channel=payload.channel, at=payload.at,
@@ -66,12 +68,13 @@ def create_contact(request: HttpRequest, youth_id: int, payload: ContactIn):
             {"loc": ["body", "payload", field], "msg": " ".join(str(m) for m in messages)}
             for field, messages in exc.message_dict.items()
         ]) from exc
-    return 201, {"id": attempt.pk, "youth_id": youth.pk, "channel": attempt.channel, "at": attempt.at,
-                 "outcome": attempt.outcome, "to_guardian": attempt.to_guardian, "note": attempt.note}
+    return Status(201, {"id": attempt.pk, "youth_id": youth.pk, "channel": attempt.channel, "at": attempt.at,
+                        "outcome": attempt.outcome, "to_guardian": attempt.to_guardian, "note": attempt.note})
 
 
-@router.get("/{youth_id}/outreach", response=OutreachOut, summary="The youth's contact chain and status")
-def get_outreach(request: HttpRequest, youth_id: int) -> dict:
+@router.get("/{youth_id}/outreach", response=with_errors({200: OutreachOut}),
+            summary="The youth's contact chain and status")
+def get_outreach(request: HttpRequest, youth_id: YouthId) -> dict:
     youth = _youth(request, youth_id)
     audit_youth_view(user=request.user, youth=youth, detail="outreach")
     spec = deadlines.chain_specs([youth.municipality_id])[youth.municipality_id]

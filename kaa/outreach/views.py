@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaa.accounts.policy import Perm, municipalities_with, municipality_ids_with, require_perm, youth_or_404
+from kaa.audit.decorators import audits_youth_read
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records
 from kaa.organisations.models import Municipality
@@ -75,6 +76,7 @@ QUICK_CHANNELS = (Channel.PHONE, Channel.HOME_VISIT)
 
 
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def log_call_form(request: HttpRequest, pk: int) -> HttpResponse:
     """Tap 1 on the worklist: the outcome buttons for a call (or, ``?channel=home_visit``, a home
     visit) made now. Inline with htmx; a page of its own without."""
@@ -92,6 +94,7 @@ def log_call_form(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def log_call(request: HttpRequest, pk: int) -> HttpResponse:
     """Tap 2: the outcome button saves the call or visit (time = now; evening follows from it). The row
     comes back with a confirmation, and the worklist's counters with it (out of band)."""
@@ -129,6 +132,7 @@ def _parse_until(value: str) -> datetime.datetime | None:
 
 @require_POST
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def reply_handled(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_or_404(request.user, pk)
     services.reply_mark_handled(youth=youth, user=request.user, until=_parse_until(request.POST.get("until", "")))
@@ -138,6 +142,7 @@ def reply_handled(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def reply_phone(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: the youth's phone number becomes the one given in their waiting reply."""
     youth = youth_or_404(request.user, pk)
@@ -156,6 +161,7 @@ def reply_phone(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def step_done(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_or_404(request.user, pk)
     code = request.POST.get("step", "")
@@ -185,6 +191,7 @@ def _youth_form(request, pk, form_class, title, save, *, prepare=None, **form_kw
 
 
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {k: request.GET[k] for k in ("channel",) if k in request.GET}
     if request.GET.get("to_guardian") == "1":
@@ -195,6 +202,7 @@ def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def refusal_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _youth_form(request, pk, RefusalForm, _("Record a refusal"), lambda y, f: services.refusal_record(
         youth=y, user=request.user, at=f.when(), channel=f.cleaned_data["channel"],
@@ -202,6 +210,7 @@ def refusal_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Book the first meeting. When a waiting reply asked for one, the youth's wish is shown beside the
     form with the place prefilled, and booking the meeting handles that reply."""
@@ -221,6 +230,7 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def concern_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _youth_form(request, pk, ConcernForm, _("Record a concern report"),
                        lambda y, f: services.concern_report_record(youth=y, user=request.user, **f.cleaned_data),
@@ -228,6 +238,7 @@ def concern_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.WORKLIST)
+@audits_youth_read()
 def concern_feedback(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
     youth = youth_or_404(request.user, pk)
     report = get_object_or_404(ConcernReport, pk=report_pk, youth=youth)

@@ -7,6 +7,7 @@ from ninja import Query, Router, Schema
 
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records, audit_youth_view
+from kaa.core.api import Limit, Offset, YouthId, line, with_errors
 
 from . import selectors
 from .identity import normalise_personnummer
@@ -33,10 +34,10 @@ class YouthPage(Schema):
 
 
 class YouthFilter(Schema):
-    personnummer: str | None = None
-    q: str | None = None
-    limit: int = 50
-    offset: int = 0
+    personnummer: line(20) | None = None
+    q: line(100) | None = None
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 def _out(y) -> dict:
@@ -48,7 +49,7 @@ def _out(y) -> dict:
     }
 
 
-@router.get("", response=YouthPage, summary="List youths visible to the caller")
+@router.get("", response=with_errors({200: YouthPage}), summary="List youths visible to the caller")
 def list_youths(request: HttpRequest, filters: Query[YouthFilter]) -> dict:
     if filters.personnummer is not None:
         # Exact match on a valid number only: an invalid one must not fall back to a name search.
@@ -57,16 +58,14 @@ def list_youths(request: HttpRequest, filters: Query[YouthFilter]) -> dict:
         qs = qs.filter(personnummer=pnr) if pnr else qs.none()
     else:
         qs = selectors.youth_list(user=request.user, search=filters.q or "")
-    limit = max(1, min(filters.limit, 500))
-    offset = max(0, filters.offset)
-    items = list(qs[offset: offset + limit])
+    items = list(qs[filters.offset: filters.offset + filters.limit])
     audit_records(user=request.user, action=AuditAction.LIST, object_type="youth",
                   youths=[(y.pk, y.municipality_id) for y in items])
     return {"items": [_out(y) for y in items], "count": qs.count()}
 
 
-@router.get("/{youth_id}", response=YouthOut, summary="One youth")
-def get_youth(request: HttpRequest, youth_id: int) -> dict:
+@router.get("/{youth_id}", response=with_errors({200: YouthOut}), summary="One youth")
+def get_youth(request: HttpRequest, youth_id: YouthId) -> dict:
     youth = selectors.youth_detail(user=request.user, pk=youth_id)
     audit_youth_view(user=request.user, youth=youth)
     return _out(youth)

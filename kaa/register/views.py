@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kaa.accounts.policy import Perm, has_perm, municipalities_with, require_perm, visible_youths
+from kaa.audit.decorators import audits_youth_read
 from kaa.audit.models import AuditAction
-from kaa.audit.services import audit_records, audit_youth_view
+from kaa.audit.services import audit_records
 from kaa.core.tabular import XLSX_CONTENT_TYPE, csv_writer, xlsx_bytes
 
 from . import selectors, services
@@ -117,9 +118,9 @@ def youth_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_perm(Perm.YOUTH_VIEW)
+@audits_youth_read()
 def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
     youth = selectors.youth_detail(user=request.user, pk=pk)
-    audit_youth_view(user=request.user, youth=youth)
     today = timezone.localdate()
     mun = youth.municipality_id
     return render(request, "register/youth_detail.html", {
@@ -139,6 +140,7 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_perm(Perm.REGISTER_CORRECT)
+@audits_youth_read()
 def youth_correct(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in CORRECTION_FORMS:
         raise Http404
