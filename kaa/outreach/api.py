@@ -12,7 +12,7 @@ from ninja.errors import ValidationError
 from kaa.accounts.policy import Perm, has_perm, youth_or_404
 from kaa.audit.services import audit_youth_view
 
-from . import deadlines, services
+from . import selectors, services
 
 router = Router(tags=["outreach"])
 
@@ -74,7 +74,7 @@ def create_contact(request: HttpRequest, youth_id: int, payload: ContactIn):
 def get_outreach(request: HttpRequest, youth_id: int) -> dict:
     youth = _youth(request, youth_id)
     audit_youth_view(user=request.user, youth=youth, detail="outreach")
-    spec = deadlines.chain_specs([youth.municipality_id])[youth.municipality_id]
-    state = deadlines.state_for(youth)
+    spec = selectors.chain_specs([youth.municipality_id])[youth.municipality_id]
+    state = selectors.state_for(youth)
     return {"chain": spec.code, "status": state.status,
             "steps": [{"code": s.code, "due": s.due, "done": s.done} for s in state.steps]}

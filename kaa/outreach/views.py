@@ -19,7 +19,7 @@ from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records
 from kaa.organisations.models import Municipality
 
-from . import deadlines, selectors, services
+from . import selectors, services
 from .forms import (
     AssignForm,
     ConcernForm,
@@ -58,7 +58,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 def _work_item(user, youth):
-    state = deadlines.state_for(youth)
+    state = selectors.state_for(youth)
     return selectors.WorkItem(youth, state, state.bucket(timezone.localdate()))
 
 
@@ -102,7 +102,7 @@ def reply_handled(request: HttpRequest, pk: int) -> HttpResponse:
 def step_done(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_or_404(request.user, pk)
     code = request.POST.get("step", "")
-    if deadlines.state_for(youth).step(code) is None:
+    if selectors.state_for(youth).step(code) is None:
         raise Http404
     services.step_mark_done(youth=youth, user=request.user, step_code=code)
     messages.success(request, _("The step was marked as done."))
