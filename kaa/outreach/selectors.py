@@ -1,7 +1,7 @@
 """Reads of the outreach app, always scoped by the user's access (kaa.accounts.policy).
 
 Lists compute every youth's state in a fixed number of queries: the youths (one query), their
-events (one query) and the chains (one), whatever their number (``states_for``); the due dates
+events (one query) and the chains with their steps (two), whatever their number (``states_for``); the due dates
 themselves are computed by the pure ``deadlines.compute`` from what is loaded here.
 """
 
@@ -72,7 +72,7 @@ def default_spec(municipality: Any) -> deadlines.ChainSpec:
 
 
 def chain_specs(municipality_ids: Iterable[int]) -> dict[int, deadlines.ChainSpec]:
-    """The active chain of each municipality, in one query (two when one has none)."""
+    """The active chain of each municipality, with their steps: two queries (one more when a municipality has none)."""
     ids = set(municipality_ids)
     chains = {c.municipality_id: c for c in ContactChain.objects.filter(
         municipality_id__in=ids, is_active=True).select_related("municipality").prefetch_related("steps")}
@@ -94,7 +94,7 @@ def events_for(youth_ids: Sequence[int]) -> dict[int, list[deadlines.Ev]]:
 
 
 def states_for(youths: Sequence[Youth]) -> dict[int, deadlines.OutreachState]:
-    """The outreach state of many youths (already scoped by the caller): one query for events, one for chains."""
+    """The outreach state of many youths (already scoped by the caller): one query for events, two for the chains."""
     if not youths:
         return {}
     specs = chain_specs({y.municipality_id for y in youths})
