@@ -1,8 +1,8 @@
 """Reads of the outreach app, always scoped by the user's access (kaa.accounts.policy).
 
 Lists compute every youth's state in a fixed number of queries: the youths (one query), their
-events (one query) and the chains with their steps (two), whatever their number (``states_for``); the due dates
-themselves are computed by the pure ``deadlines.compute`` from what is loaded here.
+events (one query) and the chains with their steps (two), whatever their number (``states_for``);
+the due dates themselves are computed by the pure ``deadlines.compute`` from what is loaded here.
 """
 
 from __future__ import annotations
