@@ -38,7 +38,7 @@ def peak_mb() -> float:
 
 def people(n: int, seed: int = 1) -> list[str]:
     """n distinct valid personnummer of persons born 2004–2012."""
-    from kaa.core.demo.identity import personnummer_for
+    from kaa.demo.identity import personnummer_for
 
     rng = random.Random(seed)
     start = datetime.date(2004, 1, 1)

@@ -2,10 +2,17 @@
 
 from django.urls import include, path
 
+from kaa.accounts.views import home
+from kaa.core.views import healthz
+
 from .api import api
 
+# The site's own pages keep the "core" namespace: the start page (the accounts app's, as it is made
+# of what the user's permissions give) and the health check.
+site_urls = ([path("", home, name="home"), path("healthz", healthz, name="healthz")], "core")
+
 urlpatterns = [
-    path("", include("kaa.core.urls")),
+    path("", include(site_urls)),
     path("accounts/", include("kaa.accounts.urls")),
     path("register/", include("kaa.register.urls")),
     path("audit/", include("kaa.audit.urls")),

@@ -7,7 +7,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from kaa.accounts.models import Membership, Role, User
-from kaa.core.demo.identity import personnummer_for
+from kaa.demo.identity import personnummer_for
 from kaa.organisations.models import Municipality, Team
 from kaa.register.models import Enrolment, Youth
 

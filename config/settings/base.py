@@ -34,6 +34,7 @@ KAA_APPS = [
     "kaa.casework",
     "kaa.reporting",
     "kaa.audit",
+    "kaa.demo",
 ]
 
 INSTALLED_APPS = [
@@ -89,7 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "kaa.core.context_processors.navigation",
+                "kaa.accounts.context_processors.navigation",
             ],
         },
     }

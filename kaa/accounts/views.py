@@ -1,4 +1,4 @@
-"""Log in and out, the second factor, and one's own API tokens."""
+"""Each role's start page, log in and out, the second factor, and one's own API tokens."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -9,9 +9,21 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kaa.core.registry import sections_for
+
 from .forms import ApiTokenForm, LoginForm, OtpForm
 from .models import ApiToken
-from .policy import Perm, require_login, require_perm
+from .policy import Perm, perms_of, primary_role, require_login, require_perm
+
+
+@require_login
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's start page: the sections its permissions give, in the role's words."""
+    user = request.user
+    return render(request, "core/home.html", {
+        "role": primary_role(user),
+        "sections": sections_for(user, perms_of(user)),
+    })
 
 
 class LoginView(auth_views.LoginView):

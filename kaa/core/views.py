@@ -1,4 +1,4 @@
-"""Start page, health and error pages."""
+"""Health and error pages. (The start page is the accounts app's: it is built from the user's permissions.)"""
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -7,22 +7,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from kaa.accounts.policy import perms_of, primary_role, require_login
-
 from .models import Heartbeat
-from .registry import sections_for
 
 WORKER_STALE_AFTER_SECONDS = 180
-
-
-@require_login
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role's start page: the sections its permissions give, in the role's words."""
-    user = request.user
-    return render(request, "core/home.html", {
-        "role": primary_role(user),
-        "sections": sections_for(user, perms_of(user)),
-    })
 
 
 @never_cache

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaa.outreach import replies
+
 from .models import TemplateCode
 from .placeholders import PLACEHOLDERS, template_errors
 
@@ -66,16 +68,9 @@ class ReplyCodeForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    KIND_CHOICES = [
-        ("contact", _("Contact me")),
-        ("meeting", _("I would like to meet")),
-        ("occupation", _("I am already doing something")),
-    ]
+    KIND_CHOICES = replies.KIND_CHOICES
     RESPONDENT_CHOICES = [("youth", _("I got the letter myself")), ("guardian", _("I am a parent or guardian"))]
-    OCCUPATION_CHOICES = [
-        ("", _("Choose")), ("work", _("Work")), ("studies", _("Studies at another school")),
-        ("other", _("Something else")),
-    ]
+    OCCUPATION_CHOICES = replies.OCCUPATION_CHOICES
 
     respondent = forms.ChoiceField(label=_("Who is answering?"), choices=RESPONDENT_CHOICES,
                                    widget=forms.RadioSelect, initial="youth")

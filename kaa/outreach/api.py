@@ -13,7 +13,7 @@ from kaa.accounts.policy import Perm, has_perm, youth_or_404
 from kaa.audit.services import audit_youth_view
 from kaa.core.api import Moment, YouthId, text, with_errors
 
-from . import deadlines, services
+from . import selectors, services
 from .models import Channel, Outcome
 
 router = Router(tags=["outreach"])
@@ -77,7 +77,7 @@ def create_contact(request: HttpRequest, youth_id: YouthId, payload: ContactIn):
 def get_outreach(request: HttpRequest, youth_id: YouthId) -> dict:
     youth = _youth(request, youth_id)
     audit_youth_view(user=request.user, youth=youth, detail="outreach")
-    spec = deadlines.chain_specs([youth.municipality_id])[youth.municipality_id]
-    state = deadlines.state_for(youth)
+    spec = selectors.chain_specs([youth.municipality_id])[youth.municipality_id]
+    state = selectors.state_for(youth)
     return {"chain": spec.code, "status": state.status,
             "steps": [{"code": s.code, "due": s.due, "done": s.done} for s in state.steps]}

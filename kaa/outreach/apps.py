@@ -22,6 +22,12 @@ class OutreachConfig(AppConfig):
     ]
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from .signals import municipality_saved
+
+        post_save.connect(municipality_saved, sender="organisations.Municipality",
+                          dispatch_uid="outreach.municipality_chain")
         # sections.py reads the access policy, which needs the models: import it once they are loaded.
         from kaa.register.sections import YouthSection
 

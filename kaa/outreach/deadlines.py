@@ -20,8 +20,10 @@ on the day of the contact: ``on`` (today for a due item), never on the day the c
 A reply from the youth waits until someone marks it handled, or a first meeting is booked after a
 reply that asked for one. Logging a call does not handle a reply.
 
-``compute`` is a pure function over plain values (property-tested); ``states_for`` loads what it
-needs for many youths in a fixed number of queries.
+``compute`` is a pure function over plain values (property-tested). This module reads nothing: the
+caller loads the municipality's chain (``ChainSpec``) and the youth's events and hands them in
+(``kaa.outreach.selectors.states_for`` does so for many youths in a fixed number of queries). A
+chain is installed when a municipality is set up, never as a side effect of reading due dates.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ import datetime
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Europe/Stockholm")
@@ -333,63 +334,3 @@ def _done_state(spec: StepSpec, due: datetime.date | None, since: Sequence[Ev], 
     if spec.until_contact and contact_at is not None and spec.anchor in ("start", "assigned", "step"):
         return StepState(spec, due, True, local_date(contact_at), True, count, evening, guardian)
     return StepState(spec, due, False, None, False, count, evening, guardian)
-
-
-# --- Loading from the database (a fixed number of queries for any number of youths) ---------------
-
-def spec_for_chain(chain: Any, municipality: Any) -> ChainSpec:
-    steps = tuple(
-        StepSpec(code=s.code, name=s.name, channels=tuple(s.channels.split()), completion=s.completion,
-                 anchor=s.anchor, anchor_step=s.anchor_step, offset_days=s.offset_days,
-                 offset_months=s.offset_months, applies_to=s.applies_to, until_contact=s.until_contact,
-                 guardian_if_minor=s.guardian_if_minor, repetitions=s.repetitions, min_evening=s.min_evening,
-                 letter_template=s.letter_template, order=s.order)
-        for s in chain.steps.all()
-    )
-    return ChainSpec(code=chain.preset if chain.preset != "custom" else chain.name, steps=steps,
-                     evening_starts_at=municipality.evening_starts_at,
-                     recontact_months=municipality.recontact_months)
-
-
-def chain_specs(municipality_ids: Iterable[int]) -> dict[int, ChainSpec]:
-    """The active chain of each municipality; the default preset is installed where none exists."""
-    from kaa.organisations.models import Municipality
-
-    from .models import ContactChain
-    from .services import chain_ensure
-
-    ids = set(municipality_ids)
-    chains = {c.municipality_id: c for c in ContactChain.objects.filter(
-        municipality_id__in=ids, is_active=True).select_related("municipality").prefetch_related("steps")}
-    for mid in ids - chains.keys():
-        chain = chain_ensure(municipality=Municipality.objects.get(pk=mid))
-        chains[mid] = ContactChain.objects.select_related("municipality").prefetch_related("steps").get(pk=chain.pk)
-    return {mid: spec_for_chain(c, c.municipality) for mid, c in chains.items()}
-
-
-def events_for(youth_ids: Sequence[int]) -> dict[int, list[Ev]]:
-    from kaa.register.models import YouthEvent
-
-    out: dict[int, list[Ev]] = {yid: [] for yid in youth_ids}
-    rows = YouthEvent.objects.filter(youth_id__in=list(youth_ids), kind__in=EVENT_KINDS).values_list(
-        "youth_id", "kind", "occurred_at", "data")
-    for youth_id, kind, at, data in rows:
-        out[youth_id].append(Ev(kind, at, data or {}))
-    return out
-
-
-def states_for(youths: Sequence[Any]) -> dict[int, OutreachState]:
-    """Outreach state for many youths: one query for events, one or two for chains."""
-    if not youths:
-        return {}
-    specs = chain_specs({y.municipality_id for y in youths})
-    events = events_for([y.pk for y in youths])
-    return {
-        y.pk: compute(specs[y.municipality_id], events[y.pk], birth_date=y.birth_date,
-                      fallback_start=y.register_since if y.in_target_group else None)
-        for y in youths
-    }
-
-
-def state_for(youth: Any) -> OutreachState:
-    return states_for([youth])[youth.pk]

@@ -1,13 +1,15 @@
 """Reads of the outreach app, always scoped by the user's access (kaa.accounts.policy).
 
 Lists compute every youth's state in a fixed number of queries: the youths (one query), their
-events (one query, ``deadlines.states_for``) and the chains (one or two), whatever their number.
+events (one query) and the chains with their steps (two), whatever their number (``states_for``);
+the due dates themselves are computed by the pure ``deadlines.compute`` from what is loaded here.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,11 +20,12 @@ from kaa.accounts.models import Membership, Role, User
 from kaa.accounts.policy import CASEWORKER_ROLES, Perm, municipality_ids_with, visible_youths
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records
-from kaa.messaging.forms import ReplyForm
-from kaa.register.models import Youth
+from kaa.organisations.models import Municipality
+from kaa.register.models import Youth, YouthEvent
 
-from . import deadlines
-from .models import ConcernReport, ContactAttempt, FirstMeeting
+from . import deadlines, replies
+from .models import ConcernReport, ContactAttempt, ContactChain, FirstMeeting, Preset
+from .presets import PRESETS
 
 BUCKET_ORDER = {"reply": 0, "overdue": 1, "today": 2, "week": 3}
 YOUTH_FIELDS = ("id", "municipality_id", "birth_date", "given_name", "family_name", "in_target_group",
@@ -55,7 +58,7 @@ class Reply:
 
     @property
     def kind_label(self) -> str:
-        return str(dict(ReplyForm.KIND_CHOICES).get(self.kind, ""))
+        return str(dict(replies.KIND_CHOICES).get(self.kind, ""))
 
     @property
     def from_guardian(self) -> bool:
@@ -63,7 +66,7 @@ class Reply:
 
     @property
     def occupation_label(self) -> str:
-        return str(dict(ReplyForm.OCCUPATION_CHOICES).get(self.occupation, "")) if self.occupation else ""
+        return str(dict(replies.OCCUPATION_CHOICES).get(self.occupation, "")) if self.occupation else ""
 
 
 def replies_of(state: deadlines.OutreachState) -> list[Reply]:
@@ -121,6 +124,75 @@ def audit_replies_read(user: Any, youths: list[Youth], where: str) -> None:
                       youths=[(y.pk, y.municipality_id) for y in youths], detail=where)
 
 
+# --- Loading what the due dates are computed from ------------------------------------------------
+
+def spec_for_chain(chain: ContactChain, municipality: Any) -> deadlines.ChainSpec:
+    """A stored chain (its steps prefetched) with the municipality's settings, as the rules see it."""
+    steps = tuple(
+        deadlines.StepSpec(
+            code=s.code, name=s.name, channels=tuple(s.channels.split()), completion=s.completion,
+            anchor=s.anchor, anchor_step=s.anchor_step, offset_days=s.offset_days, offset_months=s.offset_months,
+            applies_to=s.applies_to, until_contact=s.until_contact, guardian_if_minor=s.guardian_if_minor,
+            repetitions=s.repetitions, min_evening=s.min_evening, letter_template=s.letter_template,
+            order=s.order)
+        for s in chain.steps.all()
+    )
+    return deadlines.ChainSpec(code=chain.preset if chain.preset != "custom" else chain.name, steps=steps,
+                               evening_starts_at=municipality.evening_starts_at,
+                               recontact_months=municipality.recontact_months)
+
+
+def default_spec(municipality: Any) -> deadlines.ChainSpec:
+    """The default preset as a spec, unsaved: for a municipality that has no active chain (every
+    municipality gets one when it is set up; reading due dates never installs one)."""
+    steps = tuple(
+        deadlines.StepSpec(**{**{k: v for k, v in step.items() if k != "instructions"}, "name": str(step["name"]),
+                              "channels": tuple(step.get("channels", "").split()), "order": (i + 1) * 10})
+        for i, step in enumerate(PRESETS[Preset.ALMHULT]["steps"])
+    )
+    return deadlines.ChainSpec(code=Preset.ALMHULT.value, steps=steps, evening_starts_at=municipality.evening_starts_at,
+                               recontact_months=municipality.recontact_months)
+
+
+def chain_specs(municipality_ids: Iterable[int]) -> dict[int, deadlines.ChainSpec]:
+    """The active chain of each municipality, with their steps: two queries (one more when a municipality has none)."""
+    ids = set(municipality_ids)
+    chains = {c.municipality_id: c for c in ContactChain.objects.filter(
+        municipality_id__in=ids, is_active=True).select_related("municipality").prefetch_related("steps")}
+    specs = {mid: spec_for_chain(c, c.municipality) for mid, c in chains.items()}
+    if ids - chains.keys():
+        for municipality in Municipality.objects.filter(pk__in=ids - chains.keys()):
+            specs[municipality.pk] = default_spec(municipality)
+    return specs
+
+
+def events_for(youth_ids: Sequence[int]) -> dict[int, list[deadlines.Ev]]:
+    """The youths' events that the due dates are computed from, one query."""
+    out: dict[int, list[deadlines.Ev]] = {yid: [] for yid in youth_ids}
+    rows = YouthEvent.objects.filter(youth_id__in=list(youth_ids), kind__in=deadlines.EVENT_KINDS).values_list(
+        "youth_id", "kind", "occurred_at", "data")
+    for youth_id, kind, at, data in rows:
+        out[youth_id].append(deadlines.Ev(kind, at, data or {}))
+    return out
+
+
+def states_for(youths: Sequence[Youth]) -> dict[int, deadlines.OutreachState]:
+    """The outreach state of many youths (already scoped by the caller): one query for events, two for the chains."""
+    if not youths:
+        return {}
+    specs = chain_specs({y.municipality_id for y in youths})
+    events = events_for([y.pk for y in youths])
+    return {
+        y.pk: deadlines.compute(specs[y.municipality_id], events[y.pk], birth_date=y.birth_date,
+                                fallback_start=y.register_since if y.in_target_group else None)
+        for y in youths
+    }
+
+
+def state_for(youth: Youth) -> deadlines.OutreachState:
+    return states_for([youth])[youth.pk]
+
+
 def _register_youths(user: Any, qs: QuerySet[Youth] | None = None) -> list[Youth]:
     return list(visible_youths(user, qs).filter(in_target_group=True).only(*YOUTH_FIELDS))
 
@@ -129,7 +201,7 @@ def worklist(*, user: Any, on: datetime.date | None = None) -> list[WorkItem]:
     """The user's youths with something to do: replies first, then overdue, due today, this week."""
     on = on or timezone.localdate()
     youths = _register_youths(user)
-    states = deadlines.states_for(youths)
+    states = states_for(youths)
     items = []
     for youth in youths:
         state = states[youth.pk]
@@ -154,7 +226,7 @@ def youths_with_step_due(*, user: Any, step_code: str = "letter", on: datetime.d
     """Youths whose step ``step_code`` is due on or before ``on`` and not done (e.g. a letter batch)."""
     on = on or timezone.localdate()
     youths = _register_youths(user)
-    states = deadlines.states_for(youths)
+    states = states_for(youths)
     ids = []
     for youth in youths:
         state = states[youth.pk]
@@ -186,7 +258,7 @@ def overview(*, user: Any, on: datetime.date | None = None) -> dict:
     on = on or timezone.localdate()
     ids = municipality_ids_with(user, Perm.ASSIGN)
     youths = _register_youths(user, Youth.objects.filter(municipality_id__in=ids))
-    states = deadlines.states_for(youths)
+    states = states_for(youths)
     stages: Counter = Counter()
     overdue_by_coach: Counter = Counter()
     replies = 0
@@ -222,7 +294,7 @@ def youth_section_context(user: Any, youth: Youth) -> dict:
     """The youth's chain with due/done per step, waiting replies, phone numbers to call, recent
     attempts, meetings and concern reports. Shown only to users who may see the record (the youth
     page asks the policy first); showing a reply's content is audited."""
-    state = deadlines.state_for(youth)
+    state = state_for(youth)
     panel = reply_panel(youth, state)
     if panel:
         audit_replies_read(user, [youth], "youth_page")

@@ -62,7 +62,11 @@ def chain_install_preset(*, municipality: Any, preset: str, user: Any = None, ac
 
 
 def chain_ensure(*, municipality: Any) -> ContactChain:
-    """The municipality's active chain; the default (Älmhult) preset the first time one is needed."""
+    """The municipality's active chain; the default (Älmhult) preset when it has none.
+
+    Part of setting a municipality up: called when a municipality is created (``signals.py``), so
+    reading due dates never has to install one.
+    """
     chain = ContactChain.objects.filter(municipality=municipality, is_active=True).first()
     return chain or chain_install_preset(municipality=municipality, preset=Preset.ALMHULT)
 

@@ -22,7 +22,7 @@ from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records
 from kaa.organisations.models import Municipality
 
-from . import deadlines, selectors, services
+from . import selectors, services
 from .forms import (
     AssignForm,
     ConcernForm,
@@ -68,7 +68,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 def _work_item(user, youth):
-    state = deadlines.state_for(youth)
+    state = selectors.state_for(youth)
     return selectors.WorkItem(youth, state, state.bucket(timezone.localdate()))
 
 
@@ -146,7 +146,7 @@ def reply_handled(request: HttpRequest, pk: int) -> HttpResponse:
 def reply_phone(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: the youth's phone number becomes the one given in their waiting reply."""
     youth = youth_or_404(request.user, pk)
-    offered = selectors.new_phone(youth, selectors.replies_of(deadlines.state_for(youth)))
+    offered = selectors.new_phone(youth, selectors.replies_of(selectors.state_for(youth)))
     if not offered or request.POST.get("phone", "") != offered:
         messages.error(request, _("The reply no longer offers that phone number."))
         return _back(request, youth)
@@ -165,7 +165,7 @@ def reply_phone(request: HttpRequest, pk: int) -> HttpResponse:
 def step_done(request: HttpRequest, pk: int) -> HttpResponse:
     youth = youth_or_404(request.user, pk)
     code = request.POST.get("step", "")
-    if deadlines.state_for(youth).step(code) is None:
+    if selectors.state_for(youth).step(code) is None:
         raise Http404
     services.step_mark_done(youth=youth, user=request.user, step_code=code)
     messages.success(request, _("The step was marked as done."))
@@ -216,7 +216,7 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     form with the place prefilled, and booking the meeting handles that reply."""
 
     def prepare(youth) -> tuple[dict, dict]:
-        wish = next((r for r in selectors.replies_of(deadlines.state_for(youth)) if r.asks_for_meeting), None)
+        wish = next((r for r in selectors.replies_of(selectors.state_for(youth)) if r.asks_for_meeting), None)
         kwargs: dict = {"colleagues": selectors.colleagues(youth=youth, user=request.user)}
         if wish is not None:
             selectors.audit_replies_read(request.user, [youth], "meeting_form")

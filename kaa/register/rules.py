@@ -419,15 +419,13 @@ def enrolment_facts(row: Any) -> EnrolmentFacts:
 
 def facts_for(youth: Any, enrolments: Iterable[Any], municipality: Any, *,
               degree_checked_on: Date | None = None) -> Facts:
-    """The facts of one youth (a Youth instance, its enrolments, its Municipality).
+    """The facts of one youth (a Youth instance, its enrolments, its Municipality), read from the
+    values given and nothing else: the rules never query the database.
 
-    With the municipality's "wait for the degree check" setting on, the date of the youth's latest
-    ``register.correction`` event of kind ``degree_checked`` is looked up unless given.
+    ``degree_checked_on`` is the date of the youth's latest manual "degree checked" correction; the
+    caller loads it (``kaa.register.compute.degree_checks``) when the municipality waits for the
+    degree check.
     """
-    if degree_checked_on is None and municipality.wait_for_degree_check and getattr(youth, "pk", None):
-        from .compute import degree_checks
-
-        degree_checked_on = degree_checks([youth.pk]).get(youth.pk)
     return Facts(
         birth_date=youth.birth_date, home_code=municipality.code, in_population=youth.in_population,
         municipality_code=youth.municipality_code or "", registered_from=youth.registered_from,

@@ -9,10 +9,20 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.utils import timezone
 
 from kaa.accounts.models import Membership, Role
-from kaa.accounts.policy import CASEWORKER_ROLES, Perm, municipality_ids_with, visible_youths, youth_or_404
+from kaa.accounts.policy import (
+    CASEWORKER_ROLES,
+    Perm,
+    has_perm,
+    municipality_ids_with,
+    visible_youths,
+    youth_or_404,
+)
+from kaa.audit.models import AuditEntry
+from kaa.audit.selectors import audit_entries
 
 from .identity import normalise_personnummer
 from .models import EarlySignal, Enrolment, RegisterPeriod, SchoolReport, SignalStatus, Youth, YouthEvent
@@ -49,6 +59,19 @@ def youth_list(*, user: Any, search: str = "") -> QuerySet[Youth]:
 def youth_detail(*, user: Any, pk: Any) -> Youth:
     qs = Youth.objects.select_related("municipality", "coach", "team")
     return youth_or_404(user, pk, qs)
+
+
+def youth_audit_log(*, user: Any, pk: Any) -> tuple[Youth, QuerySet[AuditEntry]]:
+    """Who has seen or changed a youth: its audit entries, newest first.
+
+    The youth record's rule comes first: a youth outside the user's record scope (a protected
+    identity without the grant included) answers 404 exactly as a missing id does, and so does one
+    in a municipality where the user may not read the audit log.
+    """
+    youth = youth_or_404(user, pk)
+    if not has_perm(user, Perm.AUDIT_VIEW, youth.municipality_id):
+        raise Http404
+    return youth, audit_entries(user=user, youth_id=youth.pk)
 
 
 # --- The coordinator's register list ---------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("youths/", views.youth_list, name="youth_list"),
     path("youths/<int:pk>/", views.youth_detail, name="youth_detail"),
     path("youths/<int:pk>/correct/<slug:kind>/", views.youth_correct, name="youth_correct"),
+    path("youths/<int:pk>/log/", views.youth_log, name="youth_log"),
     path("school/", views.school_home, name="school_home"),
     path("school/leaving/new/", views.school_report_new, name="school_report_new"),
     path("school/signal/new/", views.early_signal_new, name="early_signal_new"),

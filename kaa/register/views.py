@@ -139,6 +139,15 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+@require_perm(Perm.AUDIT_VIEW)
+@audits_youth_read()
+def youth_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who has seen or changed this youth (the audit log of one record)."""
+    youth, entries = selectors.youth_audit_log(user=request.user, pk=pk)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "register/youth_audit_log.html", {"youth": youth, "page_obj": page, "youth_links": True})
+
+
 @require_perm(Perm.REGISTER_CORRECT)
 @audits_youth_read()
 def youth_correct(request: HttpRequest, pk: int, kind: str) -> HttpResponse:

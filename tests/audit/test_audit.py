@@ -4,10 +4,10 @@ import pytest
 from django.db import Error, connection, transaction
 from django.urls import reverse
 
-from kaa.accounts.models import ApiToken
+from kaa.accounts.models import ApiToken, Role
 from kaa.audit.models import AuditEntry
 from kaa.core.logging import PERSONNUMMER_PATTERN
-from tests.factories import YouthFactory, make_personnummer
+from tests.factories import YouthFactory, make_personnummer, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -61,11 +61,39 @@ def test_audit_pages_show_entries(client, request, coach, youth, who):
     client.get(reverse("register:youth_detail", kwargs={"pk": youth.pk}))
     reader = request.getfixturevalue(who)
     client.force_login(reader)
-    for url in (reverse("audit:index"), reverse("audit:youth", kwargs={"youth_id": youth.pk}),
-                reverse("audit:user", kwargs={"user_id": coach.pk})):
+    urls = [reverse("audit:index"), reverse("audit:user", kwargs={"user_id": coach.pk})]
+    if who == "coordinator":  # the youth's own log follows the youth record's rule (administrators: none)
+        urls.append(reverse("register:youth_log", kwargs={"pk": youth.pk}))
+    for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
         assert coach.username in response.content.decode(), url
+    youth_log = reverse("register:youth_log", kwargs={"pk": youth.pk})
+    assert (youth_log in client.get(reverse("audit:index")).content.decode()) == (who == "coordinator")
+
+
+def test_youth_log_is_404_for_a_protected_youth_without_the_grant(client, municipality, coordinator):
+    """No existence oracle: a protected youth answers exactly as a missing id (issue 9, item 13)."""
+    hidden = YouthFactory(municipality=municipality, protection="sekretessmarkering")
+    granted = staff(Role.COORDINATOR, municipality, username="granted", may_see_protected=True)
+    client.force_login(granted)
+    assert client.get(reverse("register:youth_detail", kwargs={"pk": hidden.pk})).status_code == 200
+    response = client.get(reverse("register:youth_log", kwargs={"pk": hidden.pk}))
+    assert response.status_code == 200
+    assert "granted" in response.content.decode()
+
+    client.force_login(coordinator)
+    protected = client.get(reverse("register:youth_log", kwargs={"pk": hidden.pk}))
+    missing = client.get(reverse("register:youth_log", kwargs={"pk": hidden.pk + 1000}))
+    assert protected.status_code == missing.status_code == 404
+    assert [t.name for t in protected.templates] == [t.name for t in missing.templates]
+
+
+def test_youth_log_is_404_for_a_youth_of_another_municipality(client, coordinator):
+    other = YouthFactory()
+    client.force_login(coordinator)
+    assert other.municipality_id != coordinator.memberships.get().municipality_id
+    assert client.get(reverse("register:youth_log", kwargs={"pk": other.pk})).status_code == 404
 
 
 def test_caseworker_cannot_read_the_audit_log(client, coach):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kaa.accounts.models import Role
 from kaa.messaging.services import reply_codes_issue
-from kaa.outreach import deadlines, services
+from kaa.outreach import selectors, services
 from kaa.outreach.models import ContactAttempt, FirstMeeting
 from kaa.register.models import Guardian, Youth
 from tests.factories import MunicipalityFactory, TeamFactory, YouthFactory, staff
@@ -122,7 +122,7 @@ def test_marking_the_reply_handled(page, browser, live_url, log_in, world):
     with page.expect_navigation():
         reply.get_by_test_id("reply-handled").click()
     expect(page.get_by_test_id("reply")).to_have_count(0)
-    assert not deadlines.state_for(youth).reply_waiting
+    assert not selectors.state_for(youth).reply_waiting
 
 
 # --- 2. A call does not clear a waiting reply -----------------------------------------------------------

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from kaa.core.management.commands.demo import Child, Supervisor, child_commands, logins_table
+from kaa.demo.management.commands.demo import Child, Supervisor, child_commands, logins_table
 
 
 def test_child_commands_run_web_worker_and_scheduler():
@@ -66,8 +66,8 @@ def test_stubborn_child_is_killed_after_the_timeout():
 def test_demo_command_seeds_an_empty_database_then_supervises(monkeypatch, capsys):
     from django.core.management import call_command
 
-    from kaa.core.demo import seed as seed_module
-    from kaa.core.management.commands import demo as demo_module
+    from kaa.demo import seed as seed_module
+    from kaa.demo.management.commands import demo as demo_module
     from kaa.register.models import Youth
 
     monkeypatch.setattr(seed_module, "HOOK_APPS", ())
@@ -91,7 +91,7 @@ def test_demo_command_seeds_an_empty_database_then_supervises(monkeypatch, capsy
 def test_demo_command_exits_non_zero_when_a_child_dies(monkeypatch):
     from django.core.management import call_command
 
-    from kaa.core.management.commands import demo as demo_module
+    from kaa.demo.management.commands import demo as demo_module
     from tests.factories import MunicipalityFactory
 
     MunicipalityFactory(code="0480")
@@ -105,7 +105,7 @@ def test_demo_command_exits_non_zero_when_a_child_dies(monkeypatch):
 def test_static_is_stale_when_manifest_missing_or_old(tmp_path, settings):
     import os
 
-    from kaa.core.management.commands.demo import static_is_stale
+    from kaa.demo.management.commands.demo import static_is_stale
 
     source = tmp_path / "static"
     source.mkdir()

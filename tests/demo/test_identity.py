@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from personnummer import personnummer as reference
 
-from kaa.core.demo.identity import IdentityGenerator, luhn_digit, personnummer_for
+from kaa.demo.identity import IdentityGenerator, luhn_digit, personnummer_for
 
 dates = st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2030, 12, 31))
 

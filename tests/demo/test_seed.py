@@ -7,10 +7,10 @@ from django.db import transaction
 
 from kaa.accounts.models import Membership, Role, User
 from kaa.accounts.policy import Perm, has_perm
-from kaa.core.demo import seed as seed_module
-from kaa.core.demo.seed import AlreadySeeded, demo_seed
-from kaa.core.demo.staff import DEMO_PASSWORD
-from kaa.core.demo.youths import IN_GROUP, SCENARIOS
+from kaa.demo import seed as seed_module
+from kaa.demo.seed import AlreadySeeded, demo_seed
+from kaa.demo.staff import DEMO_PASSWORD
+from kaa.demo.youths import IN_GROUP, SCENARIOS
 from kaa.register.identity import parse_identity
 from kaa.register.models import Enrolment, Guardian, Protection, Youth
 

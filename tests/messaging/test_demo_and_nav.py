@@ -3,7 +3,7 @@ import random
 
 from django.urls import reverse
 
-from kaa.messaging.demo import seed_demo
+from kaa.demo.messaging import seed_demo
 from kaa.messaging.models import LetterTemplate, ReplyCode
 from kaa.register.models import YouthEvent
 

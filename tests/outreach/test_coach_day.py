@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaa.audit.models import AuditEntry
-from kaa.outreach import deadlines, services
+from kaa.outreach import deadlines, selectors, services
 from kaa.outreach.models import ContactAttempt
 from kaa.outreach.templatetags.outreach_tags import tel
 from kaa.register.models import Guardian, YouthEvent
@@ -104,7 +104,7 @@ def test_mark_handled_covers_the_reply_seen(client, coach, make_youth):
     reply(youth, minutes_ago=1, kind="contact", message="Ring hellre på fredag.")
     client.force_login(coach)
     client.post(reverse("outreach:reply_handled", args=[youth.pk]), {"until": seen.occurred_at.isoformat()})
-    state = deadlines.state_for(youth)
+    state = selectors.state_for(youth)
     assert state.reply_waiting and [r.data["message"] for r in state.replies] == ["Ring hellre på fredag."]
 
 
@@ -120,7 +120,7 @@ def test_booking_the_meeting_asked_for_shows_the_wish_and_handles_the_reply(clie
     response = client.post(reverse("outreach:meeting_new", args=[youth.pk]),
                            {"date": day, "time": "15:00", "place": "other", "place_note": "biblioteket"})
     assert response.status_code == 302
-    assert not deadlines.state_for(youth).reply_waiting
+    assert not selectors.state_for(youth).reply_waiting
 
 
 # --- 2. Logging a call does not clear a waiting reply ----------------------------------------------------
@@ -220,7 +220,7 @@ def test_home_visit_in_two_taps(client, coach, make_youth):
     assert response.status_code == 302 and response.url == reverse("outreach:worklist")
     attempt = ContactAttempt.objects.get(youth=youth)
     assert attempt.channel == "home_visit" and attempt.outcome == "message_left" and attempt.source == "worklist"
-    state = deadlines.state_for(youth)
+    state = selectors.state_for(youth)
     assert state.step("home_visit_1").done
     # From the youth page it returns there.
     response = client.post(reverse("outreach:log_call", args=[youth.pk]),

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kaa.accounts.models import Role
 from kaa.audit.models import AuditEntry
-from kaa.outreach import deadlines, services
+from kaa.outreach import deadlines, selectors, services
 from kaa.outreach.models import ChainStep, ContactAttempt, ContactChain
 from kaa.register.models import YouthEvent
 from tests.factories import MunicipalityFactory, TeamFactory, staff
@@ -61,9 +61,9 @@ def test_installing_a_preset_replaces_the_active_chain(municipality, make_youth,
     old.refresh_from_db()
     assert new.is_active and not old.is_active
     youth = make_youth(coach=coach)
-    assert "phone_sms_email" in {s.code for s in deadlines.state_for(youth).steps}
+    assert "phone_sms_email" in {s.code for s in selectors.state_for(youth).steps}
     services.chain_activate(chain=old, user=coach)
-    assert "phone" in {s.code for s in deadlines.state_for(youth).steps}
+    assert "phone" in {s.code for s in selectors.state_for(youth).steps}
     assert ContactChain.objects.filter(municipality=municipality, is_active=True).count() == 1
 
 
@@ -72,11 +72,11 @@ def test_editing_the_chain_moves_due_dates(make_youth, coach, municipality):
     services.contact_record(youth=youth, user=coach, channel="letter", outcome="sent",
                             at=local(timezone.localdate() - datetime.timedelta(days=30), 10))
     letter_day = timezone.localdate() - datetime.timedelta(days=30)
-    assert deadlines.state_for(youth).step("home_visit_1").due == letter_day + datetime.timedelta(days=14)
+    assert selectors.state_for(youth).step("home_visit_1").due == letter_day + datetime.timedelta(days=14)
     step = ChainStep.objects.get(chain__municipality=municipality, code="home_visit_1")
     step.offset_days = 21
     services.chain_step_save(step=step, user=coach, fields=["offset_days"])
-    assert deadlines.state_for(youth).step("home_visit_1").due == letter_day + datetime.timedelta(days=21)
+    assert selectors.state_for(youth).step("home_visit_1").due == letter_day + datetime.timedelta(days=21)
 
 
 def test_first_meeting_at_home_needs_a_colleague(make_youth, coach, coordinator):
@@ -86,7 +86,7 @@ def test_first_meeting_at_home_needs_a_colleague(make_youth, coach, coordinator)
         services.first_meeting_book(youth=youth, user=coach, at=when, place="home")
     assert "colleague" in exc.value.message_dict
     services.first_meeting_book(youth=youth, user=coach, at=when, place="home", colleague=coordinator)
-    state = deadlines.state_for(youth)
+    state = selectors.state_for(youth)
     assert state.status == deadlines.REACHED and state.step("first_meeting").done
     assert state.step("home_visit_1").done and state.step("home_visit_1").closed_by_contact
 
@@ -97,7 +97,7 @@ def test_refusal_sets_recontact_from_the_municipality_setting(make_youth, coach,
     youth = make_youth(coach=coach)
     at = timezone.now() - datetime.timedelta(hours=2)
     services.refusal_record(youth=youth, user=coach, at=at)
-    state = deadlines.state_for(youth)
+    state = selectors.state_for(youth)
     assert state.status == deadlines.DECLINED
     assert state.step("recontact").due == deadlines.add_months(timezone.localdate(at), 4)
 
@@ -106,7 +106,7 @@ def test_concern_report_completes_the_step(make_youth, coach):
     youth = make_youth(coach=coach, entered_days_ago=60)
     report = services.concern_report_record(youth=youth, user=coach, sent_on=timezone.localdate(),
                                             follow_up_on=timezone.localdate() + datetime.timedelta(days=14))
-    assert deadlines.state_for(youth).step("concern_report").done
+    assert selectors.state_for(youth).step("concern_report").done
     services.concern_report_feedback(report=report, user=coach, feedback="Känd hos soc",
                                      feedback_on=timezone.localdate())
     report.refresh_from_db()
@@ -138,10 +138,10 @@ def test_phone_step_in_the_database_counts_evening_calls(make_youth, coach, muni
     day = timezone.localdate() - datetime.timedelta(days=10)
     for hour in (9, 11, 13, 15):
         services.contact_record(youth=youth, user=coach, channel="phone", outcome="no_answer", at=local(day, hour))
-    assert not deadlines.state_for(youth).step("phone").done
+    assert not selectors.state_for(youth).step("phone").done
     for hour in (17, 20):
         services.contact_record(youth=youth, user=coach, channel="sms", outcome="message_left", at=local(day, hour))
-    assert deadlines.state_for(youth).step("phone").done
+    assert selectors.state_for(youth).step("phone").done
 
 
 # --- Issue 10: the youth's reply, the phone number it gives -------------------------------------------
@@ -177,10 +177,10 @@ def test_reply_marked_handled_up_to_the_reply_seen(make_youth, coach):
     YouthEvent.objects.create(youth=youth, kind="outreach.reply", occurred_at=seen + datetime.timedelta(minutes=1),
                               data={"kind": "meeting", "meeting_when": "fredag"})
     services.reply_mark_handled(youth=youth, user=coach, until=seen)
-    state = deadlines.state_for(youth)
+    state = selectors.state_for(youth)
     assert state.reply_waiting and [r.data["kind"] for r in state.replies] == ["meeting"]
     services.reply_mark_handled(youth=youth, user=coach)
-    assert not deadlines.state_for(youth).reply_waiting
+    assert not selectors.state_for(youth).reply_waiting
     assert AuditEntry.objects.filter(object_type="outreach_reply", youth_id=youth.pk).count() == 2
 
 
@@ -191,7 +191,7 @@ def test_a_call_keeps_the_reply_and_booking_the_meeting_handles_it(make_youth, c
                               data={"kind": "meeting", "meeting_where": "biblioteket"})
     services.contact_record(youth=youth, user=coach, channel="phone", at=timezone.now(), outcome="no_answer",
                             to_guardian=True)
-    assert deadlines.state_for(youth).reply_waiting
+    assert selectors.state_for(youth).reply_waiting
     services.first_meeting_book(youth=youth, user=coach, at=timezone.now() + datetime.timedelta(days=2),
                                 place="other", place_note="biblioteket")
-    assert not deadlines.state_for(youth).reply_waiting
+    assert not selectors.state_for(youth).reply_waiting

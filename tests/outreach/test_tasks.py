@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from kaa.accounts.models import Role
 from kaa.core.scheduler import discover
+from kaa.demo.outreach import seed_demo
 from kaa.outreach import tasks
-from kaa.outreach.demo import seed_demo
 from kaa.outreach.models import ConcernReport, ContactAttempt, ContactChain, FirstMeeting
 from kaa.register.models import Youth, YouthEvent
 from tests.factories import staff

@@ -6,10 +6,10 @@ import zoneinfo
 import pytest
 from django.core.management import call_command
 
-from kaa.register.compute import register_compute
+from kaa.register.compute import degree_checks, register_compute
 from kaa.register.history import status_on, youths_in_register_on
 from kaa.register.models import Enrolment, RegisterPeriod, Youth, YouthEvent
-from kaa.register.rules import WAITING_FOR_DEGREE_CHECK
+from kaa.register.rules import WAITING_FOR_DEGREE_CHECK, decide, facts_for
 from tests.factories import EnrolmentFactory, MunicipalityFactory, YouthFactory
 
 D = datetime.date
@@ -179,6 +179,22 @@ def test_degree_check_correction_releases_a_waiting_in_mover(municipality):
     Youth.objects.filter(pk=youth.pk).update(needs_evaluation=True)
     register_compute(on=D(2025, 3, 10))
     assert periods(youth)[-1] == (True, "inflyttad", D(2025, 3, 10), None)
+
+
+def test_facts_for_reads_only_what_it_is_given(municipality, django_assert_num_queries):
+    """The rules are pure: the caller loads the degree check (compute.degree_checks) and hands it in."""
+    municipality.wait_for_degree_check = True
+    municipality.save()
+    youth = YouthFactory(municipality=municipality, birth_date=D(2007, 2, 1), registered_from=D(2025, 2, 3))
+    YouthEvent.objects.create(youth=youth, kind="register.correction", data={"kind": "degree_checked"},
+                              occurred_at=datetime.datetime(2025, 3, 10, 9, 0, tzinfo=datetime.UTC))
+    with django_assert_num_queries(0):
+        facts = facts_for(youth, [], municipality)
+    assert facts.degree_checked_on is None
+    assert decide(facts, D(2025, 3, 20)).reason == WAITING_FOR_DEGREE_CHECK
+    loaded = degree_checks([youth.pk])[youth.pk]
+    facts = facts_for(youth, [], municipality, degree_checked_on=loaded)
+    assert decide(facts, D(2025, 3, 20)).reason == "inflyttad"
 
 
 def test_many_youths_in_a_bounded_number_of_queries(municipality, django_assert_max_num_queries):

@@ -44,7 +44,7 @@ def test_youth_page_shows_status_reason_school_and_history(client, coordinator, 
     # Newest first; unknown kinds are shown generically, not dropped.
     assert response.context["timeline"][0]["event"].kind == "someapp.unknown_kind"
     assert "someapp" in body
-    assert reverse("audit:youth", args=[youth.pk]) in body
+    assert reverse("register:youth_log", args=[youth.pk]) in body
     assert AuditEntry.objects.filter(action=AuditAction.VIEW, youth_id=youth.pk, user=coordinator).count() == 1
 
 
@@ -85,7 +85,7 @@ def test_audit_link_only_for_audit_viewers(client, coach, municipality):
     youth = _minor(municipality, coach=coach)
     client.force_login(coach)
     body = client.get(reverse("register:youth_detail", args=[youth.pk])).content.decode()
-    assert reverse("audit:youth", args=[youth.pk]) not in body
+    assert reverse("register:youth_log", args=[youth.pk]) not in body
 
 
 def test_declared_youth_sections_are_collected_by_perm(monkeypatch, coordinator, coach, municipality):

@@ -5,10 +5,9 @@ import logging
 import random
 from typing import Any
 
+from kaa.messaging.codes import ALPHABET, CODE_LENGTH
+from kaa.messaging.services import reply_codes_issue, reply_submit, template_install_defaults
 from kaa.register.models import Youth
-
-from .codes import ALPHABET, CODE_LENGTH
-from .services import reply_codes_issue, reply_submit, template_install_defaults
 
 logger = logging.getLogger(__name__)
 

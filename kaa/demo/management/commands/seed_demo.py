@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kaa.core.demo.seed import AlreadySeeded, demo_seed
-from kaa.core.demo.staff import DEMO_PASSWORD
+from kaa.demo.seed import AlreadySeeded, demo_seed
+from kaa.demo.staff import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -23,8 +23,6 @@ class Command(BaseCommand):
         except AlreadySeeded as exc:
             raise CommandError("the database already holds youths or demo users; seed_demo only fills an "
                                "empty database") from exc
-        for note in result.notes:
-            self.stderr.write(f"note: {note}")
         in_group = result.municipality.youths.filter(in_target_group=True).count()
         self.stdout.write(
             f"seeded {result.municipality}: {len(result.users)} users (password {DEMO_PASSWORD}), "

@@ -1,10 +1,12 @@
+"""The navigation of every page: the entries the user's permissions give (see kaa.core.registry)."""
+
 from typing import Any
 
 from django.http import HttpRequest
 
-from kaa.accounts.policy import perms_of, primary_role
+from kaa.core.registry import nav_for
 
-from .registry import nav_for
+from .policy import perms_of, primary_role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

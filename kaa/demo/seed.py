@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import importlib
 import random
 from collections import Counter
 from collections.abc import Callable
@@ -15,13 +14,19 @@ from faker import Faker
 
 from kaa.accounts.models import User
 from kaa.organisations.models import Municipality
+from kaa.register.compute import register_compute
 from kaa.register.models import Youth
 
-from .staff import TEAM_NAMES, municipality_seed, staff_seed
+from . import messaging, outreach
+from .staff import DEMO_LOGINS, TEAM_NAMES, municipality_seed, staff_seed
 from .youths import youths_seed
 
-# Apps that may ship ``kaa/<app>/demo.py`` with ``seed_demo(*, municipality, users, rng, today)``.
-HOOK_APPS = ("register", "imports", "outreach", "messaging", "casework", "reporting")
+# Each app's demo data after the register is computed, in this order: (app, its seeding function
+# ``seed_demo(*, municipality, users, rng, today)`` in ``kaa/demo/<app>.py``). A new app adds a line.
+HOOK_APPS: tuple[tuple[str, Callable[..., None]], ...] = (
+    ("outreach", outreach.seed_demo),
+    ("messaging", messaging.seed_demo),
+)
 
 
 class AlreadySeeded(Exception):
@@ -36,24 +41,12 @@ class SeedResult:
     scenarios: Counter = field(default_factory=Counter)
     register: object | None = None
     hooks_run: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-
-def _import_optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None  # the module (or its package) is not there yet
-        raise
 
 
 @transaction.atomic
 def demo_seed(*, youths: int = 200, seed: int = 1, today: datetime.date | None = None,
               log: Callable[[str], None] = lambda _msg: None) -> SeedResult:
     """Seed an empty database. Deterministic for a given seed and day."""
-    from kaa.core.demo.staff import DEMO_LOGINS
-
     if Youth.objects.exists() or User.objects.filter(username__in=[lg.username for lg in DEMO_LOGINS]).exists():
         raise AlreadySeeded
     today = today or timezone.localdate()
@@ -67,19 +60,11 @@ def demo_seed(*, youths: int = 200, seed: int = 1, today: datetime.date | None =
                        coaches=[users["coach1"], users["coach2"]], teams=[teams[n] for n in TEAM_NAMES])
     result = SeedResult(municipality=municipality, users=users, youths=len(made),
                         scenarios=Counter(s.code for s, _y in made))
+    result.register = register_compute(on=today, force=True)
 
-    compute = _import_optional("kaa.register.compute")
-    if compute is None:
-        result.notes.append("kaa.register.compute is not available: the register was not computed")
-    else:
-        result.register = compute.register_compute(on=today, force=True)
-
-    for app in HOOK_APPS:
-        hook = _import_optional(f"kaa.{app}.demo")
-        if hook is None or not hasattr(hook, "seed_demo"):
-            continue
+    for app, seed_app in HOOK_APPS:
         # Each app gets its own stream, so one app's demo data does not shift another's.
-        hook.seed_demo(municipality=municipality, users=users, rng=random.Random(f"{seed}:{app}"), today=today)
+        seed_app(municipality=municipality, users=users, rng=random.Random(f"{seed}:{app}"), today=today)
         result.hooks_run.append(app)
         log(f"demo data: {app}")
     return result

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from kaa.accounts.models import Role
-from kaa.core.demo.staff import DEMO_LOGINS, DEMO_PASSWORD
+from kaa.demo.staff import DEMO_LOGINS, DEMO_PASSWORD
 
 MANAGE_PY = Path(settings.BASE_DIR) / "manage.py"
 

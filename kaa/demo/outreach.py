@@ -8,10 +8,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from kaa.outreach import selectors, services
+from kaa.outreach.models import Channel, ContactChain, MeetingPlace, Outcome, Preset
 from kaa.register.models import Youth
-
-from . import deadlines, services
-from .models import Channel, ContactChain, MeetingPlace, Outcome, Preset
 
 SCENARIOS = ["fresh", "letter", "calls", "calls", "home_visit", "reached", "reached", "letter"]
 # Youths who entered long ago have mostly been reached by now; a few are still being looked for.
@@ -41,7 +40,7 @@ def seed_demo(*, municipality: Any, users: dict[str, Any], rng: random.Random, t
                   .select_related("coach").order_by("pk"))
     if not worked:
         return
-    states = deadlines.states_for(worked)
+    states = selectors.states_for(worked)
     now = timezone.now()
     special = {"declined": worked[0].pk, "concern": worked[1].pk if len(worked) > 1 else None}
     for youth in worked:
