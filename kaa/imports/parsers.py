@@ -204,15 +204,18 @@ def _lines(text: str) -> Iterator[str]:
 
 def _csv_rows(reader: Any, table: Table, other: str) -> Iterator[tuple[int, list[str]]]:
     width = len(table.header)
+    last = reader.line_num
     try:
         for cells in reader:
+            # A row's number is the line it starts on (a quoted cell may span lines).
+            start, last = last + 1, reader.line_num
             if not cells or (not cells[0].strip() and _blank(cells)):
                 continue
             if width > 1 and len(cells) == 1 and (other in cells[0] or "\t" in cells[0]):
-                table.errors.append(issue(reader.line_num, "", _(
+                table.errors.append(issue(start, "", _(
                     "Wrong separator: this row is not separated like the header row.")))
                 continue
-            yield reader.line_num, cells
+            yield start, cells
     except csv.Error:
         table.errors.append(issue(None, "", _("The file could not be read as CSV.")))
 
