@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from kaa.core.forms import SafeForm
@@ -10,8 +11,8 @@ from .models import ImportKind
 
 
 def too_large_message(limit: int) -> str:
-    return str(_("The file is too large: at most %(size)s MB can be imported at a time. Split the file, or ask "
-                 "the administrator to import it from the command line.") % {"size": limit // (1024 * 1024)})
+    return str(_("The file is too large: at most %(size)s can be imported at a time. Split the file, or ask "
+                 "the administrator to import it from the command line.") % {"size": filesizeformat(limit)})
 
 
 class ImportForm(SafeForm):
@@ -31,8 +32,8 @@ class ImportForm(SafeForm):
         self.municipalities = {m.code: m for m in municipalities}
         self.too_large = too_large
         self.max_bytes = settings.KAA_MAX_UPLOAD_BYTES
-        self.fields["file"].help_text = _("%(formats)s At most %(size)s MB.") % {
-            "formats": self.fields["file"].help_text, "size": self.max_bytes // (1024 * 1024)}
+        self.fields["file"].help_text = _("%(formats)s At most %(size)s.") % {
+            "formats": self.fields["file"].help_text, "size": filesizeformat(self.max_bytes)}
         self.fields["municipality"].choices = [(m.code, str(m)) for m in municipalities]
         if len(municipalities) == 1:
             self.fields["municipality"].initial = municipalities[0].code

@@ -243,7 +243,9 @@ def _run_write(run: ImportRun, table: Table, write: Any) -> ImportRun:
     except Exception as exc:
         # A bug must not leave the run "running" for ever. The message can quote a row's values: log the
         # type and where it happened, never the message.
-        log.error("import run %s: %s\n%s", run.pk, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
+        where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                           for f in reversed(traceback.extract_tb(exc.__traceback__)))
+        log.error("import run %s: %s at %s", run.pk, type(exc).__name__, where)
         table.errors.append(issue(None, "", _("The import stopped on an unexpected error; nothing was changed.")))
     # Rolled back: nothing changed, nothing to compute.
     run.changed_youth_ids = []  # type: ignore[attr-defined]

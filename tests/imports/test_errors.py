@@ -152,8 +152,11 @@ def test_control_character_in_an_xlsx_cell(tmp_path):
 
 
 def test_control_character_in_ss12000_json(tmp_path):
-    data = ('{"persons": [{"civicNo": {"value": "%s"}, "givenName": "Lin\\u0000nea", "familyName": "Exempel", '
-            '"enrolments": [{"schoolType": "GY", "startDate": "2025-08-19", "programme": "NA"}]}]}' % pnr(1))
+    import json
+
+    enrolment = {"schoolType": "GY", "startDate": "2025-08-19", "programme": "NA"}
+    data = json.dumps({"persons": [{"civicNo": {"value": pnr(1)}, "givenName": "Lin\x00nea", "familyName": "Exempel",
+                                    "enrolments": [enrolment]}]})
     MunicipalityFactory(code="0480")
     run = school_import(path_or_file=write(tmp_path, "s.json", data.encode()), language="en")
     assert run.status == ImportStatus.FAILED
