@@ -87,3 +87,24 @@ def test_every_form_with_a_text_field_refuses_control_characters():
                if cls.__module__ not in NOT_YET and not issubclass(cls, SafeTextMixin)
                and any(isinstance(f, forms.CharField) for f in cls.base_fields.values())]
     assert missing == []
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_control_character_in_a_contact_note(client, coach):
+    import datetime
+
+    from django.utils import timezone
+
+    from kaa.accounts.models import ApiToken
+    from kaa.outreach.models import ContactAttempt
+    from tests.factories import YouthFactory
+
+    youth = YouthFactory(municipality=coach.memberships.get().municipality, coach=coach)
+    _token, raw = ApiToken.issue(user=coach)
+    at = (timezone.localtime() - datetime.timedelta(hours=1)).replace(microsecond=0)
+    response = client.post(f"/api/v1/youths/{youth.pk}/contacts", {
+        "channel": "phone", "at": at.isoformat(), "outcome": "no_answer", "note": "ring\x00 igen"},
+        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["note"]
+    assert not ContactAttempt.objects.exists()

@@ -71,6 +71,7 @@ def test_the_run_page_says_so_in_swedish(client, administrator, municipality):
     client.force_login(administrator)
     page = client.get(reverse("imports:run_detail", args=[killed.pk])).content.decode()
     assert "Inläsningen avbröts" in page and "Inget ändrades" in page
+    assert "Avbruten" in client.get(reverse("imports:runs")).content.decode()
 
 
 def test_an_unexpected_error_fails_the_run_and_logs_no_personal_data(tmp_path, municipality, monkeypatch, caplog):
