@@ -38,6 +38,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kaa.accounts.policy import holds_protected_grant
 from kaa.audit.models import AuditAction
@@ -398,7 +399,7 @@ def _write_population(run: ImportRun, municipality: Municipality, rows: list[Pop
     protection_changes: list[tuple[int, str, str]] = []
     guardians: dict[str, tuple] = {}
     seen_ids: set[int] = set()
-    skipped = 0
+    skipped = kept = 0
     now = timezone.now()
     for row in rows:
         found = existing.get(row.personnummer)
@@ -420,10 +421,7 @@ def _write_population(run: ImportRun, municipality: Municipality, rows: list[Pop
         seen_ids.add(pk)
         if PROTECTION_RANK.get(row.protection, 0) < PROTECTION_RANK.get(protection, 0) and (
                 moving or not may_lower):
-            if not moving:
-                table.warnings.append(issue(row.row, "skydd", _(
-                    "The protection marking was not lowered: only a user who may see protected identities "
-                    "can do that. The rest of the row was imported.")))
+            kept += not moving
             row.protection = protection
         digest = row.digest()
         if old_digest == digest and not moving:
@@ -434,6 +432,13 @@ def _write_population(run: ImportRun, municipality: Municipality, rows: list[Pop
         if moving:
             moves.append((pk, holder, municipality.pk))
         guardians[row.personnummer] = row.guardians
+    if kept:
+        # Not per row: which persons have a protected identity is itself what the uploader may not learn.
+        table.warnings.append(issue(None, "skydd", ngettext(
+            "The protection marking of %(n)s person was kept: only a user who may see protected identities "
+            "can lower it. The rest of the file was imported.",
+            "The protection markings of %(n)s persons were kept: only a user who may see protected identities "
+            "can lower them. The rest of the file was imported.", kept) % {"n": kept}))
     run.created, run.changed, run.skipped = len(new), len(changed), skipped
     run.unchanged = len(rows) - len(new) - len(changed) - skipped
     bulk_insert(Youth, YOUTH_INSERT_FIELDS, new)

@@ -135,7 +135,9 @@ def test_an_upload_without_the_grant_never_lowers_protection(tmp_path, nykoping,
     row = pop_row(1, skydd="", adress="Ny gata 1", folkbokford_datum="2020-01-01")
     run = population(tmp_path, [row], "0480", user=without, trigger="web")
     assert run.status == ImportStatus.SUCCEEDED and run.changed == 1
-    assert [(w["row"], w["column"]) for w in run.warnings] == [(2, "skydd")]
+    # Said for the file, not the row: who is protected is what this user may not learn.
+    assert [(w["row"], w["column"]) for w in run.warnings] == [(None, "skydd")]
+    assert "protection marking of 1 person was kept" in run.warnings[0]["message"]
     youth.refresh_from_db()
     assert (youth.protection, youth.address) == (Protection.PROTECTED_REGISTRATION, "Ny gata 1")
     assert not YouthEvent.objects.filter(kind="imports.protection").exists()
