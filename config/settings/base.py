@@ -225,6 +225,13 @@ KAA_SMS_SENDER = os.environ.get("KAA_SMS_SENDER", "KAA")
 KAA_COMPUTE_SPLIT_AT = int(os.environ.get("KAA_COMPUTE_SPLIT_AT", "20000"))
 KAA_COMPUTE_PARTS = int(os.environ.get("KAA_COMPUTE_PARTS", "4"))
 KAA_IMPORT_INBOX = Path(os.environ.get("KAA_IMPORT_INBOX", BASE_DIR / "var" / "inbox"))
+# An uploaded import file over this size is refused while it arrives, before it is stored or read
+# (kaa/imports/uploads.py). The command line and the inbox have no limit.
+KAA_MAX_UPLOAD_BYTES = int(os.environ.get("KAA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# Uploaded files over 2.5 MB are streamed to a temporary file, never held in memory; a request's other
+# fields may take at most 2.5 MB (Django's defaults, stated here on purpose).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The public address printed on letters (for the QR code and reply page).
 KAA_PUBLIC_BASE_URL = os.environ.get("KAA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 

@@ -122,6 +122,15 @@ def municipalities_with(user: Any, perm: Perm) -> list[Any]:
     return sorted(seen.values(), key=lambda mun: mun.name)
 
 
+def holds_protected_grant(user: Any, municipality_id: int) -> bool:
+    """The user's membership in this municipality carries the protected-identity grant.
+
+    Besides seeing protected youths (``youth_scope``), only such a user may lower a youth's protection
+    level through an import (``kaa.imports.services``).
+    """
+    return any(m.municipality_id == municipality_id and m.may_see_protected for m in memberships(user))
+
+
 def youth_scope(user: Any) -> Q:
     """The Q filter of the youths this user may see. Nothing when the user has no scope."""
     scope = Q(pk__in=[])

@@ -28,7 +28,12 @@ class ImportRun(models.Model):
     """Import run (*inläsning*): one file read into the register, with its counts and errors.
 
     ``errors`` and ``warnings`` are lists of ``{"row", "column", "message"}``; they never hold a
-    personnummer, so a run can be shown and logged safely.
+    personnummer, so a run can be shown and logged safely. Only the first ``MAX_ISSUES`` of each are
+    kept; ``error_count`` and ``warning_count`` hold how many there were.
+
+    ``pid`` and ``host`` name the process that runs the import: a run left "running" by a process that
+    is gone (killed, out of memory, a restart) is marked failed and ``interrupted`` by the next run or
+    the periodic check (``services.import_runs_mark_interrupted``).
     """
 
     kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
@@ -55,8 +60,16 @@ class ImportRun(models.Model):
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     removed = models.PositiveIntegerField(_("removed from the population"), default=0)
     already_imported = models.BooleanField(_("same file imported before"), default=False)
+    skipped = models.PositiveIntegerField(_("skipped rows"), default=0, help_text=_(
+        "Rows about persons whose record another municipality holds: not imported."))
     errors = models.JSONField(_("errors"), default=list, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("errors in all"), default=0)
+    warning_count = models.PositiveIntegerField(_("warnings in all"), default=0)
+    pid = models.PositiveIntegerField(_("process id"), null=True, blank=True)
+    host = models.CharField(_("host"), max_length=255, blank=True)
+    interrupted = models.BooleanField(_("interrupted"), default=False, help_text=_(
+        "The process running the import stopped before it finished; nothing was changed."))
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -65,6 +78,23 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def errors_total(self) -> int:
+        return max(self.error_count, len(self.errors))
+
+    @property
+    def more_errors(self) -> int:
+        """Errors found but not kept (beyond the first ``MAX_ISSUES``)."""
+        return self.errors_total - len(self.errors)
+
+    @property
+    def warnings_total(self) -> int:
+        return max(self.warning_count, len(self.warnings))
+
+    @property
+    def more_warnings(self) -> int:
+        return self.warnings_total - len(self.warnings)
 
     @property
     def ok(self) -> bool:

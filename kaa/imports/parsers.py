@@ -9,6 +9,10 @@ Formats are detected by content, never by file name:
 Row numbers are those a spreadsheet shows: the header is row 1, the first data row is row 2.
 For SS 12000 JSON the "row" is the enrolment's ordinal in the document (1, 2, …).
 Header names are compared case-insensitively after trimming.
+
+A file may hold any number of problems, but only the first ``MAX_ISSUES`` errors and warnings are kept
+(``IssueList``): a 50 MB file of bad rows must not become 100 MB of error text in memory or in a row.
+Messages never carry control characters (a NUL cannot be stored in PostgreSQL's JSON).
 """
 
 from __future__ import annotations
@@ -23,10 +27,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kaa.core.validators import without_control_characters
+
 SCHOOL_COLUMNS = ("personnummer", "skolform", "program", "arskurs", "skolenhetskod", "skolenhet", "motsvarande",
                   "startdatum", "slutdatum", "avbrott_datum", "resultat", "resultat_datum")
 # Extra columns only SS 12000 JSON fills (a school system knows names and protection too).
 SS12000_EXTRA = ("fornamn", "efternamn", "skydd", "status", "avbruten", "kommunkod")
+MAX_ISSUES = 1000  # errors (and warnings) kept per run; the rest are only counted
 
 
 @dataclass
@@ -50,7 +57,44 @@ def issue(row: int | None, column: str, problem: str) -> Issue:
         text = _("Column “%(column)s”: %(problem)s") % {"column": column, "problem": problem}
     else:
         text = problem
-    return Issue(row=row, column=column, message=text)
+    # A value quoted in the message may hold a control character (the very problem reported).
+    return Issue(row=row, column=without_control_characters(column), message=without_control_characters(text))
+
+
+class IssueList(list):
+    """The first ``limit`` issues of a file; ``total`` counts every issue, ``rows`` the distinct rows.
+
+    Issues arrive in row order (a row's problems one after the other), so distinct rows are counted
+    without keeping a set of half a million row numbers.
+    """
+
+    def __init__(self, items: Iterable[Issue] = (), limit: int = MAX_ISSUES) -> None:
+        super().__init__()
+        self.limit, self.total, self.rows = limit, 0, 0
+        self._last_row: int | None = None
+        for item in items:
+            self.append(item)
+
+    def _count(self, item: Issue) -> None:
+        self.total += 1
+        if item.row is not None and item.row != self._last_row:
+            self.rows += 1
+            self._last_row = item.row
+
+    def append(self, item: Issue) -> None:
+        self._count(item)
+        if len(self) < self.limit:
+            super().append(item)
+
+    def insert(self, index: Any, item: Issue) -> None:
+        self._count(item)
+        super().insert(index, item)
+        if len(self) > self.limit:
+            self.pop()
+
+    def extend(self, items: Iterable[Issue]) -> None:
+        for item in items:
+            self.append(item)
 
 
 @dataclass
@@ -65,10 +109,16 @@ class Table:
     format: str = ""
     header: list[str] = field(default_factory=list)
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
-    errors: list[Issue] = field(default_factory=list)
-    warnings: list[Issue] = field(default_factory=list)
+    errors: IssueList = field(default_factory=IssueList)
+    warnings: IssueList = field(default_factory=IssueList)
     source: Iterator[tuple[int, list[str]]] | None = None
     read: int = 0  # data rows read so far
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.errors, IssueList):
+            self.errors = IssueList(self.errors)
+        if not isinstance(self.warnings, IssueList):
+            self.warnings = IssueList(self.warnings)
 
     def each_row(self) -> Iterator[tuple[int, list[str]]]:
         """Every data row, once; a file without any becomes the "empty file" error."""
@@ -154,15 +204,18 @@ def _lines(text: str) -> Iterator[str]:
 
 def _csv_rows(reader: Any, table: Table, other: str) -> Iterator[tuple[int, list[str]]]:
     width = len(table.header)
+    last = reader.line_num
     try:
         for cells in reader:
+            # A row's number is the line it starts on (a quoted cell may span lines).
+            start, last = last + 1, reader.line_num
             if not cells or (not cells[0].strip() and _blank(cells)):
                 continue
             if width > 1 and len(cells) == 1 and (other in cells[0] or "\t" in cells[0]):
-                table.errors.append(issue(reader.line_num, "", _(
+                table.errors.append(issue(start, "", _(
                     "Wrong separator: this row is not separated like the header row.")))
                 continue
-            yield reader.line_num, cells
+            yield start, cells
     except csv.Error:
         table.errors.append(issue(None, "", _("The file could not be read as CSV.")))
 
@@ -180,33 +233,47 @@ def _cell(value: Any) -> str:
 
 
 def read_xlsx(data: bytes) -> Table:
+    """The first sheet; the first non-blank row is the header. Data rows are read lazily, like CSV."""
     from openpyxl import load_workbook
 
+    unreadable = _("The file could not be read as an Excel workbook.")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
-        return Table(format="xlsx", errors=[issue(None, "", _("The file could not be read as an Excel workbook."))])
+        return Table(format="xlsx", errors=[issue(None, "", unreadable)])
+    table = Table(format="xlsx")
     try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        table = Table(format="xlsx")
-        code_at = None
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header_at = 0
         for num, values in enumerate(rows, start=1):
+            cells = [_cell(v) for v in values]
+            if any(c.strip() for c in cells):
+                table.header, header_at = [c.strip().lower() for c in cells], num
+                break
+    except Exception:
+        book.close()
+        return Table(format="xlsx", errors=[issue(None, "", unreadable)])
+    if not table.header:
+        book.close()
+        return _empty()
+    table.source = _xlsx_rows(book, rows, table, header_at + 1, unreadable)
+    return table
+
+
+def _xlsx_rows(book: Any, rows: Iterator, table: Table, start: int, unreadable: str) -> Iterator:
+    code_at = table.header.index("kommunkod") if "kommunkod" in table.header else None
+    try:
+        for num, values in enumerate(rows, start=start):
             cells = [_cell(v) for v in values]
             if not any(c.strip() for c in cells):
                 continue
-            if not table.header:
-                table.header = [c.strip().lower() for c in cells]
-                code_at = table.header.index("kommunkod") if "kommunkod" in table.header else None
-                continue
             if code_at is not None and code_at < len(values) and isinstance(values[code_at], int | float):
                 cells[code_at] = f"{int(values[code_at]):04d}"  # a number cell lost the leading zero
-            table.rows.append((num, cells))
+            yield num, cells
+    except Exception:
+        table.errors.append(issue(None, "", unreadable))
     finally:
         book.close()
-    if not table.rows:
-        return _empty()
-    return table
 
 
 # --- SS 12000 JSON -----------------------------------------------------------------------------

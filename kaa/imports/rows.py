@@ -9,10 +9,11 @@ from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
+from kaa.core.validators import CONTROL_CHARACTERS
 from kaa.register.identity import parse_identity
 from kaa.register.models import COMPULSORY_SCHOOL_TYPES, Protection, Result, SchoolType
 
-from .parsers import SCHOOL_COLUMNS, SS12000_EXTRA, Issue, Table, issue
+from .parsers import SCHOOL_COLUMNS, SS12000_EXTRA, IssueList, Table, issue
 
 POPULATION_COLUMNS = (
     "personnummer", "fornamn", "efternamn", "kommunkod", "folkbokford_datum", "adress", "postnummer", "postort",
@@ -33,6 +34,7 @@ STATUS_VALUES = {"": "normal", "normal": "normal", "utflyttad": "utflyttad", "ut
                  "avliden": "avliden"}
 SCHOOL_TYPES = frozenset(SchoolType.values)
 RESULTS = frozenset(Result.values)
+_has_control = CONTROL_CHARACTERS.search  # a NUL, line break, tab, DEL …: refused in every imported value
 YES_NO = {"": False, "nej": False, "no": False, "0": False, "ja": True, "yes": True, "1": True, "x": True}
 
 
@@ -136,8 +138,16 @@ class _Row:
 
     __slots__ = ("errors", "num", "values")
 
-    def __init__(self, num: int, values: dict[str, str], errors: list[Issue]) -> None:
+    def __init__(self, num: int, values: dict[str, str], errors: IssueList) -> None:
         self.num, self.values, self.errors = num, values, errors
+
+    def check_controls(self) -> None:
+        """Control characters are refused in every value (stored text must be printable; issue 9)."""
+        for column, value in self.values.items():
+            if _has_control(value):
+                self.error(column, _("The value contains a control character (an invisible special character, "
+                                     "e.g. NUL or a line break). Remove it and import the file again."))
+                self.values[column] = CONTROL_CHARACTERS.sub("", value)
 
     def check_lengths(self, limits: list[tuple[str, int]]) -> None:
         values = self.values
@@ -273,6 +283,10 @@ def _columns(table: Table, known: tuple[str, ...], required: tuple[str, ...]) ->
     for at, name in enumerate(table.header):
         if not name:
             continue
+        if _has_control(name):
+            table.errors.append(issue(1, name, _("The column name contains a control character (an invisible "
+                                                 "special character). Remove it and import the file again.")))
+            continue
         if name in index:
             table.errors.append(issue(1, name, _("The column appears more than once.")))
         elif name not in known:
@@ -297,13 +311,14 @@ def population_rows(table: Table) -> list[PopulationRow]:
     limits = [(c, n) for c, n in MAX_LENGTH.items() if c in POPULATION_COLUMNS]
     errors = table.errors
     for num, cells in _records(table, index, POPULATION_COLUMNS):
-        fast = _population_fast(num, cells)
+        fast = None if _has_control("".join(cells)) else _population_fast(num, cells)
         if fast is not None and seen.setdefault(fast.personnummer, num) == num:
             out.append(fast)
             continue
         values = dict(zip(POPULATION_COLUMNS, cells, strict=True))
         r = _Row(num, values, errors)
-        before = len(errors)
+        before = errors.total
+        r.check_controls()
         r.check_lengths(limits)
         ident = r.identity()
         given, family = r.required("fornamn"), r.required("efternamn")
@@ -326,7 +341,7 @@ def population_rows(table: Table) -> list[PopulationRow]:
             first = seen.setdefault(ident[0], num)
             if first != num:
                 r.error("personnummer", _("The same person is already on row %(row)s.") % {"row": first})
-        if len(errors) != before or ident is None:
+        if errors.total != before or ident is None:
             continue
         out.append(PopulationRow(
             num, ident[0], ident[1], ident[2], given, family, code, registered_from, values["adress"],
@@ -344,13 +359,14 @@ def school_rows(table: Table) -> list[SchoolRow]:
     limits = [(c, n) for c, n in MAX_LENGTH.items() if c in SCHOOL_COLUMNS + SS12000_EXTRA]
     errors = table.errors
     for num, cells in _records(table, index, SCHOOL_COLUMNS + SS12000_EXTRA):
-        fast = _school_fast(num, cells)
+        fast = None if _has_control("".join(cells)) else _school_fast(num, cells)
         if fast is not None and seen.setdefault((fast.personnummer, fast.source_key), num) == num:
             out.append(fast)
             continue
         values = dict(zip(SCHOOL_COLUMNS + SS12000_EXTRA, cells, strict=True))
         r = _Row(num, values, errors)
-        before = len(errors)
+        before = errors.total
+        r.check_controls()
         r.check_lengths(limits)
         ident = r.identity()
         school_type = r.required("skolform").upper()
@@ -385,7 +401,7 @@ def school_rows(table: Table) -> list[SchoolRow]:
             if first != num:
                 r.error("personnummer", _("The same enrolment is already on row %(row)s.") % {"row": first})
         skydd = values["skydd"].lower()
-        if len(errors) != before or ident is None or start is None:
+        if errors.total != before or ident is None or start is None:
             continue
         out.append(SchoolRow(
             num, ident[0], ident[1], ident[2], school_type, programme, year, unit_code, values["skolenhet"],

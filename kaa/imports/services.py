@@ -4,6 +4,22 @@ Every run is recorded as an ``ImportRun`` with its counts, errors and warnings, 
 Writes are set-based (``kaa.core.bulk``): existing youths are looked up with one array parameter, new
 rows streamed with COPY, changed rows updated from a temporary table, so a region's 500,000 rows import
 in seconds.
+
+Municipality boundaries (issue 9). A population file is one municipality's; a school file is one
+municipality's when uploaded (the command line and the scheduled pickup may import a region's school
+file as the installation's operator). An import writes only to the youths of its municipality:
+
+- a new person is created in the importing municipality (a row with another ``kommunkod`` is a person
+  folkbokförd elsewhere, held here until that municipality's own data claims them);
+- a row about a youth another municipality holds is skipped with a warning and counted (``skipped``),
+  unless the register's move rule moves the youth here (``_moves_in``): never a silent take-over;
+- an import never pushes a youth into another municipality.
+
+Protection (*skydd*): an import never lowers a youth's protection level unless it runs for the
+installation's operator (no user: command line, scheduled pickup of the population register's extract)
+or for a user who holds the protected-identity grant in the municipality; a move never lowers it.
+Otherwise the level is kept and the row's other facts are imported, with a warning. Every change of a
+level is an event on the youth's timeline and an audit entry of its own.
 """
 
 from __future__ import annotations
@@ -11,6 +27,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import os
+import socket
+import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,13 +38,23 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from kaa.accounts.policy import holds_protected_grant
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record
 from kaa.core.bulk import bulk_insert, bulk_set, in_chunks
 from kaa.organisations.models import Municipality, SchoolUnit
 from kaa.register.locks import lock_facts_for_writing
-from kaa.register.models import Enrolment, FactSource, Guardian, PopulationStatus, Youth, YouthEvent
+from kaa.register.models import (
+    Enrolment,
+    FactSource,
+    Guardian,
+    PopulationStatus,
+    Protection,
+    Youth,
+    YouthEvent,
+)
 
 from .models import ImportKind, ImportRun, ImportStatus, ImportTrigger
 from .parsers import Issue, Table, issue, read_table
@@ -44,6 +73,13 @@ MUNICIPALITY_NAMES = {
 REMOVAL_LIMIT = 0.10  # a --full import may remove at most this share without --force
 BATCH = 2000
 SCAN_ABOVE = 100_000  # persons in a file above which existing youths are read in one pass
+# A run still "running" after this long has lost its process, wherever it ran (no import takes hours).
+STALE_AFTER = datetime.timedelta(hours=6)
+# Protection levels, lowest first: an import may lower a level only for the operator or a grant holder.
+PROTECTION_RANK = {Protection.NONE: 0, Protection.CONFIDENTIAL: 1, Protection.PROTECTED_REGISTRATION: 2,
+                   Protection.FICTITIOUS: 3}
+# The holder's own data says the person has left its population.
+RELEASED = frozenset({PopulationStatus.MOVED_OUT, PopulationStatus.EMIGRATED, PopulationStatus.REMOVED})
 
 YOUTH_POPULATION_FIELDS = (
     "given_name", "family_name", "municipality_code", "registered_from", "address", "postal_code", "city", "phone",
@@ -74,31 +110,75 @@ def _read(path_or_file: Any) -> tuple[bytes, str]:
     return data, Path(getattr(path_or_file, "name", "") or "").name
 
 
+def _this_host() -> str:
+    return socket.gethostname()[:255]
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process: it exists
+        return True
+    return True
+
+
+def import_runs_mark_interrupted(*, now: datetime.datetime | None = None) -> int:
+    """Runs left "running" by a process that is gone are marked failed and interrupted; returns how many.
+
+    A run records the process (``pid``) and ``host`` that run it. Gone: on this host, no process has
+    that id any more (killed, out of memory, restarted); on any host, the run started more than
+    ``STALE_AFTER`` ago. Called by every new run and by the periodic job (``tasks.py``). Nothing needs
+    undoing: a run's writes are one transaction, which ended with its process.
+    """
+    now = now or timezone.now()
+    host, me = _this_host(), os.getpid()
+    gone = [pk for pk, pid, run_host, started in
+            ImportRun.objects.filter(status=ImportStatus.RUNNING).values_list("pk", "pid", "host", "started_at")
+            if started < now - STALE_AFTER
+            or (run_host == host and pid and pid != me and not _process_alive(pid))]
+    if not gone:
+        return 0
+    count = ImportRun.objects.filter(pk__in=gone, status=ImportStatus.RUNNING).update(
+        status=ImportStatus.FAILED, interrupted=True, finished_at=now)
+    log.warning("%s import runs were interrupted (their process is gone) and are marked failed", count)
+    return count
+
+
 def _start(kind: str, data: bytes, name: str, **fields: Any) -> ImportRun:
+    import_runs_mark_interrupted()
     sha = hashlib.sha256(data).hexdigest()
     seen = ImportRun.objects.filter(kind=kind, file_sha256=sha,
                                     status__in=[ImportStatus.SUCCEEDED, ImportStatus.UNCHANGED]).exists()
     return ImportRun.objects.create(kind=kind, file_name=name[:255], file_sha256=sha, already_imported=seen,
-                                    **fields)
+                                    pid=os.getpid(), host=_this_host(), **fields)
 
 
-def _same_as_last(run: ImportRun, municipality_code: str | None = None) -> bool:
+def _same_as_last(run: ImportRun, municipality_code: str | None = None, *, exact: bool = False) -> bool:
     """The previous run of this kind (and municipality) read exactly this file and succeeded: nothing to do.
 
     Only the very last run counts, so a file imported again after another file still gets the full
-    comparison. The counts are carried over: every row is unchanged.
+    comparison. The counts are carried over: every row is unchanged. A run that left rows out (another
+    municipality's persons, a protection level it could not lower) is never a reason to skip: the next
+    run may be allowed more, or the other municipality's data may have changed. ``exact``: a run
+    without a municipality compares only with runs without one.
     """
     previous = ImportRun.objects.filter(kind=run.kind).exclude(pk=run.pk).exclude(status=ImportStatus.RUNNING)
     if municipality_code:
         previous = previous.filter(municipality__code=municipality_code)
+    elif exact:
+        previous = previous.filter(municipality__isnull=True)
     last = previous.order_by("-pk").first()
     if last is None or last.file_sha256 != run.file_sha256 or not last.ok or last.full != run.full:
+        return False
+    if last.skipped or any(w.get("column") == "skydd" for w in last.warnings):
         return False
     run.municipality_id = last.municipality_id
     run.file_format = last.file_format
     run.rows_read = last.rows_read
     run.unchanged = last.created + last.changed + last.unchanged
-    run.warnings = last.warnings
+    run.warnings, run.warning_count = last.warnings, last.warning_count
     run.changed_youth_ids = []  # type: ignore[attr-defined]
     return True
 
@@ -106,9 +186,11 @@ def _same_as_last(run: ImportRun, municipality_code: str | None = None) -> bool:
 def _finish(run: ImportRun, table: Table | None = None, status: str | None = None) -> ImportRun:
     if table is not None:
         run.file_format = table.format
+        # At most MAX_ISSUES of each are kept; the counts say how many there were.
         run.errors = [e.as_dict() for e in table.errors]
         run.warnings = [w.as_dict() for w in table.warnings]
-        run.rejected = len({e.row for e in table.errors if e.row is not None})
+        run.error_count, run.warning_count = table.errors.total, table.warnings.total
+        run.rejected = table.errors.rows
     if status:
         run.status = status
     elif run.errors:
@@ -118,17 +200,19 @@ def _finish(run: ImportRun, table: Table | None = None, status: str | None = Non
     else:
         run.status = ImportStatus.UNCHANGED
     if run.status == ImportStatus.FAILED:
-        run.created = run.changed = run.unchanged = run.removed = 0
+        run.created = run.changed = run.unchanged = run.removed = run.skipped = 0
     run.finished_at = timezone.now()
     run.save()
     if run.status == ImportStatus.SUCCEEDED:
         # One entry per run (what changed, in counts): a per-youth entry for 500,000 rows would swamp the log.
+        # Moves and changes of protection have entries of their own, per youth.
         audit_record(user=run.user, action=AuditAction.UPDATE, object_type="import_run", object_id=run.pk,
                      municipality_id=run.municipality_id,
-                     detail=f"{run.kind} created={run.created} changed={run.changed} removed={run.removed}")
-    log.info("import run %s: %s %s read=%s created=%s changed=%s unchanged=%s rejected=%s removed=%s",
-             run.pk, run.kind, run.status, run.rows_read, run.created, run.changed, run.unchanged, run.rejected,
-             run.removed)
+                     detail=f"{run.kind} created={run.created} changed={run.changed} removed={run.removed} "
+                            f"skipped={run.skipped}")
+    log.info("import run %s: %s %s read=%s created=%s changed=%s unchanged=%s rejected=%s removed=%s "
+             "skipped=%s", run.pk, run.kind, run.status, run.rows_read, run.created, run.changed, run.unchanged,
+             run.rejected, run.removed, run.skipped)
     return run
 
 
@@ -157,9 +241,16 @@ def _run_write(run: ImportRun, table: Table, write: Any) -> ImportRun:
         # The exception text can quote a row's values: log only its type.
         log.error("import run %s: database error %s", run.pk, type(exc).__name__)
         table.errors.append(issue(None, "", _("The import failed in the database; nothing was changed.")))
+    except Exception as exc:
+        # A bug must not leave the run "running" for ever. The message can quote a row's values: log the
+        # type and where it happened, never the message.
+        where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                           for f in reversed(traceback.extract_tb(exc.__traceback__)))
+        log.error("import run %s: %s at %s", run.pk, type(exc).__name__, where)
+        table.errors.append(issue(None, "", _("The import stopped on an unexpected error; nothing was changed.")))
     # Rolled back: nothing changed, nothing to compute.
     run.changed_youth_ids = []  # type: ignore[attr-defined]
-    run.created = run.changed = run.unchanged = run.removed = 0
+    run.created = run.changed = run.unchanged = run.removed = run.skipped = 0
     _forget_rolled_back(run)
     return _finish(run, table, status=status)
 
@@ -234,7 +325,7 @@ def population_import(*, path_or_file: Any, municipality_code: str | None = None
             if municipality is None:
                 return
             run.municipality = municipality
-            _write_population(run, municipality, rows, as_of=as_of, full=full, force=force)
+            _write_population(run, municipality, rows, table, as_of=as_of, full=full, force=force)
 
         return _run_write(run, table, write)
 
@@ -262,37 +353,98 @@ def _youth_changes(row: PopulationRow, digest: str, now: datetime.datetime) -> t
             row.population_status, row.population_status_date, True, digest, True, now)
 
 
-def _write_population(run: ImportRun, municipality: Municipality, rows: list[PopulationRow], *,
+# What the population import reads of a known youth, in this order.
+KNOWN_FIELDS = ("id", "facts_digest", "municipality_id", "protection", "in_population", "municipality_code",
+                "registered_from", "population_status")
+
+
+def _moves_in(row: PopulationRow, municipality: Municipality, known: tuple, holder_code: str, *,
+              trusted: bool) -> bool:
+    """The register's move rule for a row of ``municipality``'s file about a youth another municipality holds.
+
+    A youth who moves to another municipality of the installation moves with the record. The row must
+    show a registration (*folkbokföring*) in the importing municipality: its code, status normal and a
+    date. Then the youth moves
+
+    - when the holder's own population data no longer has the person registered there (moved out,
+      emigrated, missing from its complete extract, or registered in another municipality);
+    - for the installation's operator only (``trusted``: the command line, the scheduled pickup of the
+      population register's extract), also when the holder's data still has them, if the row's date is
+      later than the holder's, or when the holder knows them only from school data.
+
+    An uploaded file is a person's file: it never takes a youth the other municipality still holds.
+    """
+    if (row.municipality_code != municipality.code or row.population_status != PopulationStatus.NORMAL
+            or row.registered_from is None):
+        return False
+    _pk, _digest, _holder, _protection, in_population, code, since, status = known
+    if in_population and (status in RELEASED or code not in ("", holder_code)):
+        return True
+    if not trusted:
+        return False
+    if in_population and code == holder_code and status == PopulationStatus.NORMAL:
+        return since is not None and row.registered_from > since
+    return not in_population
+
+
+def _write_population(run: ImportRun, municipality: Municipality, rows: list[PopulationRow], table: Table, *,
                       as_of: datetime.date, full: bool, force: bool) -> None:
-    existing = _existing((r.personnummer for r in rows), "id", "facts_digest", "municipality_id",
-                         municipality=municipality)
-    by_code = dict(Municipality.objects.values_list("code", "id"))
+    existing = _existing((r.personnummer for r in rows), *KNOWN_FIELDS, municipality=municipality)
+    codes = dict(Municipality.objects.values_list("id", "code"))
+    trusted = run.user is None  # the installation's operator: command line, scheduled pickup
+    may_lower = trusted or holds_protected_grant(run.user, municipality.pk)
     new: list[tuple] = []
     changed: list[tuple] = []
     moves: list[tuple[int, int, int]] = []
+    protection_changes: list[tuple[int, str, str]] = []
     guardians: dict[str, tuple] = {}
     seen_ids: set[int] = set()
+    skipped = kept = 0
     now = timezone.now()
     for row in rows:
-        digest = row.digest()
         found = existing.get(row.personnummer)
         if found is None:
-            new.append(_youth_values(row, by_code.get(row.municipality_code, municipality.pk), digest))
-        else:
-            seen_ids.add(found[0])
-            if found[1] == digest:
-                continue
-            changed.append((found[0], *_youth_changes(row, digest, now)))
-            home = by_code.get(row.municipality_code, municipality.pk)
-            if home != found[2]:
-                moves.append((found[0], found[2], home))
-        if row.guardians or found is not None:
-            guardians[row.personnummer] = row.guardians
-    run.created, run.changed = len(new), len(changed)
-    run.unchanged = len(rows) - len(new) - len(changed)
+            # Always the importing municipality's: a row with another code is a person registered elsewhere.
+            new.append(_youth_values(row, municipality.pk, row.digest()))
+            if row.guardians:
+                guardians[row.personnummer] = row.guardians
+            continue
+        pk, old_digest, holder, protection = found[:4]
+        moving = holder != municipality.pk
+        if moving and not _moves_in(row, municipality, found, codes.get(holder, ""), trusted=trusted):
+            skipped += 1
+            table.warnings.append(issue(row.row, "", _(
+                "The person's record is held by another municipality of the installation: the row was not "
+                "imported. The record moves here once the population data shows that the person has moved "
+                "here.")))
+            continue
+        seen_ids.add(pk)
+        if PROTECTION_RANK.get(row.protection, 0) < PROTECTION_RANK.get(protection, 0) and (
+                moving or not may_lower):
+            kept += not moving
+            row.protection = protection
+        digest = row.digest()
+        if old_digest == digest and not moving:
+            continue
+        if row.protection != protection:
+            protection_changes.append((pk, protection, row.protection))
+        changed.append((pk, *_youth_changes(row, digest, now)))
+        if moving:
+            moves.append((pk, holder, municipality.pk))
+        guardians[row.personnummer] = row.guardians
+    if kept:
+        # Not per row: which persons have a protected identity is itself what the uploader may not learn.
+        table.warnings.append(issue(None, "skydd", ngettext(
+            "The protection marking of %(n)s person was kept: only a user who may see protected identities "
+            "can lower it. The rest of the file was imported.",
+            "The protection markings of %(n)s persons were kept: only a user who may see protected identities "
+            "can lower them. The rest of the file was imported.", kept) % {"n": kept}))
+    run.created, run.changed, run.skipped = len(new), len(changed), skipped
+    run.unchanged = len(rows) - len(new) - len(changed) - skipped
     bulk_insert(Youth, YOUTH_INSERT_FIELDS, new)
     bulk_set(Youth, YOUTH_POPULATION_FIELDS, changed)
-    _move_youths(moves, {pk: code for code, pk in by_code.items()}, now)
+    _move_youths(run, moves, codes, now)
+    _record_protection_changes(run, protection_changes, now)
     ids = {pnr: existing[pnr][0] for pnr in guardians if pnr in existing}
     ids.update((pnr, v[0]) for pnr, v in _existing([values[1] for values in new], "id").items())
     _replace_guardians({ids[pnr]: g for pnr, g in guardians.items() if pnr in ids}, [row[0] for row in changed])
@@ -303,17 +455,46 @@ def _write_population(run: ImportRun, municipality: Municipality, rows: list[Pop
     run.changed_youth_ids = changed_ids  # type: ignore[attr-defined]
 
 
-def _move_youths(moves: list[tuple[int, int, int]], codes: dict[int, str], now: datetime.datetime) -> None:
-    """Youths now registered in another municipality of the installation move there with their record.
+def _move_youths(run: ImportRun, moves: list[tuple[int, int, int]], codes: dict[int, str],
+                 now: datetime.datetime) -> None:
+    """Youths now registered in the importing municipality move here with their record (``_moves_in``).
 
     The new municipality takes over: its coordinators see the youth, the old coach and team no longer
     do (they are cleared), and the register history keeps the old municipality's periods. The move is
-    an event on the timeline.
+    an event on the timeline and an audit entry in each municipality's log.
     """
+    if not moves:
+        return
     bulk_set(Youth, ("municipality", "coach", "team"), [(pk, new, None, None) for pk, _old, new in moves])
-    bulk_insert(YouthEvent, ("youth", "kind", "occurred_at", "data"),
-                [(pk, "register.moved", now, {"from": codes.get(old, ""), "to": codes.get(new, "")})
+    bulk_insert(YouthEvent, ("youth", "kind", "occurred_at", "actor", "data"),
+                [(pk, "register.moved", now, run.user_id,
+                  {"from": codes.get(old, ""), "to": codes.get(new, "")})
                  for pk, old, new in moves])
+    _audit_youths(run, [(pk, municipality_id, f"import run {run.pk}: moved {codes.get(old, '')} -> "
+                                              f"{codes.get(new, '')}", "municipality")
+                        for pk, old, new in moves for municipality_id in (old, new)])
+
+
+def _record_protection_changes(run: ImportRun, changes: list[tuple[int, str, str]],
+                               now: datetime.datetime) -> None:
+    """Every change of a protection level by an import: an event and an audit entry per youth."""
+    if not changes:
+        return
+    bulk_insert(YouthEvent, ("youth", "kind", "occurred_at", "actor", "data"),
+                [(pk, "imports.protection", now, run.user_id, {"from": old, "to": new})
+                 for pk, old, new in changes])
+    municipality_of = {pk: run.municipality_id for pk, _old, _new in changes}
+    _audit_youths(run, [(pk, municipality_of[pk], f"import run {run.pk}: protection "
+                         f"{'lowered' if PROTECTION_RANK.get(new, 0) < PROTECTION_RANK.get(old, 0) else 'raised'}",
+                         "protection") for pk, old, new in changes])
+
+
+def _audit_youths(run: ImportRun, entries: list[tuple[int, int | None, str, str]]) -> None:
+    """One audit entry per (youth, municipality, detail, field), in the import's transaction (few: moves
+    and changes of protection are rare)."""
+    for pk, municipality_id, detail, field in entries:
+        audit_record(user=run.user, action=AuditAction.UPDATE, object_type="youth", object_id=pk, youth_id=pk,
+                     municipality_id=municipality_id, fields=[field], detail=detail)
 
 
 def _replace_guardians(wanted: dict[int, tuple], changed_ids: list[int]) -> None:
@@ -344,33 +525,53 @@ def _remove_missing(run: ImportRun, municipality: Municipality, seen_ids: set[in
 
 # --- School ------------------------------------------------------------------------------------
 
-def school_import(*, path_or_file: Any, as_of: datetime.date | None = None, user: Any = None,
-                  trigger: str = ImportTrigger.CLI, language: str | None = None) -> ImportRun:
-    """Load school enrolments: the CSV of INTERFACES.md or SS 12000 JSON (detected by content)."""
+def school_import(*, path_or_file: Any, municipality_code: str | None = None, as_of: datetime.date | None = None,
+                  user: Any = None, trigger: str = ImportTrigger.CLI, language: str | None = None) -> ImportRun:
+    """Load school enrolments: the CSV of INTERFACES.md or SS 12000 JSON (detected by content).
+
+    With ``municipality_code`` (always, for an upload) the file is that municipality's: only its youths
+    and newcomers whose school unit is not another municipality's of the installation are written; rows
+    about other municipalities' pupils are skipped with a warning. Without it (the operator's command
+    line or scheduled pickup) the file is the region's and every pupil goes to their municipality.
+    """
     as_of = as_of or timezone.localdate()
     with translation.override(language or settings.LANGUAGE_CODE):
         data, name = _read(path_or_file)
         run = _start(ImportKind.SCHOOL, data, name, trigger=trigger, user=user, as_of=as_of)
-        if _same_as_last(run):
+        scope = None
+        if municipality_code:
+            scope = Municipality.objects.filter(code=municipality_code).first()
+            if scope is None:
+                table = Table(errors=[issue(None, "", _("Unknown municipality %(code)s: import its population "
+                                                        "extract first.") % {"code": municipality_code[:10]})])
+                return _finish(run, table)
+            run.municipality = scope
+        if _same_as_last(run, municipality_code, exact=True):
             return _finish(run, status=ImportStatus.UNCHANGED)
         table = read_table(data)
         rows = school_rows(table) if not table.errors else []
         run.rows_read = table.read
         if table.errors:
             return _finish(run, table)
-        return _run_write(run, table, lambda: _write_school(run, rows, table))
+        return _run_write(run, table, lambda: _write_school(run, rows, table, scope))
 
 
-def _home_municipalities(rows: list[SchoolRow], existing: dict, table: Table) -> dict[str, int]:
-    """Municipality of each person known only from school data (CONTRACTS.md)."""
+def _home_municipalities(rows: list[SchoolRow], known: dict, table: Table,
+                         scope: Municipality | None) -> dict[str, int]:
+    """Municipality of each person known only from school data (CONTRACTS.md).
+
+    The school unit's municipality (or the row's, or the unit code's first four digits); for a file of
+    one municipality (``scope``), that municipality when those name none of the installation's.
+    """
     by_code = dict(Municipality.objects.values_list("code", "id"))
-    newcomers = [r for r in rows if r.personnummer not in existing]
+    newcomers = [r for r in rows if r.personnummer not in known]
     if not newcomers:
         return {}
     if not by_code:
         table.errors.append(issue(None, "", _("No municipality is set up yet: import a population extract first.")))
         return {}
     only = next(iter(by_code.values())) if len(by_code) == 1 else None
+    fallback = scope.pk if scope is not None else only
     units = {r.school_unit_code for r in newcomers if r.school_unit_code}
     unit_codes: dict[str, str] = {}
     for qs in in_chunks(SchoolUnit.objects.all(), "code", sorted(units)):
@@ -380,7 +581,7 @@ def _home_municipalities(rows: list[SchoolRow], existing: dict, table: Table) ->
         if r.personnummer in homes:
             continue
         code = unit_codes.get(r.school_unit_code) or r.municipality_code or r.school_unit_code[:4]
-        home = by_code.get(code, only)
+        home = by_code.get(code, fallback)
         if home is None:
             table.errors.append(issue(r.row, "skolenhetskod", _(
                 "The person is not in the population and the school unit's municipality is unknown.")))
@@ -389,13 +590,28 @@ def _home_municipalities(rows: list[SchoolRow], existing: dict, table: Table) ->
     return homes
 
 
-def _write_school(run: ImportRun, rows: list[SchoolRow], table: Table) -> None:
-    known = _existing({r.personnummer for r in rows}, "id", "needs_evaluation")
-    existing = {pnr: v[0] for pnr, v in known.items()}
-    flagged = {v[0] for v in known.values() if v[1]}
-    homes = _home_municipalities(rows, existing, table)
+def _write_school(run: ImportRun, rows: list[SchoolRow], table: Table, scope: Municipality | None = None) -> None:
+    known = _existing({r.personnummer for r in rows}, "id", "needs_evaluation", "municipality_id")
+    homes = _home_municipalities(rows, known, table, scope)
     if table.errors:
         return
+    elsewhere: set[str] = set()
+    if scope is not None:
+        # Another municipality's pupils (held there, or newcomers at its school units) are its to import.
+        elsewhere = ({pnr for pnr, v in known.items() if v[2] != scope.pk}
+                     | {pnr for pnr, home in homes.items() if home != scope.pk})
+        kept = []
+        for r in rows:
+            if r.personnummer in elsewhere:
+                table.warnings.append(issue(r.row, "", _(
+                    "The pupil belongs to another municipality of the installation (its record is held there, "
+                    "or the school unit is there): the row was not imported.")))
+            else:
+                kept.append(r)
+        run.skipped = len(rows) - len(kept)
+        rows = kept
+    existing = {pnr: v[0] for pnr, v in known.items() if pnr not in elsewhere}
+    flagged = {v[0] for pnr, v in known.items() if v[1] and pnr not in elsewhere}
     new_youths: dict[str, tuple] = {}
     for r in rows:
         if r.personnummer not in existing and r.personnummer not in new_youths:
@@ -434,7 +650,7 @@ def _write_school(run: ImportRun, rows: list[SchoolRow], table: Table) -> None:
     bulk_set(Enrolment, [*ENROLMENT_FIELDS, "interruption_reported", "updated_at"], changed)
     _mark_for_evaluation(sorted(touched - created_ids - flagged))
     run.created, run.changed = len(new), len(changed)
-    run.unchanged = len(rows) - len(new) - len(changed)
+    run.unchanged = len(rows) - len(new) - len(changed)  # rows: those kept
     run.changed_youth_ids = sorted(touched)  # type: ignore[attr-defined]
 
 

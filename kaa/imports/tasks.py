@@ -29,7 +29,7 @@ from kaa.core.scheduler import periodic
 from kaa.register.tasks import register_compute_in_workers
 
 from .models import ImportTrigger
-from .services import population_import, school_import
+from .services import import_runs_mark_interrupted, population_import, school_import
 
 log = logging.getLogger(__name__)
 SUFFIXES = {".csv", ".txt", ".xlsx", ".json"}
@@ -146,4 +146,11 @@ def import_inbox_finish(waiting_for: list[str], school_paths: list[str]) -> str:
     return f"{len(run_ids)} school runs, {tasks} computation tasks"
 
 
+@task()
+def import_runs_check(period: str) -> str:
+    """Runs left "running" by a process that is gone (killed, out of memory, restarted) are marked failed."""
+    return f"{import_runs_mark_interrupted()} interrupted runs marked failed"
+
+
 periodic("import_inbox", "kaa.imports.tasks.import_inbox", every="hour", catch_up=0)
+periodic("import_runs_check", "kaa.imports.tasks.import_runs_check", every="hour", catch_up=0)

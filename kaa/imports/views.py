@@ -2,12 +2,14 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from kaa.accounts.policy import Perm, municipalities_with, require_perm
 from kaa.register.compute import register_compute
@@ -17,6 +19,7 @@ from . import selectors
 from .forms import ImportForm
 from .models import ImportKind, ImportTrigger
 from .services import population_import, school_import
+from .uploads import UploadLimit
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 50
@@ -37,17 +40,28 @@ def _compute(request: HttpRequest, youth_ids: list[int]) -> None:
         register_compute(youth_ids=youth_ids)
 
 
+# The CSRF check runs in _upload, once the size limit is the first upload handler (Django's documented
+# pattern: the middleware's check would read the upload before the view could limit it).
+@csrf_exempt
 @require_perm(Perm.IMPORTS_RUN)
 def upload(request: HttpRequest) -> HttpResponse:
+    limit = UploadLimit(request, limit=settings.KAA_MAX_UPLOAD_BYTES)
+    request.upload_handlers.insert(0, limit)
+    return _upload(request, limit)
+
+
+@csrf_protect
+def _upload(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
     municipalities = municipalities_with(request.user, Perm.IMPORTS_RUN)
-    form = ImportForm(request.POST or None, request.FILES or None, municipalities=municipalities)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None,
+                      municipalities=municipalities, too_large=limit.exceeded)
+    if posted and form.is_valid():
         data = form.cleaned_data
-        common = {"path_or_file": data["file"], "as_of": data["as_of"], "user": request.user,
-                  "trigger": ImportTrigger.WEB, "language": request.LANGUAGE_CODE}
+        common = {"path_or_file": data["file"], "municipality_code": data["municipality"], "as_of": data["as_of"],
+                  "user": request.user, "trigger": ImportTrigger.WEB, "language": request.LANGUAGE_CODE}
         if data["kind"] == ImportKind.POPULATION:
-            run = population_import(municipality_code=data["municipality"], full=data["full"],
-                                    force=data["force"], **common)
+            run = population_import(full=data["full"], force=data["force"], **common)
         else:
             run = school_import(**common)
         if run.ok:

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaa.core.forms import SafeForm
 from kaa.outreach import replies
 
 from .models import TemplateCode
@@ -13,7 +14,7 @@ def _placeholder_help() -> str:
     return ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
 
 
-class TemplateForm(forms.Form):
+class TemplateForm(SafeForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text (Swedish)"), widget=forms.Textarea(attrs={"rows": 16}))
     body_en = forms.CharField(label=_("Text (English)"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
@@ -35,7 +36,7 @@ class TemplateForm(forms.Form):
         return data
 
 
-class BatchForm(forms.Form):
+class BatchForm(SafeForm):
     municipality = forms.TypedChoiceField(label=_("Municipality"), coerce=int)
     template_code = forms.ChoiceField(
         label=_("Template"),
@@ -47,27 +48,27 @@ class BatchForm(forms.Form):
         self.fields["municipality"].choices = [(m.pk, m.name) for m in municipalities]
 
 
-class SingleLetterForm(forms.Form):
+class SingleLetterForm(SafeForm):
     template_code = forms.ChoiceField(label=_("Letter"), choices=TemplateCode.choices)
 
 
-class SmsForm(forms.Form):
+class SmsForm(SafeForm):
     to_guardian = forms.BooleanField(label=_("Send to the guardian"), required=False)
     text = forms.CharField(label=_("Message"), max_length=640, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class EmailForm(forms.Form):
+class EmailForm(SafeForm):
     subject = forms.CharField(label=_("Subject"), max_length=150)
     body = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
 
 
-class ReplyCodeForm(forms.Form):
+class ReplyCodeForm(SafeForm):
     code = forms.CharField(label=_("Your code"), max_length=20,
                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
                                                          "spellcheck": "false"}))
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(SafeForm):
     KIND_CHOICES = replies.KIND_CHOICES
     RESPONDENT_CHOICES = [("youth", _("I got the letter myself")), ("guardian", _("I am a parent or guardian"))]
     OCCUPATION_CHOICES = replies.OCCUPATION_CHOICES

@@ -10,12 +10,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from kaa.accounts.models import Role, User
+from kaa.core.forms import SafeForm, SafeModelForm
 
 from .models import Municipality, Team
 from .services import MUNICIPALITY_SETTINGS
 
 
-class MunicipalitySettingsForm(forms.ModelForm):
+class MunicipalitySettingsForm(SafeModelForm):
     class Meta:
         model = Municipality
         fields = MUNICIPALITY_SETTINGS
@@ -44,7 +45,7 @@ class MunicipalitySettingsForm(forms.ModelForm):
         return data
 
 
-class TeamForm(forms.Form):
+class TeamForm(SafeForm):
     municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none())
     name = forms.CharField(label=_("Team name"), max_length=100)
 
@@ -72,7 +73,7 @@ class TeamForm(forms.Form):
         return data
 
 
-class StaffForm(forms.ModelForm):
+class StaffForm(SafeModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "phone"]

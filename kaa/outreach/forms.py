@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaa.core.forms import SafeForm, SafeModelForm
+
 from .models import Anchor, Applies, ChainStep, Channel, Completion, MeetingPlace, Outcome, Preset
 
 
@@ -29,7 +31,7 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-class WhenMixin(forms.Form):
+class WhenMixin(SafeForm):
     date = forms.DateField(label=_("Date"), widget=DateInput)
     time = forms.TimeField(label=_("Time"), widget=TimeInput)
 
@@ -61,7 +63,7 @@ class ContactForm(WhenMixin):
         super().__init__(*args, **kwargs)
 
 
-class QuickCallForm(forms.Form):
+class QuickCallForm(SafeForm):
     """The worklist's inline form: the outcome button is the submit, the time is now."""
 
     channel = forms.ChoiceField(choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.SMS, Channel.SMS.label),
@@ -98,7 +100,7 @@ class MeetingForm(WhenMixin):
         return data
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(SafeForm):
     sent_on = forms.DateField(label=_("Sent to social services on"), widget=DateInput)
     follow_up_on = forms.DateField(label=_("Follow up on"), required=False, widget=DateInput)
     feedback_on = forms.DateField(label=_("Feedback received on"), required=False, widget=DateInput)
@@ -106,13 +108,13 @@ class ConcernForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(SafeForm):
     feedback_on = forms.DateField(label=_("Feedback received on"), widget=DateInput)
     feedback = forms.CharField(label=_("Feedback from social services"), widget=forms.Textarea(attrs={"rows": 3}))
     follow_up_on = forms.DateField(label=_("Follow up on"), required=False, widget=DateInput)
 
 
-class AssignForm(forms.Form):
+class AssignForm(SafeForm):
     coach = forms.ModelChoiceField(label=_("Coach"), queryset=None)
     youth = forms.ModelMultipleChoiceField(label=_("Youths"), queryset=None,
                                            error_messages={"required": _("Choose at least one youth.")})
@@ -124,7 +126,7 @@ class AssignForm(forms.Form):
         self.fields["youth"].queryset = youths
 
 
-class PresetForm(forms.Form):
+class PresetForm(SafeForm):
     municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=None)
     preset = forms.ChoiceField(label=_("Preset"), choices=[c for c in Preset.choices if c[0] != Preset.CUSTOM])
 
@@ -133,7 +135,7 @@ class PresetForm(forms.Form):
         self.fields["municipality"].queryset = municipalities
 
 
-class StepForm(forms.ModelForm):
+class StepForm(SafeModelForm):
     channels = forms.MultipleChoiceField(label=_("Channels"), choices=Channel.choices, required=False,
                                          widget=forms.CheckboxSelectMultiple)
 

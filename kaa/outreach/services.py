@@ -17,6 +17,7 @@ from kaa.accounts.models import Membership
 from kaa.accounts.policy import CASEWORKER_ROLES
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record, audit_records
+from kaa.core.validators import validate_multiline
 from kaa.register.models import Youth, YouthEvent
 
 from . import deadlines
@@ -129,6 +130,10 @@ def contact_record(*, youth: Youth, user: Any, channel: str, at: datetime.dateti
     note = (note or "").strip()
     if len(note) > 500:
         raise ValidationError({"note": _("The note can be at most 500 characters.")})
+    try:
+        validate_multiline(note)  # the form checks it too; the API comes here directly
+    except ValidationError as exc:
+        raise ValidationError({"note": exc.messages}) from exc
     by = user if getattr(user, "is_authenticated", False) else None
     attempt = ContactAttempt.objects.create(youth=youth, channel=channel, at=at, by=by, to_guardian=to_guardian,
                                             outcome=outcome, note=note, source=source)

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaa.core.forms import SafeForm
+
 from .identity import parse_identity
 from .labels import reason_label
 from .models import ConsentBy, LeavingReason, Result, SchoolType
@@ -33,7 +35,7 @@ def _date(label: Any, required: bool = True, **kwargs: Any) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput(), **kwargs)
 
 
-class RegisterFilterForm(forms.Form):
+class RegisterFilterForm(SafeForm):
     """Filters of the register list, in the query string (no personal data here)."""
 
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[
@@ -64,7 +66,7 @@ class RegisterFilterForm(forms.Form):
             sort=data.get("sort") or "name")
 
 
-class ReasonMixin(forms.Form):
+class ReasonMixin(SafeForm):
     reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 3}),
                              max_length=1000, error_messages={
                                  "required": _("Reason for the correction: write why the correction is made.")})
@@ -127,7 +129,7 @@ class PersonnummerField(forms.CharField):
                 _("Personal identity number: not a valid personal identity number.")) from exc
 
 
-class SchoolReportForm(forms.Form):
+class SchoolReportForm(SafeForm):
     """The leaving form (*avgångsanmälan*, seed 001 Bilaga 1)."""
 
     family_name = forms.CharField(label=_("Last name"), max_length=100)
@@ -160,7 +162,7 @@ class SchoolReportForm(forms.Form):
         return data
 
 
-class EarlySignalForm(forms.Form):
+class EarlySignalForm(SafeForm):
     """Signal of a risk of dropping out (*signal om risk för studieavbrott*), consent-based."""
 
     family_name = forms.CharField(label=_("Last name"), max_length=100)

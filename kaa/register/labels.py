@@ -17,6 +17,7 @@ EVENT_LABELS: dict[str, Any] = {
     "register.moved": _("Moved to another municipality"),
     "imports.population": _("Population data changed"),
     "imports.school": _("School data changed"),
+    "imports.protection": _("Protection marking changed by an import"),
     "outreach.contact": _("Contact attempt"),
     "outreach.reply": _("Reply from the youth"),
     "outreach.reply_handled": _("Reply handled"),
@@ -85,6 +86,11 @@ def event_detail(kind: str, data: dict) -> str:
         return f"{label}: {data.get('reason', '')}".strip(": ")
     if kind == "register.moved":
         return f"{data.get('from', '')} → {data.get('to', '')}"
+    if kind == "imports.protection":
+        from .models import Protection
+
+        levels = dict(Protection.choices)
+        return f"{levels.get(data.get('from', ''), '')} → {levels.get(data.get('to', ''), '')}"
     if kind == "register.school_report":
         from .models import LeavingReason
 

@@ -36,6 +36,13 @@ POPULATION_CASES = {
     "semicolon header, comma rows": (";".join(POP_HEADER).encode() + b"\n" + b",".join(
         v.encode() for v in pop_row(1).values()) + b"\n", 2, "", "Wrong separator"),
     "empty file": (b"", None, "", "The file is empty"),
+    "NUL in a name": (csv_bytes([pop_row(1, fornamn="An\x00na")]), 2, "fornamn", "control character"),
+    "escape in an address": (csv_bytes([pop_row(1, adress="Gatan\x1b[2J 1")]), 2, "adress", "control character"),
+    "DEL in a guardian's name": (csv_bytes([pop_row(1, vardnadshavare1_namn="Far\x7f")]), 2,
+                                 "vardnadshavare1_namn", "control character"),
+    "line break in a quoted cell": (";".join(POP_HEADER).encode() + b"\n" + ";".join(
+        '"An\nna"' if k == "fornamn" else v for k, v in pop_row(1).items()).encode() + b"\n", 2, "fornamn",
+        "control character"),
     "header only": (";".join(POP_HEADER).encode() + b"\n", None, "", "The file is empty"),
 }
 
@@ -51,6 +58,10 @@ SCHOOL_CASES = {
     "missing column": (csv_bytes([without(school_row(1), "startdatum")]), 1, "startdatum", "Required column"),
     "unknown result": (csv_bytes([school_row(1, resultat="godkänd")]), 2, "resultat", "Unknown result"),
     "empty file": (b"\r\n\r\n", None, "", "The file is empty"),
+    "NUL in a school's name": (csv_bytes([school_row(1, skolenhet="Skolan\x00")]), 2, "skolenhet",
+                               "control character"),
+    "control character in a column name": (csv_bytes([{**school_row(1), "no\x01te": "x"}]), 1, "no?te",
+                                           "column name contains a control character"),
 }
 
 
@@ -117,3 +128,37 @@ def test_personnummer_never_in_a_message(tmp_path):
                                               pop_row(2)]), "en")
     text = " ".join(e["message"] for e in run.errors)
     assert bad_check_digit() not in text and pnr(2) not in text
+
+
+def test_a_control_character_is_never_stored_in_a_message(tmp_path):
+    run = run_population(tmp_path, csv_bytes([pop_row(1, kommunkod="04\x0080", skydd="x\x00", fornamn="\x00")]),
+                         "en")
+    assert run.status == ImportStatus.FAILED and run.errors
+    text = "".join(e["message"] + e["column"] for e in run.errors)
+    assert not any(ord(c) < 32 or ord(c) == 127 for c in text)
+    assert any(e["column"] == "fornamn" and "control character" in e["message"] for e in run.errors)
+
+
+def test_control_character_in_an_xlsx_cell(tmp_path):
+    from .helpers import xlsx_bytes
+
+    MunicipalityFactory(code="0480")
+    data = xlsx_bytes([pop_row(1), pop_row(2, efternamn="Exem\tpel")])
+    run = population_import(path_or_file=write(tmp_path, "p.xlsx", data), municipality_code="0480", language="sv")
+    assert run.status == ImportStatus.FAILED
+    assert [(e["row"], e["column"]) for e in run.errors] == [(3, "efternamn")]
+    assert "kontrolltecken" in run.errors[0]["message"]
+    assert not Youth.objects.exists()
+
+
+def test_control_character_in_ss12000_json(tmp_path):
+    import json
+
+    enrolment = {"schoolType": "GY", "startDate": "2025-08-19", "programme": "NA"}
+    data = json.dumps({"persons": [{"civicNo": {"value": pnr(1)}, "givenName": "Lin\x00nea", "familyName": "Exempel",
+                                    "enrolments": [enrolment]}]})
+    MunicipalityFactory(code="0480")
+    run = school_import(path_or_file=write(tmp_path, "s.json", data.encode()), language="en")
+    assert run.status == ImportStatus.FAILED
+    assert [(e["row"], e["column"]) for e in run.errors] == [(1, "fornamn")]
+    assert not Youth.objects.exists()

@@ -212,12 +212,15 @@ def test_last_file_again_is_recognised_by_its_checksum(tmp_path):
 def test_a_person_known_in_another_municipality_is_found_not_created_again(tmp_path, lookup):
     run_file(tmp_path, csv_bytes([pop_row(1), pop_row(2)]))
     MunicipalityFactory(code="0765", name="Älmhult")
+    # Nyköping still has the person registered there since the same date: not a move, not a take-over.
     moved = pop_row(2, kommunkod="0765", adress="Storgatan 1")
     run = run_file(tmp_path, csv_bytes([moved, pop_row(3, kommunkod="0765")]), name="almhult.csv",
-                   municipality_code="0765")
-    assert (run.status, run.created, run.changed) == (ImportStatus.SUCCEEDED, 1, 1)
+                   municipality_code="0765", language="en")
+    assert (run.status, run.created, run.changed, run.skipped) == (ImportStatus.SUCCEEDED, 1, 0, 1)
+    assert [(w["row"], "held by another municipality" in w["message"]) for w in run.warnings] == [(2, True)]
     assert Youth.objects.count() == 3
-    assert Youth.objects.get(personnummer=pnr(2)).municipality_code == "0765"
+    youth = Youth.objects.get(personnummer=pnr(2))
+    assert (youth.municipality.code, youth.municipality_code, youth.address) == ("0480", "0480", "Exempelvägen 1")
 
 
 def test_a_youth_who_moves_within_the_installation_moves_with_the_record(tmp_path, lookup, coach):

@@ -10,8 +10,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file")
+        parser.add_argument("--municipality", help="4-digit SCB municipality code: import only that "
+                            "municipality's pupils (default: every municipality of the installation)")
         parser.add_argument("--as-of", help="date YYYY-MM-DD (default today)")
 
     def handle(self, *args, **options) -> None:
-        run = school_import(path_or_file=options["file"], as_of=parse_date(options["as_of"]), trigger="cli")
+        run = school_import(path_or_file=options["file"], municipality_code=options["municipality"],
+                            as_of=parse_date(options["as_of"]), trigger="cli")
         report(self, run)
