@@ -191,3 +191,17 @@ def test_the_forms_carry_the_schools_protection_marker(client, municipality, sch
         "leaving_date": "2026-03-15", "reason": "work", "met_kaa": "no", "not_met_reason": "x", "protected": "on"})
     assert response.status_code == 302
     assert SchoolReport.objects.get().protected is True
+
+
+def test_signal_and_report_pages_have_bounded_queries(client, municipality, without_grant,
+                                                      django_assert_max_num_queries):
+    for i in range(60):
+        pnr = make_personnummer(datetime.date(2010, 1, 1) + datetime.timedelta(days=i), i)
+        _signal(municipality, pnr, protected=i % 10 == 0)
+        _report(municipality, pnr, protected=i % 10 == 0)
+    client.force_login(without_grant)
+    # A page of 50 rows: a fixed number of reads, plus one audit entry per row shown.
+    for name in ("register:early_signals", "register:school_reports"):
+        with django_assert_max_num_queries(50 + 15):
+            response = client.get(reverse(name))
+        assert response.context["withheld"] == 6 and len(response.context["page_obj"].object_list) == 50
