@@ -79,6 +79,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
 
 # Roles that see youth records. Giving one, or the protected-identity grant, needs a second person.
 YOUTH_ACCESS_ROLES = frozenset(role for role, perms in ROLE_PERMISSIONS.items() if Perm.YOUTH_VIEW in perms)
+# ... and so does a role that may approve such access: otherwise an administrator could make a second
+# administrator account and approve their own request with it.
+APPROVAL_NEEDED_ROLES = YOUTH_ACCESS_ROLES | frozenset(
+    role for role, perms in ROLE_PERMISSIONS.items() if Perm.ACCESS_APPROVE in perms)
 
 # Roles whose record scope is "assigned to me or my team".
 CASEWORKER_ROLES = frozenset({Role.COACH, Role.STUDY_COUNSELLOR, Role.TEACHER})
@@ -222,11 +226,11 @@ def filter_municipalities(user: Any, perm: Perm, ids: Iterable[int]) -> list[int
 def grants_youth_access(current: Iterable[Membership], *, roles: Iterable[str], team_id: int | None,
                         may_see_protected: bool) -> bool:
     """Whether making a user's roles in one municipality ``roles`` (with this team and grant) widens
-    their access to youth data: a new role that sees youth records, the protected-identity grant
-    turned on, or another team for a role whose scope is its team."""
+    their access to youth data: a new role that sees youth records or may approve such access, the
+    protected-identity grant turned on, or another team for a role whose scope is its team."""
     held = {m.role: m for m in current}
     wanted = set(roles)
-    if any(role in YOUTH_ACCESS_ROLES and role not in held for role in wanted):
+    if any(role in APPROVAL_NEEDED_ROLES and role not in held for role in wanted):
         return True
     if may_see_protected and any(not m.may_see_protected for role, m in held.items() if role in wanted):
         return True

@@ -19,8 +19,8 @@ from . import selectors, services
 from .forms import MunicipalitySettingsForm, RolesForm, StaffCreateForm, StaffForm, TeamForm
 
 PAGE_SIZE = 50
-_WAITS = gettext_lazy("The roles give access to youth data, so they take effect when another administrator or "
-           "coordinator of the municipality approves them.")
+_WAITS = gettext_lazy("The change gives access to youth data or the right to approve it, so it takes effect when "
+                      "another administrator or coordinator of the municipality approves it.")
 
 
 @require_perm(Perm.SETTINGS_MANAGE)

@@ -159,3 +159,4 @@ def test_otp_next_must_stay_on_the_site(client, require_otp, administrator):
     client.force_login(administrator)
     response = client.post(f"{reverse('accounts:otp')}?next=https://evil.example/", {"token": _code(device)})
     assert response["Location"] == reverse("core:home")
+

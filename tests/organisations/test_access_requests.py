@@ -168,6 +168,19 @@ def test_the_person_granted_is_shown_who_gave_and_who_approved(client, municipal
     assert 'data-testid="dashboard-grants"' in home and "approved by Bertil Godkännare" in home
 
 
+def test_a_second_administrator_account_is_no_way_round(client, municipality, administrator):
+    """An administrator cannot make a second administrator (theirs) to approve their own request."""
+    puppet = staff(Role.HEAD, municipality, username="marionett")
+    change = services.membership_change(actor=administrator, user=puppet, municipality=municipality,
+                                        roles=[Role.HEAD, Role.ADMINISTRATOR])
+    assert change.request is not None
+    assert [m.role for m in Membership.objects.filter(user=puppet)] == [Role.HEAD]
+    mine = services.membership_change(actor=administrator, user=administrator, municipality=municipality,
+                                      roles=[Role.ADMINISTRATOR, Role.COORDINATOR]).request
+    with pytest.raises(PermissionDenied):
+        services.access_request_approve(actor=puppet, request=mine)
+
+
 def test_changes_that_narrow_or_do_not_touch_youth_data_apply_at_once(municipality, administrator, team):
     coordinator = staff(Role.COORDINATOR, municipality, may_see_protected=True, username="smalnar")
     change = services.membership_change(actor=administrator, user=coordinator, municipality=municipality,
@@ -219,7 +232,10 @@ def test_staff_page_shows_the_pending_request(client, municipality, administrato
     ([], [Role.HEAD], None, True, True),
     ([(Role.COORDINATOR, None, False)], [Role.COORDINATOR], None, True, True),
     ([(Role.COORDINATOR, None, True)], [Role.COORDINATOR], None, True, False),
-    ([(Role.COORDINATOR, None, True)], [Role.COORDINATOR, Role.ADMINISTRATOR], None, False, False),
+    ([(Role.COORDINATOR, None, True)], [Role.COORDINATOR, Role.HEAD], None, False, False),
+    ([(Role.COORDINATOR, None, True)], [Role.COORDINATOR, Role.ADMINISTRATOR], None, False, True),
+    ([], [Role.ADMINISTRATOR], None, False, True),
+    ([], [Role.SCHOOL_STAFF, Role.HEAD], None, False, False),
     ([(Role.COACH, 1, False)], [Role.COACH], 2, False, True),
     ([(Role.COACH, 1, False)], [Role.COACH], None, False, False),
     ([(Role.COACH, 1, False)], [], None, False, False),
