@@ -148,6 +148,8 @@ KAA_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("KAA_TRUSTED_PROXIES", 
 
 # Administrators must use a second factor when this is on (production turns it on).
 KAA_REQUIRE_ADMIN_OTP = env_bool("KAA_REQUIRE_ADMIN_OTP", False)
+# API tokens stop working this many days after they were issued.
+KAA_API_TOKEN_DAYS = int(os.environ.get("KAA_API_TOKEN_DAYS", "90"))
 OTP_TOTP_ISSUER = "KAA"
 
 # Sessions end after 30 minutes without activity.
@@ -244,6 +246,8 @@ LOGGING = {
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}",
+                          "style": "{"},
     },
     "handlers": {
         "console": {
@@ -251,11 +255,16 @@ LOGGING = {
             "filters": ["request_id", "redact"],
             "formatter": "plain",
         },
+        # The development server's access log (runserver): Django's own handler, redacted like the rest.
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("KAA_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # The filter sits on the logger too, so every handler (also one added later) gets redacted lines.
+        "django.server": {"handlers": ["django.server"], "filters": ["redact"], "level": "INFO",
+                          "propagate": False},
     },
 }
 

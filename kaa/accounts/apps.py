@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kaa.core.registry import NavItem
+from kaa.core.registry import DashboardSection, NavItem
 
 
 class AccountsConfig(AppConfig):
@@ -10,3 +10,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users, roles, access policy")
 
     nav_items = [NavItem("api.tokens", "accounts:tokens", _("API tokens"), order=99)]
+    # Access to youth data given lately, and by whom: shown to the person who got it.
+    dashboard_sections = [
+        DashboardSection("youth.view", "accounts/_dashboard_grants.html",
+                         "kaa.accounts.selectors.recent_grants", order=1),
+    ]

@@ -2,14 +2,15 @@
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from .models import Role
-from .policy import roles
+from .policy import second_factor_missing
 
-_OPEN_PATHS = ("/accounts/", "/static/", "/healthz", "/i18n/", "/svar/")
+# Only logging in and out and the second-factor page itself are reachable before verifying; every other
+# page of the accounts app (API tokens above all) is not.
+_OPEN_PATHS = ("/accounts/login/", "/accounts/logout/", "/accounts/otp/", "/static/", "/healthz", "/i18n/",
+               "/svar/")
 
 
 class RequireAdminOtpMiddleware:
@@ -19,12 +20,10 @@ class RequireAdminOtpMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if (
-            settings.KAA_REQUIRE_ADMIN_OTP
-            and user.is_authenticated
+            user.is_authenticated
             and not request.path.startswith(_OPEN_PATHS)
             and not request.path.startswith("/api/")
-            and Role.ADMINISTRATOR in roles(user)
-            and not user.is_verified()
+            and second_factor_missing(user)
         ):
             return redirect("accounts:otp")
         return self.get_response(request)

@@ -1,5 +1,6 @@
 """People who use KAA: users, their roles per municipality (*roller*) and API tokens."""
 
+import datetime
 import hashlib
 import secrets
 
@@ -65,8 +66,60 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+class AccessRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class AccessRequest(models.Model):
+    """A change of a user's roles in one municipality that gives access to youth data
+    (*behörighetsbeställning*): a role that sees youth records, or the protected-identity grant.
+
+    It takes effect only when a second person approves: an administrator or coordinator of the
+    municipality who is neither the one who asked nor the one who gets the access. ``roles``,
+    ``team`` and ``may_see_protected`` are the user's roles in the municipality as they will be.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_requests",
+                             verbose_name=_("user"))
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.CASCADE,
+                                     related_name="access_requests", verbose_name=_("municipality"))
+    roles = models.JSONField(_("roles"), default=list)
+    team = models.ForeignKey("organisations.Team", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+", verbose_name=_("team"))
+    may_see_protected = models.BooleanField(_("may see records with protected identity"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=AccessRequestStatus.choices,
+                              default=AccessRequestStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "municipality"], condition=models.Q(status="pending"),
+                                    name="access_request_one_pending"),
+        ]
+        indexes = [models.Index(fields=["municipality", "status"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.status}"
+
+    def role_labels(self) -> list[str]:
+        labels = dict(Role.choices)
+        return [str(labels.get(r, r)) for r in self.roles]
+
+
 class ApiToken(models.Model):
-    """A bearer token for the JSON API; acts with exactly its user's permissions."""
+    """A bearer token for the JSON API; acts with exactly its user's permissions until it expires
+    (``KAA_API_TOKEN_DAYS`` after it was issued) or is revoked."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="api_tokens", verbose_name=_("user"))
@@ -75,6 +128,7 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
@@ -86,14 +140,21 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
     @classmethod
-    def issue(cls, *, user, name: str = "") -> tuple["ApiToken", str]:
+    def issue(cls, *, user, name: str = "", days: int | None = None) -> tuple["ApiToken", str]:
+        """A new token (the raw value is returned once, only its hash is kept)."""
         raw = "kaa_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=raw[4:12], key_hash=hash_token(raw))
+        lifetime = datetime.timedelta(days=settings.KAA_API_TOKEN_DAYS if days is None else days)
+        token = cls.objects.create(user=user, name=name, prefix=raw[4:12], key_hash=hash_token(raw),
+                                   expires_at=timezone.now() + lifetime)
         return token, raw
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None and self.user.is_active
+        return self.revoked_at is None and not self.is_expired and self.user.is_active
 
     def revoke(self) -> None:
         self.revoked_at = timezone.now()

@@ -18,12 +18,16 @@ from enum import StrEnum
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from .models import Membership, Role
+from .models import AccessRequest, AccessRequestStatus, Membership, Role
 
 if TYPE_CHECKING:
     from kaa.register.models import Youth
@@ -47,6 +51,7 @@ class Perm(StrEnum):
     SETTINGS_MANAGE = "settings.manage"  # municipality settings, teams
     REPORTS_VIEW = "reports.view"  # statistics and reports (aggregates)
     API_TOKENS = "api.tokens"  # manage one's own API tokens
+    ACCESS_APPROVE = "access.approve"  # approve another person's access to youth data (second person)
 
 
 _CASEWORKER = frozenset({Perm.YOUTH_VIEW, Perm.WORKLIST, Perm.API_TOKENS})
@@ -56,7 +61,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         {
             Perm.YOUTH_VIEW, Perm.REGISTER_VIEW, Perm.REGISTER_CORRECT, Perm.IMPORTS_RUN,
             Perm.AUDIT_VIEW, Perm.SCHOOL_REPORT, Perm.SCHOOL_SIGNALS_VIEW, Perm.WORKLIST,
-            Perm.ASSIGN, Perm.LETTERS_PRINT, Perm.REPORTS_VIEW, Perm.API_TOKENS,
+            Perm.ASSIGN, Perm.LETTERS_PRINT, Perm.REPORTS_VIEW, Perm.API_TOKENS, Perm.ACCESS_APPROVE,
         }
     ),
     Role.COACH: _CASEWORKER | {Perm.LETTERS_PRINT},
@@ -67,10 +72,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.ADMINISTRATOR: frozenset(
         {
             Perm.IMPORTS_RUN, Perm.AUDIT_VIEW, Perm.CHAIN_MANAGE, Perm.LETTERS_MANAGE,
-            Perm.SETTINGS_MANAGE, Perm.API_TOKENS,
+            Perm.SETTINGS_MANAGE, Perm.API_TOKENS, Perm.ACCESS_APPROVE,
         }
     ),
 }
+
+# Roles that see youth records. Giving one, or the protected-identity grant, needs a second person.
+YOUTH_ACCESS_ROLES = frozenset(role for role, perms in ROLE_PERMISSIONS.items() if Perm.YOUTH_VIEW in perms)
+# ... and so does a role that may approve such access: otherwise an administrator could make a second
+# administrator account and approve their own request with it.
+APPROVAL_NEEDED_ROLES = YOUTH_ACCESS_ROLES | frozenset(
+    role for role, perms in ROLE_PERMISSIONS.items() if Perm.ACCESS_APPROVE in perms)
 
 # Roles whose record scope is "assigned to me or my team".
 CASEWORKER_ROLES = frozenset({Role.COACH, Role.STUDY_COUNSELLOR, Role.TEACHER})
@@ -129,6 +141,14 @@ def holds_protected_grant(user: Any, municipality_id: int) -> bool:
     level through an import (``kaa.imports.services``).
     """
     return any(m.municipality_id == municipality_id and m.may_see_protected for m in memberships(user))
+
+
+def protected_grant_municipality_ids(user: Any, perm: Perm | None = None) -> set[int]:
+    """Municipalities where the user holds the explicit protected-identity grant (on a membership
+    whose role has ``perm``, when given). Without it, anything about a person with a protected
+    identity (the record, a school report, an early signal) shows no details."""
+    return {m.municipality_id for m in memberships(user)
+            if m.may_see_protected and (perm is None or perm in ROLE_PERMISSIONS.get(m.role, ()))}
 
 
 def youth_scope(user: Any) -> Q:
@@ -222,3 +242,53 @@ def perms_of(user: Any) -> set[Perm]:
 def filter_municipalities(user: Any, perm: Perm, ids: Iterable[int]) -> list[int]:
     allowed = set(municipality_ids_with(user, perm))
     return [i for i in ids if i in allowed]
+
+
+# --- Granting access: the second person, the second factor ---------------------------------------
+
+def grants_youth_access(current: Iterable[Membership], *, roles: Iterable[str], team_id: int | None,
+                        may_see_protected: bool) -> bool:
+    """Whether making a user's roles in one municipality ``roles`` (with this team and grant) widens
+    their access to youth data: a new role that sees youth records or may approve such access, the
+    protected-identity grant turned on, or another team for a role whose scope is its team."""
+    held = {m.role: m for m in current}
+    wanted = set(roles)
+    if any(role in APPROVAL_NEEDED_ROLES and role not in held for role in wanted):
+        return True
+    if may_see_protected and any(not m.may_see_protected for role, m in held.items() if role in wanted):
+        return True
+    if may_see_protected and wanted - set(held):
+        return True
+    return any(role in CASEWORKER_ROLES and m.team_id != team_id and team_id is not None
+               for role, m in held.items() if role in wanted)
+
+
+def may_decide_access_request(user: Any, request: AccessRequest) -> bool:
+    """A second person decides: an administrator or coordinator of the municipality who neither asked
+    for the change nor gets it."""
+    return (request.status == AccessRequestStatus.PENDING
+            and getattr(user, "pk", None) not in (request.requested_by_id, request.user_id)
+            and has_perm(user, Perm.ACCESS_APPROVE, request.municipality_id))
+
+
+def second_factor_required(user: Any) -> bool:
+    """Whether the settings require this user to have verified a second factor (TOTP) in the session."""
+    return bool(settings.KAA_REQUIRE_ADMIN_OTP) and Role.ADMINISTRATOR in roles(user)
+
+
+def second_factor_missing(user: Any) -> bool:
+    verified = getattr(user, "is_verified", None)
+    return second_factor_required(user) and not (callable(verified) and verified())
+
+
+def require_second_factor(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For pages that hand out credentials (API tokens): a user the settings require a second factor of
+    is sent to verify it first, and comes back here."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and second_factor_missing(request.user):
+            return redirect(f"{reverse('accounts:otp')}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -13,4 +13,6 @@ class OrganisationsConfig(AppConfig):
     dashboard_sections = [
         DashboardSection("settings.manage", "organisations/_dashboard.html",
                          "kaa.organisations.selectors.dashboard_context", order=80),
+        DashboardSection("access.approve", "organisations/_dashboard_access.html",
+                         "kaa.organisations.selectors.access_requests_summary", order=5),
     ]

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from kaa.accounts.models import Membership, User
+from kaa.accounts.models import AccessRequest, AccessRequestStatus, Membership, User
+from kaa.accounts.policy import grants_youth_access, may_decide_access_request
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record
 
@@ -61,16 +66,17 @@ def team_rename(*, actor: Any, team: Team, name: str) -> Team:
 @transaction.atomic
 def staff_create(*, actor: Any, username: str, password: str, municipality: Municipality, roles: Iterable[str],
                  first_name: str = "", last_name: str = "", email: str = "", phone: str = "",
-                 team: Team | None = None, may_see_protected: bool = False) -> User:
-    """A new user with the given roles in one municipality."""
+                 team: Team | None = None, may_see_protected: bool = False) -> tuple[User, MembershipChange]:
+    """A new user with the given roles in one municipality. Roles that give access to youth data wait for
+    a second person's approval (``membership_change``)."""
     user = User(username=username, first_name=first_name, last_name=last_name, email=email, phone=phone)
     user.set_password(password)
     user.save()
     audit_record(user=actor, action=AuditAction.CREATE, object_type="user", object_id=user.pk,
                  municipality_id=municipality.pk, fields=["username", *STAFF_FIELDS, "password"])
-    membership_set(actor=actor, user=user, municipality=municipality, roles=roles, team=team,
-                   may_see_protected=may_see_protected)
-    return user
+    change = membership_change(actor=actor, user=user, municipality=municipality, roles=roles, team=team,
+                               may_see_protected=may_see_protected)
+    return user, change
 
 
 @transaction.atomic
@@ -85,7 +91,10 @@ def staff_update(*, actor: Any, user: User, values: Mapping[str, Any]) -> list[s
 @transaction.atomic
 def membership_set(*, actor: Any, user: User, municipality: Municipality, roles: Iterable[str],
                    team: Team | None = None, may_see_protected: bool = False) -> list[str]:
-    """Make the user's roles in ``municipality`` exactly ``roles``, all with this team and grant.
+    """Make the user's roles in ``municipality`` exactly ``roles``, all with this team and grant, at once.
+
+    No two-person rule here: pages and commands call ``membership_change``, which calls this for a change
+    that does not widen access to youth data, and ``access_request_approve`` once a second person approved.
 
     Returns the changed field names ("role", "team", "may_see_protected"); each added, changed or
     removed membership is audited on its own.
@@ -117,6 +126,123 @@ def membership_set(*, actor: Any, user: User, municipality: Municipality, roles:
         audit_record(user=actor, action=AuditAction.CREATE, object_type="membership", object_id=membership.pk,
                      municipality_id=municipality.pk, fields=["role", "team", "may_see_protected"])
     return sorted(changed)
+
+
+# --- Access to youth data: a second person approves --------------------------------------------------
+
+@dataclass(frozen=True)
+class MembershipChange:
+    changed: list[str]  # what changed at once ("role", "team", "may_see_protected")
+    request: AccessRequest | None  # the change that waits for approval, if any
+
+
+def _audit_request(actor: Any, request: AccessRequest, action: str, detail: str, fields: list[str]) -> None:
+    audit_record(user=actor, action=action, object_type="access_request", object_id=request.pk,
+                 municipality_id=request.municipality_id, fields=fields, detail=f"{detail} user:{request.user_id}")
+
+
+def _withdraw_pending(*, actor: Any, user: User, municipality: Municipality, detail: str) -> None:
+    for request in AccessRequest.objects.select_for_update().filter(
+            user=user, municipality=municipality, status=AccessRequestStatus.PENDING):
+        request.status = AccessRequestStatus.WITHDRAWN
+        request.decided_by, request.decided_at = actor, timezone.now()
+        request.save(update_fields=["status", "decided_by", "decided_at"])
+        _audit_request(actor, request, AuditAction.UPDATE, detail, ["status"])
+
+
+@transaction.atomic
+def membership_change(*, actor: Any, user: User, municipality: Municipality, roles: Iterable[str],
+                      team: Team | None = None, may_see_protected: bool = False) -> MembershipChange:
+    """Make the user's roles in ``municipality`` ``roles`` (with this team and grant), under the
+    two-person rule.
+
+    A change that does not widen the user's access to youth data (``policy.grants_youth_access``)
+    takes effect at once. One that does becomes a pending ``AccessRequest`` holding the whole new
+    state, which another administrator or coordinator of the municipality approves; until then only
+    what narrows access (roles removed, the grant turned off) takes effect. A new change replaces a
+    pending request for the same user and municipality (the old one is withdrawn).
+    """
+    if team is not None and team.municipality_id != municipality.pk:
+        raise ValueError("team belongs to another municipality")
+    wanted = sorted(set(roles))
+    team_id = team.pk if team else None
+    pending = AccessRequest.objects.filter(user=user, municipality=municipality,
+                                           status=AccessRequestStatus.PENDING).first()
+    if pending is not None and (sorted(pending.roles), pending.team_id, pending.may_see_protected) == (
+            wanted, team_id, may_see_protected):
+        return MembershipChange([], pending)  # asked again for exactly what already waits
+    _withdraw_pending(actor=actor, user=user, municipality=municipality, detail="replaced")
+    current = list(Membership.objects.select_for_update().filter(user=user, municipality=municipality))
+    if not grants_youth_access(current, roles=wanted, team_id=team_id, may_see_protected=may_see_protected):
+        return MembershipChange(membership_set(actor=actor, user=user, municipality=municipality, roles=wanted,
+                                               team=team, may_see_protected=may_see_protected), None)
+    changed: set[str] = set()
+    for membership in current:
+        if membership.role not in wanted:
+            membership.delete()
+            changed.add("role")
+            audit_record(user=actor, action=AuditAction.DELETE, object_type="membership",
+                         object_id=membership.pk, municipality_id=municipality.pk, fields=["role"])
+        elif membership.may_see_protected and not may_see_protected:
+            membership.may_see_protected = False
+            membership.save(update_fields=["may_see_protected"])
+            changed.add("may_see_protected")
+            audit_record(user=actor, action=AuditAction.UPDATE, object_type="membership",
+                         object_id=membership.pk, municipality_id=municipality.pk, fields=["may_see_protected"])
+    request = AccessRequest.objects.create(user=user, municipality=municipality, roles=wanted, team=team,
+                                           may_see_protected=may_see_protected, requested_by=actor)
+    _audit_request(actor, request, AuditAction.CREATE, "requested", ["role", "team", "may_see_protected"])
+    return MembershipChange(sorted(changed), request)
+
+
+def _decidable(actor: Any, request: AccessRequest) -> AccessRequest:
+    request = AccessRequest.objects.select_for_update().select_related("user", "municipality", "team").get(
+        pk=request.pk)
+    if request.status != AccessRequestStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if not may_decide_access_request(actor, request):
+        raise PermissionDenied(_("Another administrator or coordinator of the municipality must decide: not "
+                                 "the person who asked, nor the person who gets the access."))
+    return request
+
+
+@transaction.atomic
+def access_request_approve(*, actor: Any, request: AccessRequest) -> AccessRequest:
+    """The second person approves: the roles, team and grant of the request take effect now."""
+    request = _decidable(actor, request)
+    membership_set(actor=actor, user=request.user, municipality=request.municipality, roles=request.roles,
+                   team=request.team, may_see_protected=request.may_see_protected)
+    request.status = AccessRequestStatus.APPROVED
+    request.decided_by, request.decided_at = actor, timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    _audit_request(actor, request, AuditAction.UPDATE, "approved", ["status"])
+    return request
+
+
+@transaction.atomic
+def access_request_reject(*, actor: Any, request: AccessRequest) -> AccessRequest:
+    """The second person refuses: nothing of the request takes effect."""
+    request = _decidable(actor, request)
+    request.status = AccessRequestStatus.REJECTED
+    request.decided_by, request.decided_at = actor, timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    _audit_request(actor, request, AuditAction.UPDATE, "rejected", ["status"])
+    return request
+
+
+@transaction.atomic
+def access_request_withdraw(*, actor: Any, request: AccessRequest) -> AccessRequest:
+    """The one who asked takes the request back."""
+    request = AccessRequest.objects.select_for_update().get(pk=request.pk)
+    if request.requested_by_id != getattr(actor, "pk", None):
+        raise PermissionDenied
+    if request.status != AccessRequestStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    request.status = AccessRequestStatus.WITHDRAWN
+    request.decided_by, request.decided_at = actor, timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    _audit_request(actor, request, AuditAction.UPDATE, "withdrawn", ["status"])
+    return request
 
 
 def staff_deactivate(*, actor: Any, user: User) -> bool:

@@ -1,13 +1,19 @@
-"""API: youths, scoped by the caller's access and audited like the UI."""
+"""API: youths, scoped by the caller's access and audited like the UI.
+
+A personnummer never travels in a URL (it would end up in every access log): searching by one is a
+POST with the number in the body, and a query string holding one is refused with 400.
+"""
 
 import datetime
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
 
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records, audit_youth_view
 from kaa.core.api import Limit, Offset, YouthId, line, with_errors
+from kaa.core.logging import PERSONNUMMER_PATTERN
 
 from . import selectors
 from .identity import normalise_personnummer
@@ -34,8 +40,15 @@ class YouthPage(Schema):
 
 
 class YouthFilter(Schema):
-    personnummer: line(20) | None = None
-    q: line(100) | None = None
+    q: line(100, description="Part of a name. Never a personnummer: use POST /youths/search.") | None = None
+    limit: Limit = 50
+    offset: Offset = 0
+
+
+class YouthSearch(Schema):
+    personnummer: line(20, description="Exact personnummer or samordningsnummer (12 digits, or 10 with - or +).") \
+        | None = None
+    q: line(100, description="Part of a name, when no personnummer is given.") | None = None
     limit: Limit = 50
     offset: Offset = 0
 
@@ -49,19 +62,48 @@ def _out(y) -> dict:
     }
 
 
-@router.get("", response=with_errors({200: YouthPage}), summary="List youths visible to the caller")
-def list_youths(request: HttpRequest, filters: Query[YouthFilter]) -> dict:
-    if filters.personnummer is not None:
-        # Exact match on a valid number only: an invalid one must not fall back to a name search.
-        pnr = normalise_personnummer(filters.personnummer)
-        qs = selectors.youth_list(user=request.user)
-        qs = qs.filter(personnummer=pnr) if pnr else qs.none()
-    else:
-        qs = selectors.youth_list(user=request.user, search=filters.q or "")
-    items = list(qs[filters.offset: filters.offset + filters.limit])
+def _page(request: HttpRequest, qs, limit: int, offset: int) -> dict:
+    items = list(qs[offset: offset + limit])
     audit_records(user=request.user, action=AuditAction.LIST, object_type="youth",
                   youths=[(y.pk, y.municipality_id) for y in items])
     return {"items": [_out(y) for y in items], "count": qs.count()}
+
+
+def _personnummer_in_query(request: HttpRequest) -> list[str]:
+    """Query parameters that hold a personnummer (or are named so): never accepted in a URL."""
+    return sorted({key for key, values in request.GET.lists()
+                   if key == "personnummer" or any(PERSONNUMMER_PATTERN.search(v) for v in values)})
+
+
+@router.get("", response=with_errors({200: YouthPage}), summary="List youths visible to the caller",
+            description="Name search with `q`. A personnummer in the query string answers 400: search by "
+                        "personnummer with `POST /api/v1/youths/search`.")
+def list_youths(request: HttpRequest, filters: Query[YouthFilter]):
+    refused = _personnummer_in_query(request)
+    if refused:
+        message = _("A personal identity number must not be sent in a URL. Search with POST "
+                    "/api/v1/youths/search and the number in the body.")
+        return Status(400, {"detail": message, "errors": [{"field": key, "message": message} for key in refused]})
+    qs = selectors.youth_list(user=request.user, search=filters.q or "")
+    return Status(200, _page(request, qs, filters.limit, filters.offset))
+
+
+@router.post("/search", response=with_errors({200: YouthPage}), summary="Search youths by personnummer or name",
+             description="The personnummer goes in the body, so it never reaches a URL or an access log. "
+                         "An exact match on a valid number only; an invalid number answers 422.")
+def search_youths(request: HttpRequest, body: YouthSearch):
+    if body.personnummer is not None:
+        # Exact match on a valid number only: an invalid one must not fall back to a name search.
+        pnr = normalise_personnummer(body.personnummer)
+        if not pnr:
+            message = _("Personal identity number: enter 12 digits (YYYYMMDDNNNN) or 10 with - or + and a "
+                        "correct check digit.")
+            return Status(422, {"detail": _("The request has invalid fields."),
+                                "errors": [{"field": "personnummer", "message": message}]})
+        qs = selectors.youth_list(user=request.user).filter(personnummer=pnr)
+    else:
+        qs = selectors.youth_list(user=request.user, search=body.q or "")
+    return Status(200, _page(request, qs, body.limit, body.offset))
 
 
 @router.get("/{youth_id}", response=with_errors({200: YouthOut}), summary="One youth")

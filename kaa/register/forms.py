@@ -148,6 +148,10 @@ class SchoolReportForm(SafeForm):
                                      coerce=lambda v: v == "yes")
     met_kaa_date = _date(_("Date of the meeting with KAA"), required=False)
     not_met_reason = forms.CharField(label=_("Why the pupil has not met KAA"), required=False, max_length=300)
+    protected = forms.BooleanField(
+        label=_("The pupil has protected personal data"), required=False,
+        help_text=_("Sekretessmarkering, skyddad folkbokföring or a fictitious identity. Only KAA staff with "
+                    "the grant for protected identities will see the report."))
 
     def clean(self) -> dict:
         data = super().clean()
@@ -173,6 +177,10 @@ class EarlySignalForm(SafeForm):
                               widget=forms.Textarea(attrs={"rows": 4}),
                               help_text=_("No health or social-services details."))
     contact_phone = forms.CharField(label=_("Phone to the pupil or guardian"), required=False, max_length=40)
+    protected = forms.BooleanField(
+        label=_("The pupil has protected personal data"), required=False,
+        help_text=_("Sekretessmarkering, skyddad folkbokföring or a fictitious identity. Only KAA staff with "
+                    "the grant for protected identities will see the signal."))
     consent_by = forms.ChoiceField(label=_("Consent given by"), choices=ConsentBy.choices, widget=forms.RadioSelect)
     consent = forms.BooleanField(
         label=_("The pupil or a guardian agrees that KAA is told and contacts them"),

@@ -297,6 +297,9 @@ class SchoolReport(models.Model):
     met_kaa = models.BooleanField(_("the pupil has met KAA"), default=False)
     met_kaa_date = models.DateField(_("date of the meeting with KAA"), null=True, blank=True)
     not_met_reason = models.CharField(_("why the pupil has not met KAA"), max_length=300, blank=True)
+    protected = models.BooleanField(
+        _("the pupil has protected personal data"), default=False,
+        help_text=_("Marked by the school. Only staff with the grant for protected identities see the report."))
     # What the report did to the register facts: "interruption", "new_enrolment", "none".
     applied = models.CharField(_("effect on the register"), max_length=16, blank=True)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
@@ -343,6 +346,9 @@ class EarlySignal(models.Model):
     consent = models.BooleanField(_("consent given"), default=False)
     consent_by = models.CharField(_("consent given by"), max_length=10, choices=ConsentBy.choices)
     contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    protected = models.BooleanField(
+        _("the pupil has protected personal data"), default=False,
+        help_text=_("Marked by the school. Only staff with the grant for protected identities see the signal."))
     status = models.CharField(_("status"), max_length=10, choices=SignalStatus.choices, default=SignalStatus.NEW)
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     related_name="+", verbose_name=_("reported by"))

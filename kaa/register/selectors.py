@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from kaa.accounts.policy import (
     Perm,
     has_perm,
     municipality_ids_with,
+    protected_grant_municipality_ids,
     visible_youths,
     youth_or_404,
 )
@@ -202,12 +203,38 @@ def youth_timeline(*, youth: Youth, limit: int = 200) -> list[dict]:
 
 # --- School reports and early signals --------------------------------------------------------------
 
-def school_reports(*, user: Any, handled: bool | None = None) -> QuerySet[SchoolReport]:
+def _about_protected_person() -> Exists:
+    """Whether a youth with the row's personnummer (in any municipality) has a protected identity."""
+    return Exists(Youth.objects.filter(personnummer=OuterRef("personnummer")).exclude(protection=""))
+
+
+def _withheld(user: Any) -> Q:
+    """Rows about a person with a protected identity (the register says so, or the school marked it),
+    in a municipality where the user lacks the protected-identity grant: their details are withheld,
+    as the youth's record is (kaa.accounts.policy)."""
+    granted = protected_grant_municipality_ids(user, Perm.SCHOOL_SIGNALS_VIEW)
+    return ~Q(municipality_id__in=granted) & (Q(protected=True) | Q(about_protected=True))
+
+
+def _school_reports_all(user: Any, handled: bool | None) -> QuerySet[SchoolReport]:
     ids = municipality_ids_with(user, Perm.SCHOOL_SIGNALS_VIEW)
-    qs = SchoolReport.objects.filter(municipality_id__in=ids).select_related("youth", "reported_by", "handled_by")
+    qs = (SchoolReport.objects.filter(municipality_id__in=ids)
+          .annotate(about_protected=_about_protected_person()))
     if handled is not None:
         qs = qs.filter(handled_at__isnull=not handled)
+    return qs
+
+
+def school_reports(*, user: Any, handled: bool | None = None) -> QuerySet[SchoolReport]:
+    """Leaving reports the user may read in full (never one about a protected pupil without the grant)."""
+    qs = (_school_reports_all(user, handled).exclude(_withheld(user))
+          .select_related("youth", "reported_by", "handled_by"))
     return qs.order_by("handled_at", "-created_at", "-pk") if handled is None else qs
+
+
+def school_reports_withheld(*, user: Any, handled: bool | None = None) -> int:
+    """How many leaving reports are about protected pupils the user may not see (shown as a count only)."""
+    return _school_reports_all(user, handled).filter(_withheld(user)).count()
 
 
 def own_school_reports(*, user: Any, days: int = 60) -> QuerySet[SchoolReport]:
@@ -220,12 +247,24 @@ def own_early_signals(*, user: Any, days: int = 60) -> QuerySet[EarlySignal]:
     return EarlySignal.objects.filter(reported_by=user, created_at__gte=since)
 
 
-def early_signals(*, user: Any, status: str = "") -> QuerySet[EarlySignal]:
+def _early_signals_all(user: Any, status: str) -> QuerySet[EarlySignal]:
     ids = municipality_ids_with(user, Perm.SCHOOL_SIGNALS_VIEW)
-    qs = EarlySignal.objects.filter(municipality_id__in=ids).select_related("reported_by")
+    qs = EarlySignal.objects.filter(municipality_id__in=ids).annotate(about_protected=_about_protected_person())
     if status in SignalStatus.values:
         qs = qs.filter(status=status)
     return qs
+
+
+def early_signals(*, user: Any, status: str = "") -> QuerySet[EarlySignal]:
+    """Early signals the user may read in full; ``youth_pk`` is the register's record of the pupil, if any."""
+    youth = Youth.objects.filter(personnummer=OuterRef("personnummer")).values("pk")[:1]
+    return (_early_signals_all(user, status).exclude(_withheld(user)).select_related("reported_by")
+            .annotate(youth_pk=Subquery(youth)))
+
+
+def early_signals_withheld(*, user: Any, status: str = "") -> int:
+    """How many early signals are about protected pupils the user may not see (shown as a count only)."""
+    return _early_signals_all(user, status).filter(_withheld(user)).count()
 
 
 def school_signal_summary(user: Any) -> dict:

@@ -256,7 +256,8 @@ def school_report_create(*, user: Any, personnummer: str, school_unit_name: str,
                          reason: str, given_name: str = "", family_name: str = "", class_name: str = "",
                          school_unit_code: str = "", new_school_name: str = "", other_reason: str = "",
                          met_kaa: bool = False, met_kaa_date: datetime.date | None = None,
-                         not_met_reason: str = "", municipality_id: int | None = None) -> SchoolReport:
+                         not_met_reason: str = "", protected: bool = False,
+                         municipality_id: int | None = None) -> SchoolReport:
     """Store a leaving report; when the pupil is a known youth of the municipality, apply it."""
     mun_id = _reporter_municipality_id(user, municipality_id)
     youth = Youth.objects.filter(personnummer=personnummer, municipality_id=mun_id).first()
@@ -266,7 +267,7 @@ def school_report_create(*, user: Any, personnummer: str, school_unit_name: str,
         school_unit_name=school_unit_name, leaving_date=leaving_date, reason=reason,
         new_school_name=new_school_name, other_reason=other_reason, met_kaa=met_kaa,
         met_kaa_date=met_kaa_date if met_kaa else None, not_met_reason="" if met_kaa else not_met_reason,
-        reported_by=user)
+        protected=protected, reported_by=user)
     audit_record(user=user, action=AuditAction.CREATE, object_type="school_report", object_id=report.pk,
                  youth_id=youth.pk if youth else None, municipality_id=mun_id,
                  fields=["leaving_date", "personnummer", "reason", "school_unit_name"])
@@ -306,7 +307,8 @@ def school_report_handle(*, report: SchoolReport, user: Any) -> SchoolReport:
 @transaction.atomic
 def early_signal_create(*, user: Any, personnummer: str, given_name: str, family_name: str,
                         school_unit_name: str, concern: str, consent: bool, consent_by: str,
-                        contact_phone: str = "", municipality_id: int | None = None) -> EarlySignal:
+                        contact_phone: str = "", protected: bool = False,
+                        municipality_id: int | None = None) -> EarlySignal:
     """A consent-based early signal. Never creates or changes a Youth."""
     if not consent:
         raise ValidationError({"consent": _("Consent: an early signal needs the consent of the pupil or a "
@@ -315,7 +317,7 @@ def early_signal_create(*, user: Any, personnummer: str, given_name: str, family
     signal = EarlySignal.objects.create(
         municipality_id=mun_id, personnummer=personnummer, given_name=given_name, family_name=family_name,
         school_unit_name=school_unit_name, concern=concern, consent=True, consent_by=consent_by,
-        contact_phone=contact_phone, reported_by=user)
+        contact_phone=contact_phone, protected=protected, reported_by=user)
     audit_record(user=user, action=AuditAction.CREATE, object_type="early_signal", object_id=signal.pk,
                  municipality_id=mun_id, fields=["concern", "consent", "personnummer"])
     return signal

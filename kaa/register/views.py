@@ -8,6 +8,7 @@ import io
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from kaa.accounts.policy import Perm, has_perm, municipalities_with, require_perm, visible_youths
 from kaa.audit.decorators import audits_youth_read
 from kaa.audit.models import AuditAction
-from kaa.audit.services import audit_records
+from kaa.audit.services import audit_record, audit_records
 from kaa.core.tabular import XLSX_CONTENT_TYPE, csv_writer, xlsx_bytes
 
 from . import selectors, services
@@ -229,20 +230,32 @@ def early_signal_new(request: HttpRequest) -> HttpResponse:
 
 # --- Coordinator: incoming school reports and early signals ----------------------------------------
 
+def _audit_rows(request: HttpRequest, object_type: str, rows: list[tuple[int, int | None, int]],
+                detail: str) -> None:
+    """One LIST entry per row shown: (row id, youth id or None, municipality id). Bounded by the page size."""
+    with transaction.atomic():
+        for pk, youth_id, municipality_id in rows:
+            audit_record(user=request.user, action=AuditAction.LIST, object_type=object_type, object_id=pk,
+                         youth_id=youth_id, municipality_id=municipality_id, detail=detail)
+
+
 @require_perm(Perm.SCHOOL_SIGNALS_VIEW)
 def school_reports(request: HttpRequest) -> HttpResponse:
+    """Leaving reports. One about a pupil with a protected identity is, without the grant, only a count."""
     show = request.GET.get("show", "open")
-    qs = selectors.school_reports(user=request.user, handled=None if show == "all" else False)
+    handled = None if show == "all" else False
+    qs = selectors.school_reports(user=request.user, handled=handled)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     reports = list(page.object_list)
     visible = set(visible_youths(request.user).filter(
         pk__in=[r.youth_id for r in reports if r.youth_id]).values_list("pk", flat=True))
     for r in reports:
         r.youth_visible = r.youth_id in visible
-        r.hidden = r.youth_id is not None and r.youth_id not in visible
-    audit_records(user=request.user, action=AuditAction.LIST, object_type="school_report",
-                  youths=[(r.youth_id, r.municipality_id) for r in reports if r.youth_id])
-    return render(request, "register/school_reports.html", {"page_obj": page, "reports": reports, "show": show})
+    _audit_rows(request, "school_report", [(r.pk, r.youth_id, r.municipality_id) for r in reports],
+                "school_reports")
+    return render(request, "register/school_reports.html", {
+        "page_obj": page, "reports": reports, "show": show,
+        "withheld": selectors.school_reports_withheld(user=request.user, handled=handled)})
 
 
 @require_POST
@@ -263,11 +276,16 @@ def school_report_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_perm(Perm.SCHOOL_SIGNALS_VIEW)
 def early_signals(request: HttpRequest) -> HttpResponse:
+    """Early signals. One about a pupil with a protected identity is, without the grant, only a count:
+    the coordinator learns that a signal waits for a colleague with the grant, never whom it is about."""
     status = request.GET.get("status", "")
     page = Paginator(selectors.early_signals(user=request.user, status=status), PAGE_SIZE).get_page(
         request.GET.get("page"))
+    _audit_rows(request, "early_signal", [(s.pk, s.youth_pk, s.municipality_id) for s in page.object_list],
+                "early_signals")
     return render(request, "register/early_signals.html", {
-        "page_obj": page, "status": status, "statuses": SignalStatus.choices})
+        "page_obj": page, "status": status, "statuses": SignalStatus.choices,
+        "withheld": selectors.early_signals_withheld(user=request.user, status=status)})
 
 
 @require_POST

@@ -3,8 +3,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from kaa.accounts.models import Membership, Role, User
+from kaa.accounts.models import AccessRequest, Membership, Role, User
 from kaa.audit.models import AuditEntry
+from kaa.organisations import services
 from kaa.organisations.models import Team
 from tests.factories import MunicipalityFactory, TeamFactory, staff
 
@@ -112,11 +113,28 @@ def test_staff_create_with_roles(admin_client, municipality, team):
     assert response.status_code == 302
     user = User.objects.get(username="ny.coach")
     assert user.check_password("ett-bra-losenord-77")
+    assert AuditEntry.objects.filter(object_type="user", action="create").exists()
+    # Roles that see youth records wait for a second person.
+    assert not Membership.objects.filter(user=user).exists()
+    request = AccessRequest.objects.get(user=user)
+    assert sorted(request.roles) == sorted([Role.COACH, Role.STUDY_COUNSELLOR])
+    assert request.team == team and request.may_see_protected
+    assert user.pk in {u.pk for u in admin_client.get(reverse("organisations:staff_list")).context["page_obj"]}
+    services.access_request_approve(actor=staff(Role.COORDINATOR, municipality, username="andra"), request=request)
     ms = Membership.objects.filter(user=user)
     assert {m.role for m in ms} == {Role.COACH, Role.STUDY_COUNSELLOR}
     assert all(m.team_id == team.pk and m.may_see_protected for m in ms)
     assert AuditEntry.objects.filter(object_type="membership", action="create").count() == 2
-    assert AuditEntry.objects.filter(object_type="user", action="create").exists()
+
+
+def test_staff_create_without_youth_roles_applies_at_once(admin_client, municipality):
+    response = admin_client.post(reverse("organisations:staff_create"), {
+        "username": "ny.rektor", "first_name": "Ra", "last_name": "Ektor", "email": "", "phone": "",
+        "password": "ett-bra-losenord-77", "municipality": municipality.pk, "roles": [Role.HEAD], "team": ""})
+    assert response.status_code == 302
+    user = User.objects.get(username="ny.rektor")
+    assert [m.role for m in Membership.objects.filter(user=user)] == [Role.HEAD]
+    assert not AccessRequest.objects.exists()
 
 
 def test_staff_create_validation(admin_client, municipality, coach):
@@ -136,6 +154,11 @@ def test_staff_roles_change_and_grant(admin_client, municipality, coach, team):
     response = admin_client.post(url, {prefix + "roles": [Role.TEACHER], prefix + "team": "",
                                        prefix + "may_see_protected": "on"})
     assert response.status_code == 302
+    # The coach role goes at once (narrower); the teacher role with the grant waits for approval.
+    assert not Membership.objects.filter(user=coach).exists()
+    request = AccessRequest.objects.get(user=coach, status="pending")
+    services.access_request_approve(actor=staff(Role.ADMINISTRATOR, municipality, username="admin2"),
+                                    request=request)
     (membership,) = Membership.objects.filter(user=coach)
     assert membership.role == Role.TEACHER and membership.team is None and membership.may_see_protected
     assert set(AuditEntry.objects.filter(object_type="membership").values_list("action", flat=True)) == {
