@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Users, roles, access policy")
 
-    nav_items = [NavItem("api.tokens", "accounts:tokens", _("API tokens"), order=99)]
+    nav_items = [NavItem("api.tokens", "accounts:tokens", _("API tokens"), order=99, menu="user")]
