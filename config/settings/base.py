@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kaa.core.middleware.ForbiddenMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -240,6 +241,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("KAA_LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own console handler (DEBUG only) would print every django.* line a second time,
+        # unredacted: its records go to the root handler above instead.
+        "django": {"level": "INFO", "handlers": [], "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
