@@ -15,7 +15,6 @@ from typing import Any
 from django.apps import apps
 from django.urls import reverse
 
-
 MAIN, MORE, USER = "main", "more", "user"
 # Up to this many items (besides Start) the "more" items stand in the main menu itself.
 MAX_FLAT_MENU = 6

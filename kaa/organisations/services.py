@@ -14,7 +14,8 @@ from kaa.audit.services import audit_record
 from .models import Municipality, Team
 
 MUNICIPALITY_SETTINGS = ("name", "summer_gap_month", "summer_gap_day", "wait_for_degree_check",
-                         "extended_responsibility", "evening_starts_at", "recontact_months")
+                         "extended_responsibility", "evening_starts_at", "recontact_months",
+                         "kaa_phone", "kaa_email")
 STAFF_FIELDS = ("first_name", "last_name", "email", "phone")
 
 

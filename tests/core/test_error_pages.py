@@ -8,7 +8,7 @@ import sys
 import pytest
 from django.conf import settings
 from django.test import Client, override_settings
-from django.urls import path
+from django.urls import include, path
 
 from kaa.accounts.models import Role
 from tests.factories import staff
@@ -17,7 +17,7 @@ from tests.factories import staff
 def test_development_settings_run_without_debug_by_default():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_DEBUG"}
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.development"
-    out = subprocess.run(  # noqa: S603 - our own interpreter and settings
+    out = subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; print(settings.DEBUG)"],
         capture_output=True, text=True, env=env, cwd=settings.BASE_DIR, check=True)
     assert out.stdout.strip() == "False"
@@ -49,7 +49,8 @@ def _suspicious(request):
     raise SuspiciousOperation("bad")
 
 
-urlpatterns = [path("boom/", _boom), path("suspicious/", _suspicious)]
+urlpatterns = [path("boom/", _boom), path("suspicious/", _suspicious), path("", include("config.urls"))]
+handler400 = "kaa.core.views.bad_request"
 
 
 @pytest.mark.django_db

@@ -46,7 +46,7 @@ def test_list_pages_make_a_bounded_number_of_queries(client, municipality, coach
         letter_batch_create(user=coach, municipality=municipality, youths=Youth.objects.filter(pk=youth.pk))
     monkeypatch.setattr(bridge, "youths_due", lambda **kw: Youth.objects.all())
     client.force_login(coach)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         assert client.get(reverse("messaging:print_letters")).status_code == 200
     client.force_login(administrator)
     client.post(reverse("messaging:template_list"))
