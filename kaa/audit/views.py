@@ -1,5 +1,7 @@
 """Audit pages: who has seen or changed a youth, and what a user has looked at."""
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,8 +11,9 @@ from kaa.accounts.models import Membership
 from kaa.accounts.policy import Perm, municipality_ids_with, require_perm
 from kaa.register.models import Youth
 
+from .forms import AuditFilterForm
 from .models import AuditAction
-from .selectors import audit_entries
+from .selectors import audit_entries, audit_group_rows, audit_groups
 
 PAGE_SIZE = 50
 
@@ -26,16 +29,19 @@ def _staff(request: HttpRequest):
     ).order_by("last_name", "first_name", "username")
 
 
+def _grouped(request: HttpRequest, form: AuditFilterForm, **fixed) -> Any:
+    page = Paginator(audit_groups(user=request.user, **{**form.filters(), **fixed}), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    page.object_list = audit_group_rows(list(page.object_list))
+    return page
+
+
 @require_perm(Perm.AUDIT_VIEW)
 def index(request: HttpRequest) -> HttpResponse:
-    action = request.GET.get("action", "")
-    user_id = request.GET.get("user") or None
-    qs = audit_entries(user=request.user, user_id=int(user_id) if user_id and user_id.isdigit() else None,
-                       action=action if action in AuditAction.values else "")
-    return render(request, "audit/index.html", {
-        "page_obj": _page(request, qs), "staff": _staff(request), "actions": AuditAction.choices,
-        "selected_action": action, "selected_user": user_id,
-    })
+    staff = _staff(request)
+    form = AuditFilterForm(request.GET or None, staff=staff)
+    return render(request, "audit/index.html", {"page_obj": _grouped(request, form), "form": form,
+                                                "actions": AuditAction.choices})
 
 
 @require_perm(Perm.AUDIT_VIEW)
@@ -53,5 +59,6 @@ def user_log(request: HttpRequest, user_id: int) -> HttpResponse:
     staff_user = _staff(request).filter(pk=user_id).first()
     if staff_user is None:
         raise Http404
-    qs = audit_entries(user=request.user, user_id=staff_user.pk)
-    return render(request, "audit/user.html", {"staff_user": staff_user, "page_obj": _page(request, qs)})
+    form = AuditFilterForm(request.GET or None)
+    return render(request, "audit/user.html", {"staff_user": staff_user, "form": form, "actions": AuditAction.choices,
+                                               "page_obj": _grouped(request, form, user_id=staff_user.pk)})
