@@ -38,8 +38,8 @@ def test_a_list_read_is_one_row_with_the_number_of_youths(client, administrator,
 def test_filter_by_youth_and_date(client, administrator, coordinator, listed):
     youth = listed[0]
     with acting("ui"):
-        old = audit_record(user=coordinator, action="view", object_type="youth", object_id=youth.pk,
-                           youth_id=youth.pk, municipality_id=youth.municipality_id)
+        audit_record(user=coordinator, action="view", object_type="youth", object_id=youth.pk,
+                     youth_id=youth.pk, municipality_id=youth.municipality_id)
     client.force_login(administrator)
     body = client.get(reverse("audit:index"), {"youth": youth.pk}).content.decode()
     table = body.split('data-testid="audit-table"')[1]
