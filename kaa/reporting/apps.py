@@ -13,5 +13,5 @@ class ReportingConfig(AppConfig):
     # coordinator's key figures, until the reports themselves are built.
     dashboard_sections = [
         DashboardSection("reports.view", "reporting/_dashboard_key_figures.html",
-                         "kaa.reporting.selectors.dashboard_context", order=5),
+                         "kaa.reporting.selectors.dashboard_context", order=50),
     ]
