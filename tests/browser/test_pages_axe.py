@@ -75,7 +75,16 @@ def _world() -> dict:
     return {
         "users": users,
         "pages": {
-            "coordinator": [*caseworker, reverse("register:list"), reverse("register:youth_correct", args=[y, "moved_in"]), reverse("register:youth_correct", args=[y, "equivalent_education"]), reverse("outreach:assign"), reverse("outreach:overview"), reverse("messaging:print_letters"), reverse("messaging:batch_detail", args=[batch.pk]), reverse("imports:upload"), reverse("imports:runs"), reverse("imports:run_detail", args=[run.pk]), reverse("register:school_reports"), reverse("register:early_signals"), reverse("register:school_home"), reverse("register:school_report_new"), reverse("register:early_signal_new"), reverse("audit:index"), reverse("audit:user", args=[coach.pk]), "/finns-inte/"],
+            "coordinator": [
+                *caseworker, reverse("register:list"), reverse("register:youth_correct", args=[y, "moved_in"]),
+                reverse("register:youth_correct", args=[y, "equivalent_education"]),
+                reverse("outreach:assign"), reverse("outreach:overview"), reverse("messaging:print_letters"),
+                reverse("messaging:batch_detail", args=[batch.pk]), reverse("imports:upload"),
+                reverse("imports:runs"), reverse("imports:run_detail", args=[run.pk]),
+                reverse("register:school_reports"), reverse("register:early_signals"),
+                reverse("register:school_home"), reverse("register:school_report_new"),
+                reverse("register:early_signal_new"), reverse("audit:index"),
+                reverse("audit:user", args=[coach.pk]), "/finns-inte/"],
             "coach": [*caseworker, reverse("messaging:print_letters")],
             "study_counsellor": ["/", reverse("outreach:worklist")],
             "teacher": ["/", reverse("outreach:worklist")],
