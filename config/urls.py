@@ -24,5 +24,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
+handler400 = "kaa.core.views.bad_request"
 handler403 = "kaa.core.views.forbidden"
 handler404 = "kaa.core.views.not_found"
+# handler500 stays Django's: it renders templates/500.html without a request context.

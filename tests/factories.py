@@ -25,6 +25,9 @@ class MunicipalityFactory(DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"{9000 + n % 999:04d}")
     name = factory.Sequence(lambda n: f"Testkommun {n}")
+    # The KAA's own contact details, printed on letters in place of a missing coach's (fictional range).
+    kaa_phone = "08-465 004 10"
+    kaa_email = "kaa@example.invalid"
 
 
 class TeamFactory(DjangoModelFactory):
@@ -78,6 +81,10 @@ class YouthFactory(DjangoModelFactory):
     family_name = factory.Faker("last_name", locale="sv_SE")
     in_population = True
     municipality_code = factory.LazyAttribute(lambda y: y.municipality.code)
+    # A postal address on a made-up street: a letter to the youth can be printed.
+    address = factory.Sequence(lambda n: f"Exempelgatan {n % 90 + 1}")
+    postal_code = "611 30"
+    city = "Nyköping"
 
 
 class EnrolmentFactory(DjangoModelFactory):

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kaa.core.middleware.ForbiddenMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -260,6 +261,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("KAA_LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own console handler (DEBUG only) would print every django.* line a second time,
+        # unredacted: its records go to the root handler above instead.
+        "django": {"level": "INFO", "handlers": [], "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         # The filter sits on the logger too, so every handler (also one added later) gets redacted lines.

@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = _("Users, roles, access policy")
 
-    nav_items = [NavItem("api.tokens", "accounts:tokens", _("API tokens"), order=99)]
+    nav_items = [NavItem("api.tokens", "accounts:tokens", _("API tokens"), order=99, menu="user")]
     # Access to youth data given lately, and by whom: shown to the person who got it.
     dashboard_sections = [
         DashboardSection("youth.view", "accounts/_dashboard_grants.html",

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from kaa.core.registry import nav_for
+from kaa.core.registry import menus_for
 
 from .policy import perms_of, primary_role
 
@@ -12,5 +12,7 @@ from .policy import perms_of, primary_role
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "primary_role": None}
-    return {"nav_items": nav_for(user, perms_of(user)), "primary_role": primary_role(user)}
+        return {"nav_items": [], "nav_more": [], "nav_user": [], "primary_role": None}
+    menus = menus_for(user, perms_of(user))
+    return {"nav_items": menus["main"], "nav_more": menus["more"], "nav_user": menus["user"],
+            "primary_role": primary_role(user)}

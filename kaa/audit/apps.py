@@ -9,4 +9,4 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = _("Audit log")
 
-    nav_items = [NavItem("audit.view", "audit:index", _("Audit log"), order=90)]
+    nav_items = [NavItem("audit.view", "audit:index", _("Audit log"), order=90, menu="more")]

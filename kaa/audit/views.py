@@ -1,27 +1,21 @@
 """Audit pages: the log, and what a user has looked at. (Who has seen a youth is the register's page,
 ``register:youth_log``: it follows the youth record's rule. The audit app imports no domain app.)"""
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kaa.accounts.models import Membership
-from kaa.accounts.policy import Perm, has_perm, municipality_ids_with, require_perm
+from kaa.accounts.policy import Perm, municipality_ids_with, require_perm
 
+from .forms import AuditFilterForm
 from .models import AuditAction
-from .selectors import audit_entries
+from .selectors import audit_group_rows, audit_groups
 
 PAGE_SIZE = 50
-
-
-def _page(request: HttpRequest, qs):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _youth_links(request: HttpRequest) -> bool:
-    """Link a youth's entries to the youth's log page only for those who may open youth records."""
-    return has_perm(request.user, Perm.YOUTH_VIEW)
 
 
 def _staff(request: HttpRequest):
@@ -31,16 +25,19 @@ def _staff(request: HttpRequest):
     ).order_by("last_name", "first_name", "username")
 
 
+def _grouped(request: HttpRequest, form: AuditFilterForm, **fixed) -> Any:
+    page = Paginator(audit_groups(user=request.user, **{**form.filters(), **fixed}), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    page.object_list = audit_group_rows(list(page.object_list))
+    return page
+
+
 @require_perm(Perm.AUDIT_VIEW)
 def index(request: HttpRequest) -> HttpResponse:
-    action = request.GET.get("action", "")
-    user_id = request.GET.get("user") or None
-    qs = audit_entries(user=request.user, user_id=int(user_id) if user_id and user_id.isdigit() else None,
-                       action=action if action in AuditAction.values else "")
-    return render(request, "audit/index.html", {
-        "page_obj": _page(request, qs), "staff": _staff(request), "actions": AuditAction.choices,
-        "selected_action": action, "selected_user": user_id, "youth_links": _youth_links(request),
-    })
+    staff = _staff(request)
+    form = AuditFilterForm(request.GET or None, staff=staff)
+    return render(request, "audit/index.html", {"page_obj": _grouped(request, form), "form": form,
+                                                "actions": AuditAction.choices})
 
 
 @require_perm(Perm.AUDIT_VIEW)
@@ -48,6 +45,6 @@ def user_log(request: HttpRequest, user_id: int) -> HttpResponse:
     staff_user = _staff(request).filter(pk=user_id).first()
     if staff_user is None:
         raise Http404
-    qs = audit_entries(user=request.user, user_id=staff_user.pk)
-    return render(request, "audit/user.html", {"staff_user": staff_user, "page_obj": _page(request, qs),
-                                               "youth_links": _youth_links(request)})
+    form = AuditFilterForm(request.GET or None)
+    return render(request, "audit/user.html", {"staff_user": staff_user, "form": form, "actions": AuditAction.choices,
+                                               "page_obj": _grouped(request, form, user_id=staff_user.pk)})

@@ -36,6 +36,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
 

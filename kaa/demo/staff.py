@@ -36,8 +36,10 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
 
 
 def municipality_seed() -> tuple[Municipality, dict[str, Team]]:
+    # The KAA's own phone number and e-mail address stand on letters to youths without a coach (fictional).
     municipality, _created = Municipality.objects.get_or_create(
-        code=MUNICIPALITY_CODE, defaults={"name": MUNICIPALITY_NAME})
+        code=MUNICIPALITY_CODE, defaults={"name": MUNICIPALITY_NAME, "kaa_phone": "08-465 004 20",
+                                          "kaa_email": "kaa@nykoping.example"})
     teams = {name: Team.objects.get_or_create(municipality=municipality, name=name)[0] for name in TEAM_NAMES}
     return municipality, teams
 
@@ -47,9 +49,11 @@ def staff_seed(*, municipality: Municipality, teams: dict[str, Team], fake: Fake
     hashed = User(username="x")
     hashed.set_password(DEMO_PASSWORD)
     users = []
-    for login in DEMO_LOGINS:
+    for i, login in enumerate(DEMO_LOGINS):
         first, last = fake.first_name(), fake.last_name()
-        users.append(User(username=login.username, first_name=first, last_name=last,
+        # Coaches have a work mobile (in the range PTS reserves for fiction), printed on their letters.
+        phone = f"070-174 06 {20 + i:02d}" if login.role == Role.COACH else ""
+        users.append(User(username=login.username, first_name=first, last_name=last, phone=phone,
                           email=f"{login.username}@example.invalid", password=hashed.password))
     User.objects.bulk_create(users)
     by_name = {u.username: u for u in User.objects.filter(username__in=[lg.username for lg in DEMO_LOGINS])}

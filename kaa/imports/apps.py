@@ -9,7 +9,7 @@ class ImportsConfig(AppConfig):
     label = "imports"
     verbose_name = _("Population and school data imports")
 
-    nav_items = [NavItem("imports.run", "imports:runs", _("Imports"), order=80)]
+    nav_items = [NavItem("imports.run", "imports:runs", _("Imports"), order=80, menu="more")]
     dashboard_sections = [
         DashboardSection("imports.run", "imports/_dashboard.html", "kaa.imports.selectors.dashboard_context",
                          order=30),

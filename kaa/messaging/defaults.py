@@ -18,7 +18,7 @@ _REACH = (
 )
 _CLOSING = (
     "Jag ser fram emot att hjälpa dig med något, kanske ett jobb eller någon utbildning?\n\n"
-    "Hoppas vi ses snart,\n\nHälsningar\n\n{coach_namn}, ungdomscoach i {kommun}"
+    "Hoppas vi ses snart,\n\nHälsningar\n\n{underskrift}"
 )
 _VISIT = (
     "Datum: {datum}\n\nHej {fornamn},\n\n"
@@ -27,7 +27,8 @@ _VISIT = (
 
 DEFAULT_TEMPLATES: dict[str, dict[str, str]] = {
     TemplateCode.LETTER_INTRO: {
-        "title": "Hej {fornamn}!",
+        # The body greets the youth: the title does not greet a second time.
+        "title": "Vi vill gärna träffa dig",
         "body": (
             "Hej {fornamn},\n\n" + _CONTACT
             + "Om jag inte får tag på dig kommer jag inom två veckor göra ett hembesök så jag vet att allt är "

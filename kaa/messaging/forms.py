@@ -1,6 +1,7 @@
 """Forms of the messaging pages (thin: rules live in services and placeholders)."""
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kaa.core.forms import SafeForm
@@ -86,6 +87,50 @@ class ReplyForm(SafeForm):
                                         required=False)
     message = forms.CharField(label=_("Anything else?"), max_length=1000, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+    # The reply page is in Swedish (or English) with Arabic beside every text, like /svar/ and the postcard.
+    ARABIC = {
+        "respondent": "من يجيب؟",
+        "kind": "ماذا تريد؟",
+        "phone": "رقم الهاتف",
+        "email": "البريد الإلكتروني",
+        "best_time": "ما هو أفضل وقت للتواصل معك؟",
+        "meeting_when": "متى تود أن نلتقي؟",
+        "meeting_where": "أين تود أن نلتقي؟",
+        "occupation": "ماذا تفعل الآن؟",
+        "occupation_detail": "أخبرنا المزيد (المدرسة، مكان العمل)",
+        "message": "هل هناك شيء آخر؟",
+    }
+    ARABIC_CHOICES = {
+        "youth": "أنا من استلم الرسالة",
+        "guardian": "أنا أحد الوالدين أو ولي الأمر",
+        "contact": "تواصلوا معي",
+        "meeting": "أود أن نلتقي",
+        "occupation": "لدي بالفعل عمل أو دراسة أو نشاط آخر",
+        "": "اختر",
+        "work": "عمل",
+        "studies": "دراسة في مدرسة أخرى",
+        "other": "شيء آخر",
+    }
+    ARABIC_ERRORS = {
+        "phone": "أدخل رقم هاتف أو بريدًا إلكترونيًا.",
+        "meeting_when": "أخبرنا متى أو أين تود أن نلتقي.",
+        "occupation": "اختر ماذا تفعل الآن.",
+        "required": "يجب ملء هذا الحقل.",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.arabic = self.ARABIC[name]
+            if isinstance(field.widget, forms.RadioSelect):
+                field.choices = [(value, format_html('{} <span lang="ar" dir="rtl">{}</span>', label,
+                                                     self.ARABIC_CHOICES[value])) for value, label in field.choices]
+            elif isinstance(field, forms.ChoiceField):
+                field.choices = [(value, f"{label} / {self.ARABIC_CHOICES[value]}") for value, label in field.choices]
+
+    def arabic_error(self, name: str) -> str:
+        return self.ARABIC_ERRORS.get(name, self.ARABIC_ERRORS["required"])
 
     def clean(self) -> dict:
         data = super().clean()

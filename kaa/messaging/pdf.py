@@ -17,7 +17,8 @@ import qrcode
 import qrcode.constants
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from .models import LetterTemplateVersion
 from .placeholders import fill
@@ -32,7 +33,8 @@ LETTER_ANCHOR = "letter-"  # each letter's <article id>, found on the page it st
 
 @dataclass(frozen=True)
 class LetterItem:
-    """One letter to print: the youth, the plain reply code, and who signs it."""
+    """One letter to print: the youth, the plain reply code, and the coach who signs it (None: the
+    municipality's KAA team signs)."""
 
     youth: Any
     code: str
@@ -56,12 +58,26 @@ def qr_data_uri(url: str) -> str:
 
 
 def placeholder_values(*, youth: Any, coach: Any, code: str, municipality: Any,
-                       today: datetime.date | None = None) -> dict[str, str]:
+                       today: datetime.date | None = None, lang: str = "sv") -> dict[str, str]:
+    """The values of the placeholders for one letter, in the language of one of its sections.
+
+    Without a coach the letter comes from the municipality's KAA team, with the KAA's phone number and
+    e-mail address; a coach without a phone number or e-mail address lends the KAA's.
+    """
+    with translation.override(lang):
+        if coach:
+            name = coach.get_full_name() or coach.get_username()
+            signature = gettext("%(name)s, youth coach in %(municipality)s") % {
+                "name": name, "municipality": municipality.name}
+        else:
+            name = gettext("the KAA team in %(municipality)s") % {"municipality": municipality.name}
+            signature = gettext("The KAA team in %(municipality)s") % {"municipality": municipality.name}
     return {
         "fornamn": youth.given_name or "",
-        "coach_namn": (coach.get_full_name() or coach.get_username()) if coach else "",
-        "coach_telefon": getattr(coach, "phone", "") or "",
-        "coach_epost": getattr(coach, "email", "") or "",
+        "coach_namn": name,
+        "coach_telefon": (getattr(coach, "phone", "") or "") or (getattr(municipality, "kaa_phone", "") or ""),
+        "coach_epost": (getattr(coach, "email", "") or "") or (getattr(municipality, "kaa_email", "") or ""),
+        "underskrift": signature,
         "kommun": municipality.name,
         "svarskod": code,
         "svarsadress": reply_url(),
@@ -81,18 +97,27 @@ def _paragraphs(text: str) -> list[str]:
     return [part.strip() for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
 
 
+# The language whose words (a signature without a coach) fill each section: Arabic readers get English.
+SECTION_LANGUAGE = {"sv": "sv", "en": "en", "ar": "en"}
+
+
 def letter_context(version: LetterTemplateVersion, item: LetterItem, municipality: Any,
                    today: datetime.date | None = None) -> dict[str, Any]:
-    values = placeholder_values(youth=item.youth, coach=item.coach, code=item.code, municipality=municipality,
-                                today=today)
+    """The letter's texts filled in. Raises EmptyPlaceholder when a placeholder it uses has no value."""
+
+    def values(lang: str) -> dict[str, str]:
+        return placeholder_values(youth=item.youth, coach=item.coach, code=item.code, municipality=municipality,
+                                  today=today, lang=SECTION_LANGUAGE[lang])
+
+    swedish = values("sv")
     lines, protected = address_lines(item.youth)
-    sections = [{"lang": "sv", "dir": "ltr", "paragraphs": _paragraphs(fill(version.body, values))}]
+    sections = [{"lang": "sv", "dir": "ltr", "paragraphs": _paragraphs(fill(version.body, swedish))}]
     for lang, body in (("en", version.body_en), ("ar", version.body_ar)):
         if body.strip():
             sections.append({"lang": lang, "dir": "rtl" if lang == "ar" else "ltr",
-                             "paragraphs": _paragraphs(fill(body, values))})
+                             "paragraphs": _paragraphs(fill(body, values(lang)))})
     return {
-        "title": fill(version.title, values),
+        "title": fill(version.title, swedish),
         "sections": sections,
         "address_lines": lines,
         "protected": protected,
@@ -100,7 +125,7 @@ def letter_context(version: LetterTemplateVersion, item: LetterItem, municipalit
         "reply_url": reply_url(item.code),
         "qr": qr_data_uri(reply_url(item.code)) if item.code else "",
         "sender": municipality.name,
-        "date": values["datum"],
+        "date": swedish["datum"],
     }
 
 

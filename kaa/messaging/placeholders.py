@@ -15,6 +15,7 @@ PLACEHOLDERS: dict[str, object] = {
     "coach_namn": _("the coach's name"),
     "coach_telefon": _("the coach's phone number"),
     "coach_epost": _("the coach's e-mail address"),
+    "underskrift": _("the signature: the coach's name and title, or the municipality's KAA team"),
     "kommun": _("the municipality's name"),
     "svarskod": _("the personal reply code"),
     "svarsadress": _("the address of the reply page"),
@@ -49,6 +50,24 @@ def validate_template_text(text: str) -> None:
         raise ValidationError(errors)
 
 
+def used_in(*texts: str) -> list[str]:
+    """The known placeholders that occur in the texts, in the order of PLACEHOLDERS."""
+    found = {m.group(1).strip() for text in texts for m in _BRACED.finditer(_TEMPLATE_SYNTAX.sub("", text or ""))}
+    return [name for name in PLACEHOLDERS if name in found]
+
+
+class EmptyPlaceholder(ValueError):
+    """A letter would print with a gap: a placeholder it uses has no value."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__("empty placeholders: " + ", ".join(names))
+        self.names = names
+
+
 def fill(text: str, values: Mapping[str, str]) -> str:
-    """Substitute the placeholders. Unknown names are left as they are (validation stops them)."""
+    """Substitute the placeholders. Unknown names are left as they are (validation stops them); a known
+    placeholder without a value raises EmptyPlaceholder: a letter is never printed with a gap."""
+    empty = [name for name in used_in(text) if not str(values.get(name) or "").strip()]
+    if empty:
+        raise EmptyPlaceholder(empty)
     return _BRACED.sub(lambda m: str(values.get(m.group(1).strip(), m.group(0))), text)

@@ -18,12 +18,12 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kaa.accounts.policy import Perm, has_perm, visible_youths
+from kaa.accounts.policy import Perm, has_perm
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record, audit_records
 from kaa.register.models import YouthEvent
 
-from . import bridge
+from . import bridge, gaps
 from .codes import VALID_DAYS, hash_code, new_code
 from .defaults import DEFAULT_TEMPLATES
 from .models import Letter, LetterBatch, LetterTemplate, LetterTemplateVersion, ReplyCode, TemplateCode
@@ -120,19 +120,25 @@ def letter_batch_create(*, user: Any, municipality: Any, template_code: str = Te
                         on: datetime.date | None = None, youths: QuerySet | None = None) -> LetterBatch:
     """ONE PDF with a letter for every youth whose letter step is due, recorded on each youth.
 
-    The PDF is rendered before anything is written, so a rendering failure records nothing.
+    A letter that would lack something (an empty placeholder, an address) is held back: it is neither
+    printed nor recorded, and the returned batch lists it in ``held_back``. The PDF is rendered before
+    anything is written, so a rendering failure records nothing.
     """
     if not has_perm(user, Perm.LETTERS_PRINT, municipality.pk):
         raise PermissionDenied
-    if youths is None:
-        youths = bridge.youths_due(user=user, step_code="letter", on=on)
-    selected = list(
-        visible_youths(user, youths).filter(municipality=municipality)
-        .select_related("coach", "municipality").order_by("family_name", "given_name", "pk"))
+    selected = gaps.due_youths(user=user, municipality=municipality, youths=youths, on=on)
     if not selected:
         raise ValidationError(_("No youth has a letter due."))
     version = current_version(municipality=municipality, code=template_code)
-    items = [LetterItem(youth=youth, code=new_code(), coach=youth.coach or user) for youth in selected]
+    # Without a coach the municipality's KAA team signs, never whoever prints.
+    items = [LetterItem(youth=youth, code=new_code(), coach=youth.coach) for youth in selected]
+    items, held = gaps.split_by_gaps(version=version, items=items, municipality=municipality)
+    if not items:
+        if len(held) == 1:
+            raise ValidationError(_("The letter that is due cannot be printed: it lacks %(what)s.")
+                                  % {"what": ", ".join(held[0].labels)})
+        raise ValidationError(_("None of the %(count)s letters that are due can be printed: each lacks something "
+                                "(see the list).") % {"count": len(held)})
     pdf, pages = render_pdf_with_pages(version, items, municipality, today=on)
     now = timezone.now()
     with transaction.atomic():
@@ -140,16 +146,25 @@ def letter_batch_create(*, user: Any, municipality: Any, template_code: str = Te
                                            youth_count=len(items))
         _record_letters(user=user, version=version, items=items, batch=batch, now=now, pages=pages)
         batch.pdf.save(f"batch-{batch.pk}.pdf", ContentFile(pdf), save=True)
-    logger.info("Letter batch %s printed: %s letters", batch.pk, len(items))
+    batch.held_back = held
+    logger.info("Letter batch %s printed: %s letters, %s held back", batch.pk, len(items), len(held))
     return batch
 
 
 def letter_print(*, user: Any, youth: Any, template_code: str) -> tuple[Letter, bytes]:
-    """One letter or postcard for one youth (from the youth's page), recorded like a batch letter."""
+    """One letter or postcard for one youth (from the youth's page), recorded like a batch letter.
+
+    Refused, naming what is missing, when the letter would have a gap.
+    """
     if not has_perm(user, Perm.LETTERS_PRINT, youth.municipality_id):
         raise PermissionDenied
     version = current_version(municipality=youth.municipality, code=template_code)
-    item = LetterItem(youth=youth, code=new_code(), coach=youth.coach or user)
+    item = LetterItem(youth=youth, code=new_code(), coach=youth.coach)
+    missing = gaps.letter_gaps(version=version, youth=youth, coach=youth.coach, municipality=youth.municipality)
+    if missing:
+        held = gaps.HeldBack(youth=youth, gaps=tuple(missing))
+        raise ValidationError(_("The letter cannot be printed: it lacks %(what)s. %(hint)s") % {
+            "what": ", ".join(held.labels), "hint": " ".join(held.hints)})
     pdf = render_pdf(version, [item], youth.municipality)
     with transaction.atomic():
         (letter,) = _record_letters(user=user, version=version, items=[item], batch=None, now=timezone.now())
@@ -160,7 +175,10 @@ def template_preview_pdf(*, version: LetterTemplateVersion, user: Any) -> bytes:
     """The version filled with an example youth: nothing is recorded."""
     example = SimpleNamespace(pk=None, given_name="Kim", full_name="Kim Exempelsson", address="Exempelgatan 1",
                               postal_code="123 45", city="Exempelstad", protection="", coach=None)
-    return render_pdf(version, [LetterItem(youth=example, code="ABCD2345", coach=user)], version.template.municipality)
+    coach = SimpleNamespace(get_full_name=lambda: "Alex Exempelcoach", get_username=lambda: "coach",
+                            phone="070-174 06 50", email="alex.exempelcoach@example.invalid")
+    return render_pdf(version, [LetterItem(youth=example, code="ABCD2345", coach=coach)],
+                      version.template.municipality)
 
 
 # --- SMS and e-mail --------------------------------------------------------------------------

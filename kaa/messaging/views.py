@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,9 +20,10 @@ from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records
 from kaa.core.client_ip import client_ip
 
-from . import bridge, selectors, services
+from . import bridge, gaps, selectors, services
 from .codes import normalize
 from .forms import BatchForm, EmailForm, ReplyCodeForm, ReplyForm, SingleLetterForm, SmsForm, TemplateForm
+from .models import TemplateCode
 from .placeholders import PLACEHOLDERS
 from .ratelimit import ReplyAttempts
 from .tasks import letter_batch_task
@@ -119,21 +121,44 @@ def print_letters(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("%(count)s letters are ready to print.") % {"count": batch.youth_count})
+            messages.success(request, ngettext("%(count)s letter is ready to print.",
+                                               "%(count)s letters are ready to print.",
+                                               batch.youth_count) % {"count": batch.youth_count})
+            if batch.held_back:
+                messages.warning(request, ngettext(
+                    "%(count)s letter was held back: it lacks something. See the list below.",
+                    "%(count)s letters were held back: each lacks something. See the list below.",
+                    len(batch.held_back)) % {"count": len(batch.held_back)})
             return redirect("messaging:batch_detail", pk=batch.pk)
     try:
         due_count = bridge.youths_due(user=request.user, step_code="letter").count()
     except ImportError:
         due_count = None
     page = Paginator(selectors.batches_for(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "messaging/print_letters.html", {"form": form, "due_count": due_count, "page": page})
+    code = form.cleaned_data["template_code"] if form.is_bound and form.is_valid() else TemplateCode.LETTER_INTRO
+    return render(request, "messaging/print_letters.html", {
+        "form": form, "due_count": due_count, "page": page,
+        "held_back": _held_back(request, municipalities, code)})
+
+
+def _held_back(request: HttpRequest, municipalities: list, template_code: str) -> list:
+    """The due letters that lack something (shown by name: audited as a list read)."""
+    held = []
+    for municipality in municipalities:
+        version = services.current_version(municipality=municipality, code=template_code)
+        held += gaps.held_back(user=request.user, municipality=municipality, version=version)
+    if held:
+        audit_records(user=request.user, action=AuditAction.LIST, object_type="youth",
+                      youths=[(h.youth.pk, h.youth.municipality_id) for h in held], detail="letters_held_back")
+    return held
 
 
 @require_perm(Perm.LETTERS_PRINT)
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.batch_or_404(request.user, pk)
+    held = _held_back(request, [batch.municipality], batch.template_version.template.code)
     return render(request, "messaging/batch_detail.html", {
-        "batch": batch, "letter_count": selectors.batch_letters(request.user, batch).count()})
+        "batch": batch, "held_back": held, "letter_count": selectors.batch_letters(request.user, batch).count()})
 
 
 @require_perm(Perm.LETTERS_PRINT)
@@ -196,8 +221,13 @@ def letter_single(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a letter."))
         return redirect("messaging:compose", pk=youth.pk)
-    letter, pdf = services.letter_print(user=request.user, youth=youth,
-                                        template_code=form.cleaned_data["template_code"])
+    try:
+        letter, pdf = services.letter_print(user=request.user, youth=youth,
+                                            template_code=form.cleaned_data["template_code"])
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return redirect("messaging:compose", pk=youth.pk)
     return _pdf_response(pdf, f"brev-{letter.pk}.pdf")
 
 

@@ -9,7 +9,7 @@ class OrganisationsConfig(AppConfig):
     label = "organisations"
     verbose_name = _("Municipalities, teams, school units")
 
-    nav_items = [NavItem("settings.manage", "organisations:index", _("Organisation"), order=80)]
+    nav_items = [NavItem("settings.manage", "organisations:index", _("Organisation"), order=80, menu="more")]
     dashboard_sections = [
         DashboardSection("settings.manage", "organisations/_dashboard.html",
                          "kaa.organisations.selectors.dashboard_context", order=80),

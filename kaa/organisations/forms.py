@@ -31,6 +31,8 @@ class MunicipalitySettingsForm(SafeModelForm):
                                          "when they turned 20. Reported apart from the statutory group."),
             "evening_starts_at": _("Phone attempts from this time count as evening attempts."),
             "recontact_months": _("A youth who declines support is contacted again after this many months."),
+            "kaa_phone": _("Printed on letters when the youth has no coach, or the coach has no phone number."),
+            "kaa_email": _("Printed on letters when the youth has no coach, or the coach has no e-mail address."),
         }
 
     def clean(self) -> dict[str, Any]:

@@ -30,6 +30,10 @@ class Municipality(models.Model):
     evening_starts_at = models.TimeField(_("evening starts at"), default=datetime.time(17, 0))
     recontact_months = models.PositiveSmallIntegerField(
         _("months until re-contact after a refusal"), default=3)
+    # Letters (DOMAIN.md §4): the KAA's own contact details, printed where a youth has no coach or the
+    # coach has no phone number or e-mail address.
+    kaa_phone = models.CharField(_("KAA phone number"), max_length=40, blank=True)
+    kaa_email = models.EmailField(_("KAA e-mail address"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

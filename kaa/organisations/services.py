@@ -19,7 +19,8 @@ from kaa.audit.services import audit_record
 from .models import Municipality, Team
 
 MUNICIPALITY_SETTINGS = ("name", "summer_gap_month", "summer_gap_day", "wait_for_degree_check",
-                         "extended_responsibility", "evening_starts_at", "recontact_months")
+                         "extended_responsibility", "evening_starts_at", "recontact_months",
+                         "kaa_phone", "kaa_email")
 STAFF_FIELDS = ("first_name", "last_name", "email", "phone")
 
 
@@ -142,7 +143,7 @@ def _audit_request(actor: Any, request: AccessRequest, action: str, detail: str,
 
 
 def _withdraw_pending(*, actor: Any, user: User, municipality: Municipality, detail: str) -> None:
-    for request in AccessRequest.objects.select_for_update().filter(
+    for request in AccessRequest.objects.select_for_update(of=("self",)).filter(
             user=user, municipality=municipality, status=AccessRequestStatus.PENDING):
         request.status = AccessRequestStatus.WITHDRAWN
         request.decided_by, request.decided_at = actor, timezone.now()
@@ -172,7 +173,7 @@ def membership_change(*, actor: Any, user: User, municipality: Municipality, rol
             wanted, team_id, may_see_protected):
         return MembershipChange([], pending)  # asked again for exactly what already waits
     _withdraw_pending(actor=actor, user=user, municipality=municipality, detail="replaced")
-    current = list(Membership.objects.select_for_update().filter(user=user, municipality=municipality))
+    current = list(Membership.objects.select_for_update(of=("self",)).filter(user=user, municipality=municipality))
     if not grants_youth_access(current, roles=wanted, team_id=team_id, may_see_protected=may_see_protected):
         return MembershipChange(membership_set(actor=actor, user=user, municipality=municipality, roles=wanted,
                                                team=team, may_see_protected=may_see_protected), None)
@@ -196,8 +197,8 @@ def membership_change(*, actor: Any, user: User, municipality: Municipality, rol
 
 
 def _decidable(actor: Any, request: AccessRequest) -> AccessRequest:
-    request = AccessRequest.objects.select_for_update().select_related("user", "municipality", "team").get(
-        pk=request.pk)
+    request = (AccessRequest.objects.select_for_update(of=("self",))
+               .select_related("user", "municipality", "team").get(pk=request.pk))
     if request.status != AccessRequestStatus.PENDING:
         raise ValidationError(_("This request has already been decided."))
     if not may_decide_access_request(actor, request):
@@ -233,7 +234,7 @@ def access_request_reject(*, actor: Any, request: AccessRequest) -> AccessReques
 @transaction.atomic
 def access_request_withdraw(*, actor: Any, request: AccessRequest) -> AccessRequest:
     """The one who asked takes the request back."""
-    request = AccessRequest.objects.select_for_update().get(pk=request.pk)
+    request = AccessRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if request.requested_by_id != getattr(actor, "pk", None):
         raise PermissionDenied
     if request.status != AccessRequestStatus.PENDING:

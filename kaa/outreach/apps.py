@@ -12,7 +12,7 @@ class OutreachConfig(AppConfig):
     nav_items = [
         NavItem("outreach.worklist", "outreach:worklist", _("Worklist"), order=20),
         NavItem("outreach.assign", "outreach:overview", _("Outreach overview"), order=25),
-        NavItem("outreach.chain", "outreach:chain_list", _("Contact chains"), order=70),
+        NavItem("outreach.chain", "outreach:chain_list", _("Contact chains"), order=70, menu="more"),
     ]
     dashboard_sections = [
         DashboardSection("outreach.assign", "outreach/_dashboard_coordinator.html",

@@ -135,24 +135,48 @@ class PresetForm(SafeForm):
         self.fields["municipality"].queryset = municipalities
 
 
+class LetterTemplateField(forms.ChoiceField):
+    """A letter template by name; the presets' own names of letters (almhult_letter, ...) are read as the
+    template they stand for."""
+
+    def to_python(self, value):
+        from .labels import letter_template_aliases
+
+        value = super().to_python(value)
+        return letter_template_aliases().get(value, value)
+
+
 class StepForm(SafeModelForm):
+    """A chain step in words: earlier steps and letter templates by name, the step's code made from its
+    name (codes link steps and events; nobody types or reads them)."""
+
     channels = forms.MultipleChoiceField(label=_("Channels"), choices=Channel.choices, required=False,
                                          widget=forms.CheckboxSelectMultiple)
+    anchor_step = forms.ChoiceField(label=_("Earlier step"), required=False,
+                                    help_text=_("When counting from a step: which one."))
+    letter_template = LetterTemplateField(label=_("Letter template left behind"), required=False)
 
     class Meta:
         model = ChainStep
-        fields = ["order", "code", "name", "channels", "completion", "anchor", "anchor_step", "offset_days",
+        fields = ["order", "name", "channels", "completion", "anchor", "anchor_step", "offset_days",
                   "offset_months", "applies_to", "until_contact", "guardian_if_minor", "repetitions",
                   "min_evening", "letter_template", "instructions"]
         widgets = {"instructions": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
+        from .labels import letter_template_aliases, letter_template_choices
+
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["channels"] = self.instance.channel_list
+            self.initial["letter_template"] = letter_template_aliases().get(self.instance.letter_template,
+                                                                            self.instance.letter_template)
         self.fields["anchor"].choices = Anchor.choices
         self.fields["applies_to"].choices = Applies.choices
         self.fields["completion"].choices = Completion.choices
+        others = self.instance.chain.steps.exclude(pk=self.instance.pk).order_by("order", "pk")
+        self.fields["anchor_step"].choices = [("", _("No earlier step")), *others.values_list("code", "name")]
+        self.fields["letter_template"].choices = letter_template_choices()
 
     def clean_channels(self) -> str:
         return " ".join(self.cleaned_data["channels"])
@@ -161,10 +185,21 @@ class StepForm(SafeModelForm):
         data = super().clean()
         if data.get("completion") == Completion.ATTEMPTS and not data.get("channels"):
             self.add_error("channels", _("Choose at least one channel for a step done by contact attempts."))
-        if data.get("anchor") == Anchor.STEP:
-            codes = set(self.instance.chain.steps.exclude(pk=self.instance.pk).values_list("code", flat=True))
-            if data.get("anchor_step") not in codes:
-                self.add_error("anchor_step", _("Give the code of another step of this chain."))
+        if data.get("anchor") == Anchor.STEP and not data.get("anchor_step"):
+            self.add_error("anchor_step", _("Choose the earlier step the due date counts from."))
         if (data.get("min_evening") or 0) > (data.get("repetitions") or 0):
             self.add_error("min_evening", _("Evening attempts cannot be more than the attempts needed."))
+        if not self.instance.code and data.get("name"):
+            self.instance.code = self._new_code(data["name"])
         return data
+
+    def _new_code(self, name: str) -> str:
+        from django.utils.text import slugify
+
+        base = (slugify(name) or "step")[:34]
+        taken = set(self.instance.chain.steps.values_list("code", flat=True))
+        code, n = base, 1
+        while code in taken:
+            n += 1
+            code = f"{base}-{n}"
+        return code

@@ -15,6 +15,8 @@ Due offsets the seeds leave open, decided here (an administrator can change them
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,7 +33,7 @@ COMMON_AFTER_CONTACT = [
 
 PRESETS: dict[str, dict] = {
     "almhult": {
-        "name": _("Älmhult contact chain"),
+        "model": _("the Älmhult model"),
         "steps": [
             _step(code="social_services_check", name=_("Check with social services"),
                  channels="social_services_check", anchor="start", offset_days=2, until_contact=False,
@@ -54,7 +56,7 @@ PRESETS: dict[str, dict] = {
         ],
     },
     "nykoping": {
-        "name": _("Nyköping contact chain"),
+        "model": _("the Nyköping model"),
         "steps": [
             _step(code="phone_sms_email", name=_("Phone, SMS or e-mail"), channels="phone sms email",
                  anchor="assigned", offset_days=0, guardian_if_minor=True,
@@ -73,3 +75,14 @@ PRESETS: dict[str, dict] = {
         ],
     },
 }
+
+
+def chain_name(preset: str, municipality: Any) -> str:
+    """The name of a municipality's chain made from a preset: the municipality's own, saying which model
+    it follows when the preset is another municipality's ("Contact chain of Nyköping (the Älmhult model)")."""
+    from .models import Preset
+
+    if str(Preset(preset).label) == municipality.name:
+        return str(_("Contact chain of %(municipality)s") % {"municipality": municipality.name})
+    return str(_("Contact chain of %(municipality)s (%(model)s)") % {
+        "municipality": municipality.name, "model": PRESETS[preset]["model"]})

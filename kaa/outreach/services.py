@@ -32,7 +32,7 @@ from .models import (
     Outcome,
     Preset,
 )
-from .presets import PRESETS
+from .presets import PRESETS, chain_name
 
 FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
 
@@ -50,8 +50,8 @@ def chain_install_preset(*, municipality: Any, preset: str, user: Any = None, ac
     spec = PRESETS[preset]
     if activate:
         ContactChain.objects.filter(municipality=municipality, is_active=True).update(is_active=False)
-    chain = ContactChain.objects.create(municipality=municipality, name=str(spec["name"]), preset=preset,
-                                        is_active=activate)
+    chain = ContactChain.objects.create(municipality=municipality, name=chain_name(preset, municipality),
+                                        preset=preset, is_active=activate)
     ChainStep.objects.bulk_create([
         ChainStep(chain=chain, order=(i + 1) * 10, **{**step, "name": str(step["name"]),
                                                       "instructions": str(step.get("instructions", ""))})

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kaa.accounts.policy import Perm, municipalities_with, municipality_ids_with, require_perm, youth_or_404
@@ -22,7 +23,7 @@ from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records
 from kaa.organisations.models import Municipality
 
-from . import selectors, services
+from . import labels, selectors, services
 from .forms import (
     AssignForm,
     ConcernForm,
@@ -263,7 +264,8 @@ def assign(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("%(n)d youths were assigned.") % {"n": n})
+            messages.success(request, ngettext("%(n)d youth was assigned.", "%(n)d youths were assigned.", n)
+                             % {"n": n})
             return redirect("outreach:assign")
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     _audit_list(request.user, page.object_list)
@@ -300,7 +302,13 @@ def chain_list(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.CHAIN_MANAGE)
 def chain_detail(request: HttpRequest, pk: int) -> HttpResponse:
     chain = _chain_or_404(request.user, pk)
-    return render(request, "outreach/chain_detail.html", {"chain": chain, "steps": chain.steps.all()})
+    steps = list(chain.steps.all())
+    names = {s.code: s.name for s in steps}
+    for s in steps:  # the editor shows words, never codes
+        s.channel_text = labels.channel_labels(s.channels)
+        s.letter_text = labels.letter_template_label(s.letter_template)
+        s.anchor_step_text = names.get(s.anchor_step, "")
+    return render(request, "outreach/chain_detail.html", {"chain": chain, "steps": steps})
 
 
 @require_POST

@@ -12,9 +12,9 @@ class RegisterConfig(AppConfig):
     nav_items = [
         NavItem("register.view", "register:list", _("Register"), order=10),
         NavItem("youth.view", "register:youth_list", _("Youths"), order=12),
-        NavItem("school_report.view", "register:school_reports", _("School reports"), order=40),
-        NavItem("school_report.view", "register:early_signals", _("Early signals"), order=41),
-        NavItem("school_report.submit", "register:school_home", _("Report from school"), order=45),
+        NavItem("school_report.view", "register:school_reports", _("Incoming school reports"), order=40),
+        NavItem("school_report.view", "register:early_signals", _("Early signals"), order=41, menu="more"),
+        NavItem("school_report.submit", "register:school_home", _("Report a pupil"), order=45, menu="more"),
     ]
     dashboard_sections = [
         DashboardSection("school_report.view", "register/_dashboard_school_reports.html",

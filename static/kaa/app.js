@@ -37,3 +37,35 @@ document.addEventListener("htmx:afterSettle", function () {
   kaaDropFocusMarks();
   if (target) target.focus();
 });
+// Drop-down menus (<details class="kaa-menu">): one open at a time; a click elsewhere or Escape closes.
+document.addEventListener("click", function (event) {
+  document.querySelectorAll("details.kaa-menu[open]").forEach(function (menu) {
+    if (!menu.contains(event.target)) menu.removeAttribute("open");
+  });
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll("details.kaa-menu[open]").forEach(function (menu) {
+    menu.removeAttribute("open");
+    var summary = menu.querySelector("summary");
+    if (summary && menu.contains(document.activeElement)) summary.focus();
+  });
+});
+// A table wider than the screen scrolls inside its wrapper: the wrapper then takes keyboard focus
+// (arrow keys scroll it) and is named by the table's caption.
+function kaaScrollRegions(root) {
+  (root || document).querySelectorAll(".kaa-table-wrap").forEach(function (wrap) {
+    if (wrap.scrollWidth > wrap.clientWidth + 1) {
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      var caption = wrap.querySelector("caption");
+      if (caption && !wrap.hasAttribute("aria-label")) wrap.setAttribute("aria-label", caption.textContent.trim());
+    } else if (wrap.getAttribute("role") === "region") {
+      wrap.removeAttribute("tabindex");
+      wrap.removeAttribute("role");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { kaaScrollRegions(); });
+window.addEventListener("resize", function () { kaaScrollRegions(); });
+document.addEventListener("htmx:afterSettle", function () { kaaScrollRegions(); });

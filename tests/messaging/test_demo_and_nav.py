@@ -8,14 +8,15 @@ from kaa.messaging.models import LetterTemplate, ReplyCode
 from kaa.register.models import YouthEvent
 
 
-def test_seed_demo(municipality, make_youth, administrator):
+def test_seed_demo(municipality, make_youth, administrator, coach):
     for _ in range(5):
-        make_youth()
-    seed_demo(municipality=municipality, users={"admin": administrator}, rng=random.Random(1),
+        make_youth(register_since=datetime.date.today() - datetime.timedelta(days=20), register_reason="avbrott")
+    seed_demo(municipality=municipality, users={"admin": administrator, "coach1": coach}, rng=random.Random(1),
               today=datetime.date(2026, 11, 24))
     assert LetterTemplate.objects.filter(municipality=municipality).count() == 4
-    assert ReplyCode.objects.count() == 3
-    assert YouthEvent.objects.filter(kind="outreach.reply").count() == 1
+    # Two replies to the coach's youths still being looked for, two spare codes to try /svar/ with.
+    assert ReplyCode.objects.count() == 4
+    assert YouthEvent.objects.filter(kind="outreach.reply").count() == 2
 
 
 def test_navigation_entries(client, coach, administrator):
@@ -46,7 +47,7 @@ def test_list_pages_make_a_bounded_number_of_queries(client, municipality, coach
         letter_batch_create(user=coach, municipality=municipality, youths=Youth.objects.filter(pk=youth.pk))
     monkeypatch.setattr(bridge, "youths_due", lambda **kw: Youth.objects.all())
     client.force_login(coach)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         assert client.get(reverse("messaging:print_letters")).status_code == 200
     client.force_login(administrator)
     client.post(reverse("messaging:template_list"))

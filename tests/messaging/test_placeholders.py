@@ -37,9 +37,21 @@ def test_text_without_braces_is_always_valid_and_unchanged(text):
     assert fill(text, {"fornamn": "X"}) == text
 
 
-@given(st.sampled_from(sorted(PLACEHOLDERS)), st.text(alphabet="abc<>&", max_size=20))
+@given(st.sampled_from(sorted(PLACEHOLDERS)), st.text(alphabet="abc<>&", min_size=1, max_size=20))
 def test_fill_puts_the_value_in(name, value):
     assert fill(f"[{{{name}}}]", {name: value}) == f"[{value}]"
+
+
+@given(st.sampled_from(sorted(PLACEHOLDERS)), st.sampled_from(["", " ", None]))
+def test_fill_refuses_an_empty_placeholder(name, value):
+    """A letter never prints "ring mig på eller …": an empty value is an error, not a gap in the text."""
+    import pytest
+
+    from kaa.messaging.placeholders import EmptyPlaceholder
+
+    with pytest.raises(EmptyPlaceholder) as caught:
+        fill(f"Ring mig på {{{name}}} eller skriv.", {name: value})
+    assert caught.value.names == [name]
 
 
 def test_unknown_placeholder_message_is_swedish():

@@ -50,7 +50,8 @@ def test_other_municipality_is_404(admin_client, municipality):
 
 def _settings(municipality, **overrides):
     data = {"name": municipality.name, "summer_gap_month": 9, "summer_gap_day": 1,
-            "evening_starts_at": "17:00", "recontact_months": 3}
+            "evening_starts_at": "17:00", "recontact_months": 3,
+            "kaa_phone": municipality.kaa_phone, "kaa_email": municipality.kaa_email}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 

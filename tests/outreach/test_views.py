@@ -155,12 +155,13 @@ def test_administrator_edits_the_chain(client, administrator, municipality):
     assert step.offset_days == 10 and step.channels == "letter postcard"
     bad = client.post(url, {**data, "anchor": "step", "anchor_step": "nope"})
     assert bad.status_code == 200 and bad.context["form"].errors["anchor_step"]
-    new = client.post(reverse("outreach:step_new", args=[chain.pk]), {**data, "code": "postcard", "order": 99})
-    assert new.status_code == 302 and chain.steps.filter(code="postcard").exists()
-    dup = client.post(reverse("outreach:step_new", args=[chain.pk]), {**data, "code": "postcard"})
-    assert dup.status_code == 200
-    client.post(reverse("outreach:step_delete", args=[chain.pk, chain.steps.get(code="postcard").pk]))
-    assert not ChainStep.objects.filter(chain=chain, code="postcard").exists()
+    # A new step gets its code from its name; nobody types a code.
+    new = client.post(reverse("outreach:step_new", args=[chain.pk]), {**data, "name": "Vykort", "order": 99})
+    assert new.status_code == 302 and chain.steps.filter(code="vykort", name="Vykort").exists()
+    again = client.post(reverse("outreach:step_new", args=[chain.pk]), {**data, "name": "Vykort"})
+    assert again.status_code == 302 and chain.steps.filter(code="vykort-2").exists()
+    client.post(reverse("outreach:step_delete", args=[chain.pk, chain.steps.get(code="vykort").pk]))
+    assert not ChainStep.objects.filter(chain=chain, code="vykort").exists()
 
 
 def test_youth_section_context_and_forms(client, coach, coordinator, make_youth):

@@ -1,5 +1,7 @@
 """Template helpers shared by every app."""
 
+from typing import Any
+
 from django import template
 from django.forms import BoundField, CheckboxInput, CheckboxSelectMultiple, RadioSelect
 
@@ -24,6 +26,20 @@ def ds_widget(field: BoundField) -> str:
     if described:
         attrs["aria-describedby"] = " ".join(described)
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_choice_group(field: BoundField) -> bool:
+    """Radio buttons and checkbox lists: a group, labelled by a fieldset's legend, not one <label>."""
+    return isinstance(field.field.widget, CheckboxSelectMultiple | RadioSelect)
+
+
+@register.filter
+def ds_choice(option: Any) -> str:
+    """One radio button or checkbox of a group, with the design system's class (its label comes apart)."""
+    attrs = {**option.data["attrs"], "class": "ds-input"}
+    option.data["attrs"] = attrs
+    return option.tag()
 
 
 @register.simple_tag(takes_context=True)
