@@ -9,13 +9,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kaa.accounts.models import Membership
-from kaa.accounts.policy import Perm, municipality_ids_with, require_perm
+from kaa.accounts.policy import Perm, has_perm, municipality_ids_with, require_perm
 
 from .forms import AuditFilterForm
 from .models import AuditAction
 from .selectors import audit_group_rows, audit_groups
 
 PAGE_SIZE = 50
+
+
+def _youth_links(request: HttpRequest) -> bool:
+    """Link a youth's entries to the youth's own log only for those who may open youth records."""
+    return has_perm(request.user, Perm.YOUTH_VIEW)
 
 
 def _staff(request: HttpRequest):
@@ -37,7 +42,8 @@ def index(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     form = AuditFilterForm(request.GET or None, staff=staff)
     return render(request, "audit/index.html", {"page_obj": _grouped(request, form), "form": form,
-                                                "actions": AuditAction.choices})
+                                                "actions": AuditAction.choices,
+                                                "youth_links": _youth_links(request)})
 
 
 @require_perm(Perm.AUDIT_VIEW)
@@ -47,4 +53,5 @@ def user_log(request: HttpRequest, user_id: int) -> HttpResponse:
         raise Http404
     form = AuditFilterForm(request.GET or None)
     return render(request, "audit/user.html", {"staff_user": staff_user, "form": form, "actions": AuditAction.choices,
-                                               "page_obj": _grouped(request, form, user_id=staff_user.pk)})
+                                               "page_obj": _grouped(request, form, user_id=staff_user.pk),
+                                               "youth_links": _youth_links(request)})

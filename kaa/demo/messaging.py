@@ -28,7 +28,8 @@ def seed_demo(*, municipality: Any, users: dict[str, Any], rng: random.Random, t
     template_install_defaults(municipality=municipality, user=users.get("admin"))
     coaches = [users[name] for name in ("coach1", "coach2") if name in users]
     # Youths still being looked for (a chain step left) reply: their coach sees the reply first.
-    from kaa.outreach.deadlines import ONGOING, states_for
+    from kaa.outreach.deadlines import ONGOING
+    from kaa.outreach.selectors import states_for
 
     candidates = list(Youth.objects.filter(municipality=municipality, in_target_group=True, protection="",
                                            coach__in=coaches).order_by("pk"))

@@ -59,7 +59,8 @@ def test_administrator_asks_coordinator_approves_person_sees_it(page, live_url, 
 
     log_in(page, "rektor-cia")
     assert "av Anna Admin, godkänt av Bo Beslut" in page.locator("[data-testid=dashboard-grants]").inner_text()
+    page.locator("[data-testid=user-menu] summary").click()
     with page.expect_navigation():
-        page.locator("a.kaa-user").click()
+        page.locator("[data-testid=user-menu] a[href='/accounts/access/']").click()
     assert "godkänt av Bo Beslut" in page.locator("main").inner_text()
     assert _fits(page)

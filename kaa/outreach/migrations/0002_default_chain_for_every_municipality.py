@@ -13,7 +13,7 @@ DEFAULT_PRESET = "almhult"
 
 
 def install_default_chains(apps, schema_editor):
-    from kaa.outreach.presets import PRESETS
+    from kaa.outreach.presets import PRESETS, chain_name
 
     Municipality = apps.get_model("organisations", "Municipality")
     ContactChain = apps.get_model("outreach", "ContactChain")
@@ -22,7 +22,7 @@ def install_default_chains(apps, schema_editor):
     spec = PRESETS[DEFAULT_PRESET]
     with translation.override(settings.LANGUAGE_CODE):
         for municipality in Municipality.objects.exclude(pk__in=having).order_by("pk"):
-            chain = ContactChain.objects.create(municipality=municipality, name=str(spec["name"]),
+            chain = ContactChain.objects.create(municipality=municipality, name=chain_name(DEFAULT_PRESET, municipality),
                                                 preset=DEFAULT_PRESET, is_active=True)
             ChainStep.objects.bulk_create([
                 ChainStep(chain=chain, order=(i + 1) * 10, **{**step, "name": str(step["name"]),
