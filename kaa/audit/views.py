@@ -9,6 +9,8 @@ from django.shortcuts import render
 from kaa.accounts.models import Membership
 from kaa.accounts.policy import Perm, has_perm, municipality_ids_with, require_perm
 
+from .exports import audit_log_export
+from .forms import EXPORT_FORMATS, AuditFilterForm
 from .models import AuditAction
 from .selectors import audit_entries
 
@@ -48,6 +50,17 @@ def user_log(request: HttpRequest, user_id: int) -> HttpResponse:
     staff_user = _staff(request).filter(pk=user_id).first()
     if staff_user is None:
         raise Http404
-    qs = audit_entries(user=request.user, user_id=staff_user.pk)
+    form = AuditFilterForm(request.GET)
+    qs = audit_entries(user=request.user, user_id=staff_user.pk, **form.filters())
+    fmt = request.GET.get("export", "")
+    if fmt in EXPORT_FORMATS and form.is_valid():
+        return audit_log_export(user=request.user, entries=qs, fmt=fmt, name=f"audit-user-{staff_user.pk}",
+                                what=f"user_log:{_filter_code(form)}", object_id=staff_user.pk)
     return render(request, "audit/user.html", {"staff_user": staff_user, "page_obj": _page(request, qs),
-                                               "youth_links": _youth_links(request)})
+                                               "form": form, "youth_links": _youth_links(request)})
+
+
+def _filter_code(form: AuditFilterForm) -> str:
+    """The filters of an export, for its own audit entry: dates and the action code."""
+    f = form.filters()
+    return f"{f['date_from']:%Y-%m-%d}..{f['date_to']:%Y-%m-%d}:{f['action'] or 'all'}"

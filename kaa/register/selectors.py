@@ -62,17 +62,18 @@ def youth_detail(*, user: Any, pk: Any) -> Youth:
     return youth_or_404(user, pk, qs)
 
 
-def youth_audit_log(*, user: Any, pk: Any) -> tuple[Youth, QuerySet[AuditEntry]]:
+def youth_audit_log(*, user: Any, pk: Any, **filters: Any) -> tuple[Youth, QuerySet[AuditEntry]]:
     """Who has seen or changed a youth: its audit entries, newest first.
 
     The youth record's rule comes first: a youth outside the user's record scope (a protected
     identity without the grant included) answers 404 exactly as a missing id does, and so does one
-    in a municipality where the user may not read the audit log.
+    in a municipality where the user may not read the audit log. ``filters``: the date range and
+    action of ``audit_entries``.
     """
     youth = youth_or_404(user, pk)
     if not has_perm(user, Perm.AUDIT_VIEW, youth.municipality_id):
         raise Http404
-    return youth, audit_entries(user=user, youth_id=youth.pk)
+    return youth, audit_entries(user=user, youth_id=youth.pk, **filters)
 
 
 # --- The coordinator's register list ---------------------------------------------------------------

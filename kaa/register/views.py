@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from kaa.accounts.policy import Perm, has_perm, municipalities_with, require_perm, visible_youths
 from kaa.audit.decorators import audits_youth_read
+from kaa.audit.exports import audit_log_export
+from kaa.audit.forms import EXPORT_FORMATS, AuditFilterForm
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record, audit_records
 from kaa.core.tabular import XLSX_CONTENT_TYPE, csv_writer, xlsx_bytes
@@ -143,10 +145,20 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(Perm.AUDIT_VIEW)
 @audits_youth_read()
 def youth_log(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who has seen or changed this youth (the audit log of one record)."""
-    youth, entries = selectors.youth_audit_log(user=request.user, pk=pk)
+    """Who has seen or changed this youth (the audit log of one record), filtered by date and action;
+    ``?export=csv|xlsx`` gives the same answer as a file (audited as an export)."""
+    form = AuditFilterForm(request.GET)
+    youth, entries = selectors.youth_audit_log(user=request.user, pk=pk, **form.filters())
+    fmt = request.GET.get("export", "")
+    if fmt in EXPORT_FORMATS and form.is_valid():
+        f = form.filters()
+        return audit_log_export(
+            user=request.user, entries=entries, fmt=fmt, name=f"audit-youth-{youth.pk}", youth_id=youth.pk,
+            municipality_id=youth.municipality_id, object_id=youth.pk,
+            what=f"youth_log:{f['date_from']:%Y-%m-%d}..{f['date_to']:%Y-%m-%d}:{f['action'] or 'all'}")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "register/youth_audit_log.html", {"youth": youth, "page_obj": page, "youth_links": True})
+    return render(request, "register/youth_audit_log.html",
+                  {"youth": youth, "page_obj": page, "form": form, "youth_links": True})
 
 
 @require_perm(Perm.REGISTER_CORRECT)
