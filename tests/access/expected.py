@@ -74,6 +74,8 @@ EXPECTED = {
     "register:youth_detail":            (LOGIN, 200, 200, 200, 200, 403, 403, 403),
     "register:youth_log":               (LOGIN, 200, 403, 403, 403, 403, 403, 404),
     "register:youth_list":              (LOGIN, 200, 200, 200, 200, 403, 403, 403),
+    "register:emergency":               (LOGIN, 403, 200, 200, 200, 403, 403, 403),
+    "register:emergency_open":          (405, 405, 405, 405, 405, 405, 405, 405),
     "audit:index":                      (LOGIN, 200, 403, 403, 403, 403, 403, 200),
     "audit:user":                       (LOGIN, 200, 403, 403, 403, 403, 403, 200),
     "organisations:index":              (LOGIN, 403, 403, 403, 403, 403, 403, 200),
