@@ -27,10 +27,16 @@ class User(AbstractUser):
     """A member of staff (*användare*). Roles come from memberships, one per municipality and role."""
 
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # The identity provider's stable subject (``sub``) once the user has logged in with single sign-on.
+    oidc_subject = models.CharField(_("single sign-on subject"), max_length=255, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(fields=["oidc_subject"], condition=~models.Q(oidc_subject=""),
+                                    name="user_oidc_subject_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -61,6 +61,8 @@ EXPECTED = {
     "accounts:token_revoke":            (405, 405, 405, 405, 405, 405, 405, 405),
     "accounts:tokens":                  (LOGIN, 200, 200, 200, 200, 403, 403, 200),
     "accounts:my_access":               (LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    "accounts:oidc_login":              (404, 404, 404, 404, 404, 404, 404, 404),
+    "accounts:oidc_callback":           (404, 404, 404, 404, 404, 404, 404, 404),
     "register:early_signal_new":        (LOGIN, 200, 403, 403, 403, 403, 200, 403),
     "register:early_signal_status":     (405, 405, 405, 405, 405, 405, 405, 405),
     "register:early_signals":           (LOGIN, 200, 403, 403, 403, 403, 403, 403),
