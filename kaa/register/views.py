@@ -143,6 +143,7 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
     writable = emergency is None
     return render(request, "register/youth_detail.html", {
         "emergency": emergency,
+        "read_only": not writable,  # sections (kaa.register.sections) offer no action then
         "youth": youth,
         "age": youth.age_on(today),
         "explanation": explain_status(youth),

@@ -58,6 +58,7 @@ def test_open_with_a_reason_shows_the_youth_read_only_for_three_hours(client, co
         assert 'data-testid="emergency-banner"' in body
         assert f"Nödåtkomst till {local}, skäl: {REASON}" in body
         assert reverse("messaging:compose", args=[stranger.pk]) not in body
+        assert reverse("outreach:contact_new", args=[stranger.pk]) not in body  # sections offer no action
         grant = EmergencyAccess.objects.get()
         assert (grant.user_id, grant.youth_id, grant.reason) == (coach.pk, stranger.pk, REASON)
         assert grant.expires_at - grant.started_at == datetime.timedelta(hours=3)
