@@ -17,7 +17,8 @@ def _fits(page) -> bool:
 def test_coach_breaks_the_glass_and_the_coordinator_reviews_it(page, live_url, log_in):
     page.set_viewport_size({"width": 375, "height": 800})
     municipality = MunicipalityFactory(code="0480", name="Nyköping")
-    norr, soder = TeamFactory(municipality=municipality, name="Norr"), TeamFactory(municipality=municipality, name="Söder")
+    norr = TeamFactory(municipality=municipality, name="Norr")
+    soder = TeamFactory(municipality=municipality, name="Söder")
     staff(Role.COACH, municipality, team=norr, username="coach-kim")
     staff(Role.COORDINATOR, municipality, username="samordnare-bo")
     youth = YouthFactory(municipality=municipality, team=soder, given_name="Tova", family_name="Exempelsson",
