@@ -184,6 +184,8 @@ def emergency_open(request: HttpRequest) -> HttpResponse:
         youth = selectors.emergency_candidates_get(user=request.user, pk=int(youth_id))
     if youth is None:
         raise Http404
+    if visible_youths(request.user).filter(pk=youth.pk).exists():
+        return redirect("register:youth_detail", pk=youth.pk)  # in the user's scope: no emergency needed
     try:
         emergency_access_start(user=request.user, youth=youth, reason=request.POST.get("reason", ""))
     except ValidationError as exc:

@@ -199,3 +199,11 @@ def test_the_daily_job_is_declared():
     from kaa.core.scheduler import discover
 
     assert discover()["accounts_emergency_review"].every == "day"
+
+
+def test_a_youth_in_scope_needs_no_emergency_access(client, coach, municipality, team):
+    mine = YouthFactory(municipality=municipality, team=team)
+    client.force_login(coach)
+    response = _open(client, mine)
+    assert response.status_code == 302 and response["Location"] == reverse("register:youth_detail", args=[mine.pk])
+    assert not EmergencyAccess.objects.exists()
