@@ -170,6 +170,8 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # The client's address behind our load balancer (kaa/core/client_ip.py), for axes and the reply page.
 AXES_CLIENT_IP_CALLABLE = "kaa.core.client_ip.client_ip"
+# Single sign-on answers carry no password to guess: axes neither counts nor locks them.
+AXES_WHITELIST_CALLABLE = "kaa.accounts.backends.axes_skips_single_sign_on"
 
 # Our own proxies and load balancers (addresses or networks, comma-separated): X-Forwarded-For is
 # believed only from them, read from the right. Empty: the socket address is the client.

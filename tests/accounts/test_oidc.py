@@ -194,3 +194,25 @@ def test_local_login_still_works_by_default(client, municipality):
 def test_sso_is_off_by_default(client):
     assert client.get(reverse("accounts:oidc_login")).status_code == 404
     assert client.get(reverse("accounts:oidc_callback"), {"code": "x", "state": "y"}).status_code == 404
+
+
+def test_refused_answers_do_not_lock_out_single_sign_on(client, sso, settings, coordinator):
+    """Refusals (an unknown person) from one office address must not lock the others out (django-axes)."""
+    from axes.models import AccessAttempt
+
+    sso.person = {"sub": "nobody-here"}
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        assert _sso_login(client, sso).status_code == 403
+    assert not AccessAttempt.objects.exists()
+    coordinator.oidc_subject = "subject-1"
+    coordinator.save()
+    sso.person = {"sub": "subject-1"}
+    assert _sso_login(client, sso).status_code == 302
+    assert int(client.session["_auth_user_id"]) == coordinator.pk
+
+
+def test_passwords_are_still_throttled(client, settings, coordinator):
+    from axes.models import AccessAttempt
+
+    client.post(reverse("accounts:login"), {"username": coordinator.username, "password": "fel"})
+    assert AccessAttempt.objects.filter(username=coordinator.username).exists()
