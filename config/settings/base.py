@@ -114,8 +114,37 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords (refused when KAA_LOCAL_LOGIN is off) and single sign-on (idle unless configured).
+    "kaa.accounts.backends.LocalPasswordBackend",
+    "kaa.accounts.oidc.KaaOIDCBackend",
 ]
+
+# Local passwords: an installation that logs in only through its identity provider switches them off.
+KAA_LOCAL_LOGIN = env_bool("KAA_LOCAL_LOGIN", True)
+
+# Single sign-on through OpenID Connect (mozilla-django-oidc), off unless a client id and the endpoints
+# are set. Users are matched on the stable ``sub`` claim (User.oidc_subject); the first time, optionally
+# on KAA_OIDC_MATCH_CLAIM ("email" or "preferred_username") to an existing user. Nobody is created and
+# no role comes from a claim. A session whose id_token asserts one of KAA_OIDC_MFA_AMR in ``amr`` (or one
+# of KAA_OIDC_MFA_ACR as ``acr``) counts as having verified a second factor.
+KAA_OIDC_ISSUER = os.environ.get("KAA_OIDC_ISSUER", "")
+OIDC_RP_CLIENT_ID = os.environ.get("KAA_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("KAA_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("KAA_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("KAA_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("KAA_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("KAA_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("KAA_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("KAA_OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+KAA_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT)
+KAA_OIDC_MATCH_CLAIM = os.environ.get("KAA_OIDC_MATCH_CLAIM", "")
+KAA_OIDC_MFA_AMR = env_list("KAA_OIDC_MFA_AMR", "mfa,otp,hwk,swk,sms,fpt,face,iris")
+KAA_OIDC_MFA_ACR = env_list("KAA_OIDC_MFA_ACR", "")
+KAA_OIDC_PROVIDER_NAME = os.environ.get("KAA_OIDC_PROVIDER_NAME", "")
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -142,6 +171,8 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 # The client's address behind our load balancer (kaa/core/client_ip.py), for axes and the reply page.
 AXES_CLIENT_IP_CALLABLE = "kaa.core.client_ip.client_ip"
+# Single sign-on answers carry no password to guess: axes neither counts nor locks them.
+AXES_WHITELIST_CALLABLE = "kaa.accounts.backends.axes_skips_single_sign_on"
 
 # Our own proxies and load balancers (addresses or networks, comma-separated): X-Forwarded-For is
 # believed only from them, read from the right. Empty: the socket address is the client.

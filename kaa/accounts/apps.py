@@ -14,4 +14,7 @@ class AccountsConfig(AppConfig):
     dashboard_sections = [
         DashboardSection("youth.view", "accounts/_dashboard_grants.html",
                          "kaa.accounts.selectors.recent_grants", order=1),
+        # Emergency accesses of the last day: the coordinator reviews them.
+        DashboardSection("youth.emergency_review", "accounts/_dashboard_emergency.html",
+                         "kaa.accounts.selectors.emergency_review_section", order=2),
     ]

@@ -27,10 +27,16 @@ class User(AbstractUser):
     """A member of staff (*användare*). Roles come from memberships, one per municipality and role."""
 
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # The identity provider's stable subject (``sub``) once the user has logged in with single sign-on.
+    oidc_subject = models.CharField(_("single sign-on subject"), max_length=255, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(fields=["oidc_subject"], condition=~models.Q(oidc_subject=""),
+                                    name="user_oidc_subject_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -159,3 +165,33 @@ class ApiToken(models.Model):
     def revoke(self) -> None:
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])
+
+
+class EmergencyAccess(models.Model):
+    """Emergency access (*nödåtkomst*, "break the glass"): a caseworker covering for a colleague reads a
+    youth of their own municipality outside their scope for a few hours, with a stated reason. Read
+    only; shown on the youth page and in the audit log; the coordinator reviews them daily
+    (``kaa.accounts.policy``: ``readable_youths``, ``may_open_in_emergency``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="emergency_accesses", verbose_name=_("user"))
+    youth_id = models.BigIntegerField(_("youth"))
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT,
+                                     related_name="emergency_accesses", verbose_name=_("municipality"))
+    reason = models.TextField(_("reason"), max_length=500)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        indexes = [models.Index(fields=["user", "expires_at"]),
+                   models.Index(fields=["municipality", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} #{self.youth_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.started_at <= timezone.now() < self.expires_at

@@ -2,8 +2,12 @@
 
 Two kinds of question:
 - page permissions (``has_perm``): may this user use this function at all? Denied is 403.
-- record scope (``visible_youths``, ``youth_or_404``): which youths may this user see?
+- record scope (``visible_youths``, ``youth_or_404``): which youths may this user see and work on?
   A youth outside the scope does not exist for the user: 404, never 403.
+- emergency access (``readable_youths``, ``youth_for_read_or_404``): the record scope plus the youths
+  the user opened with emergency access (*nödåtkomst*, ``may_open_in_emergency``) in the last three
+  hours. Those are for reading only: every write path asks ``youth_or_404`` / ``visible_youths``
+  (the working scope, ``youth_for_write_or_404`` is the same function), which never includes them.
 
 Per-record rules (issue 3): a coordinator sees the municipality's youths; a coach, study
 counsellor or teacher sees the youths assigned to them or their team; school staff, heads and
@@ -13,6 +17,7 @@ whose membership in that municipality carries the explicit grant.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from functools import wraps
@@ -25,9 +30,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
-from .models import AccessRequest, AccessRequestStatus, Membership, Role
+from .models import AccessRequest, AccessRequestStatus, EmergencyAccess, Membership, Role
 
 if TYPE_CHECKING:
     from kaa.register.models import Youth
@@ -52,9 +58,11 @@ class Perm(StrEnum):
     REPORTS_VIEW = "reports.view"  # statistics and reports (aggregates)
     API_TOKENS = "api.tokens"  # manage one's own API tokens
     ACCESS_APPROVE = "access.approve"  # approve another person's access to youth data (second person)
+    EMERGENCY_OPEN = "youth.emergency"  # open a youth outside one's scope with emergency access
+    EMERGENCY_REVIEW = "youth.emergency_review"  # review the municipality's emergency accesses
 
 
-_CASEWORKER = frozenset({Perm.YOUTH_VIEW, Perm.WORKLIST, Perm.API_TOKENS})
+_CASEWORKER = frozenset({Perm.YOUTH_VIEW, Perm.WORKLIST, Perm.API_TOKENS, Perm.EMERGENCY_OPEN})
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.COORDINATOR: frozenset(
@@ -62,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.YOUTH_VIEW, Perm.REGISTER_VIEW, Perm.REGISTER_CORRECT, Perm.IMPORTS_RUN,
             Perm.AUDIT_VIEW, Perm.SCHOOL_REPORT, Perm.SCHOOL_SIGNALS_VIEW, Perm.WORKLIST,
             Perm.ASSIGN, Perm.LETTERS_PRINT, Perm.REPORTS_VIEW, Perm.API_TOKENS, Perm.ACCESS_APPROVE,
+            Perm.EMERGENCY_REVIEW,
         }
     ),
     Role.COACH: _CASEWORKER | {Perm.LETTERS_PRINT},
@@ -189,6 +198,116 @@ def youth_or_404(user: Any, pk: Any, queryset: QuerySet[Youth] | None = None) ->
         raise Http404 from exc
     except visible_youths(user).model.DoesNotExist as exc:
         raise Http404 from exc
+
+
+# The working scope: reading and writing. Every write path asks this one (or ``visible_youths``).
+youth_for_write_or_404 = youth_or_404
+
+
+# --- Emergency access ("break the glass") ----------------------------------------------------------
+
+EMERGENCY_ACCESS_DURATION = datetime.timedelta(hours=3)
+
+
+def active_emergency_accesses(user: Any) -> list[EmergencyAccess]:
+    """The user's emergency accesses that have not expired, loaded once per request object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    now = timezone.now()
+    cached = getattr(user, "_kaa_emergency", None)
+    if cached is None or cached[0] > now:
+        cached = (now, list(EmergencyAccess.objects.filter(user=user, started_at__lte=now, expires_at__gt=now)))
+        user._kaa_emergency = cached
+    return [g for g in cached[1] if g.expires_at > now]
+
+
+def forget_emergency_accesses(user: Any) -> None:
+    if hasattr(user, "_kaa_emergency"):
+        del user._kaa_emergency
+
+
+def _emergency_membership(user: Any, municipality_id: int) -> Membership | None:
+    """The caseworker membership in the municipality that allows emergency access (one with the
+    protected-identity grant first)."""
+    found = [m for m in memberships(user) if m.municipality_id == municipality_id
+             and Perm.EMERGENCY_OPEN in ROLE_PERMISSIONS.get(m.role, ())]
+    return max(found, key=lambda m: m.may_see_protected, default=None)
+
+
+def emergency_scope(user: Any) -> Q:
+    """The Q filter of the youths the user may read through an active emergency access: only in a
+    municipality where they still hold a caseworker role, and a protected identity only with the grant."""
+    scope = Q(pk__in=[])
+    for grant in active_emergency_accesses(user):
+        m = _emergency_membership(user, grant.municipality_id)
+        if m is None:
+            continue
+        here = Q(pk=grant.youth_id, municipality_id=grant.municipality_id)
+        if not m.may_see_protected:
+            here &= Q(protection="")
+        scope |= here
+    return scope
+
+
+def readable_youths(user: Any, queryset: QuerySet[Youth] | None = None) -> QuerySet[Youth]:
+    """The youths the user may read: the record scope and their active emergency accesses. For pages that
+    only show a youth; never for a write (``visible_youths``)."""
+    from kaa.register.models import Youth
+
+    qs = queryset if queryset is not None else Youth.objects.all()
+    if not has_perm(user, Perm.YOUTH_VIEW):
+        return qs.none()
+    if not active_emergency_accesses(user):
+        return qs.filter(youth_scope(user))
+    return qs.filter(youth_scope(user) | emergency_scope(user))
+
+
+def youth_for_read_or_404(user: Any, pk: Any, queryset: QuerySet[Youth] | None = None) -> Youth:
+    """The youth with this id if the user may read it (emergency access included); otherwise 404."""
+    try:
+        return readable_youths(user, queryset).get(pk=int(pk))
+    except (ValueError, TypeError) as exc:
+        raise Http404 from exc
+    except readable_youths(user).model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def emergency_access_for(user: Any, youth: Youth) -> EmergencyAccess | None:
+    """The active emergency access through which the user reads this youth, when the youth is outside
+    their record scope (None when they see the youth anyway)."""
+    grants = [g for g in active_emergency_accesses(user) if g.youth_id == youth.pk]
+    if not grants or visible_youths(user).filter(pk=youth.pk).exists():
+        return None
+    return max(grants, key=lambda g: g.expires_at)
+
+
+def may_open_in_emergency(user: Any, youth: Youth) -> bool:
+    """A coach, study counsellor or teacher may open a youth of their own municipality outside their
+    scope; a protected identity only with the explicit grant on that membership."""
+    m = _emergency_membership(user, youth.municipality_id)
+    if m is None or (youth.protection and not m.may_see_protected):
+        return False
+    return not visible_youths(user).filter(pk=youth.pk).exists()
+
+
+def emergency_municipality_ids(user: Any) -> list[int]:
+    return municipality_ids_with(user, Perm.EMERGENCY_OPEN)
+
+
+def emergency_candidates(user: Any, queryset: QuerySet[Youth] | None = None) -> QuerySet[Youth]:
+    """The youths the user may look up to open in emergency: their caseworker municipalities, protected
+    identities only where they hold the grant (a protected youth is never even listed otherwise)."""
+    from kaa.register.models import Youth
+
+    qs = queryset if queryset is not None else Youth.objects.all()
+    scope = Q(pk__in=[])
+    for mun_id in emergency_municipality_ids(user):
+        m = _emergency_membership(user, mun_id)
+        here = Q(municipality_id=mun_id)
+        if m is None or not m.may_see_protected:
+            here &= Q(protection="")
+        scope |= here
+    return qs.filter(scope)
 
 
 def letter_batch_scope(user: Any) -> Q:

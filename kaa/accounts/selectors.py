@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import AccessRequest, AccessRequestStatus
-from .policy import memberships
+from .models import AccessRequest, AccessRequestStatus, EmergencyAccess
+from .policy import Perm, memberships, municipality_ids_with
 
 RECENT_GRANT_DAYS = 30
 
@@ -45,3 +45,25 @@ def recent_grants(user: Any) -> dict:
     since = timezone.now() - datetime.timedelta(days=RECENT_GRANT_DAYS)
     return {"grants": list(own_access_requests(user).filter(status=AccessRequestStatus.APPROVED,
                                                              decided_at__gte=since)[:10])}
+
+
+EMERGENCY_REVIEW_DAYS = 1
+EMERGENCY_REVIEW_LIMIT = 50
+
+
+def emergency_accesses_to_review(user: Any, *, since: datetime.datetime | None = None,
+                                 until: datetime.datetime | None = None) -> QuerySet[EmergencyAccess]:
+    """Emergency accesses started in the municipalities the user reviews (the coordinator), newest first:
+    by default those of the last day."""
+    since = since or timezone.now() - datetime.timedelta(days=EMERGENCY_REVIEW_DAYS)
+    qs = EmergencyAccess.objects.filter(municipality_id__in=municipality_ids_with(user, Perm.EMERGENCY_REVIEW),
+                                        started_at__gte=since)
+    if until is not None:
+        qs = qs.filter(started_at__lt=until)
+    return qs.select_related("user", "municipality").order_by("-started_at", "-pk")
+
+
+def emergency_review_section(user: Any) -> dict:
+    """Start-page section: the emergency accesses of the last day, for the coordinator to review."""
+    qs = emergency_accesses_to_review(user)
+    return {"accesses": list(qs[:EMERGENCY_REVIEW_LIMIT]), "total": qs.count()}

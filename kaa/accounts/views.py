@@ -16,6 +16,7 @@ from kaa.core.registry import sections_for
 from . import selectors, services
 from .forms import ApiTokenForm, LoginForm, OtpForm
 from .models import ApiToken
+from .oidc import IDP_MFA_SESSION_KEY, oidc_enabled
 from .policy import Perm, perms_of, primary_role, require_login, require_perm, require_second_factor
 
 
@@ -30,9 +31,28 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    """The password form (unless ``KAA_LOCAL_LOGIN`` is off) and the single sign-on button (when set up)."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not settings.KAA_LOCAL_LOGIN:
+            messages.error(request, _("Log in with your organisation's account: passwords are switched off here."))
+            return self.render_to_response(self.get_context_data(), status=403)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session.pop(IDP_MFA_SESSION_KEY, None)  # a password login asserts no second factor
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update({"local_login": settings.KAA_LOCAL_LOGIN, "oidc_enabled": oidc_enabled(),
+                        "provider_name": settings.KAA_OIDC_PROVIDER_NAME})
+        return context
 
 
 class LogoutView(auth_views.LogoutView):

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from kaa.accounts.policy import visible_youths
+from kaa.accounts.policy import readable_youths
 
 from .services import audit_youth_read, tracking_audited_youths
 
@@ -32,7 +32,7 @@ def audits_youth_read(kwarg: str = "pk") -> Callable[[View], View]:
                 response = view(request, *args, **kwargs)
             youth_id = _as_id(kwargs.get(kwarg))
             if response.status_code == 200 and youth_id is not None and youth_id not in audited:
-                municipality_id = (visible_youths(request.user).filter(pk=youth_id)
+                municipality_id = (readable_youths(request.user).filter(pk=youth_id)
                                    .values_list("municipality_id", flat=True).first())
                 audit_youth_read(user=request.user, youth_id=youth_id, municipality_id=municipality_id)
             return response

@@ -11,9 +11,10 @@ from django.shortcuts import render
 from kaa.accounts.models import Membership
 from kaa.accounts.policy import Perm, has_perm, municipality_ids_with, require_perm
 
-from .forms import AuditFilterForm
+from .exports import audit_log_export
+from .forms import DEFAULT_DAYS, EXPORT_FORMATS, AuditFilterForm
 from .models import AuditAction
-from .selectors import audit_group_rows, audit_groups
+from .selectors import audit_entries, audit_group_rows, audit_groups
 
 PAGE_SIZE = 50
 
@@ -51,7 +52,18 @@ def user_log(request: HttpRequest, user_id: int) -> HttpResponse:
     staff_user = _staff(request).filter(pk=user_id).first()
     if staff_user is None:
         raise Http404
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, default_days=DEFAULT_DAYS)
+    fmt = request.GET.get("export", "")
+    if fmt in EXPORT_FORMATS and form.is_valid():
+        qs = audit_entries(user=request.user, user_id=staff_user.pk, **form.filters())
+        return audit_log_export(user=request.user, entries=qs, fmt=fmt, name=f"audit-user-{staff_user.pk}",
+                                what=f"user_log:{_filter_code(form)}", object_id=staff_user.pk)
     return render(request, "audit/user.html", {"staff_user": staff_user, "form": form, "actions": AuditAction.choices,
                                                "page_obj": _grouped(request, form, user_id=staff_user.pk),
                                                "youth_links": _youth_links(request)})
+
+
+def _filter_code(form: AuditFilterForm) -> str:
+    """The filters of an export, for its own audit entry: dates and the action code."""
+    f = form.filters()
+    return f"{f['date_from']:%Y-%m-%d}..{f['date_to']:%Y-%m-%d}:{f['action'] or 'all'}"

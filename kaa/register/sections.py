@@ -13,8 +13,10 @@ On your AppConfig::
         ]
 
 ``context`` is a callable ``(user, youth) -> dict`` or its dotted path; the template is included
-with that dict as ``ctx`` (and ``youth``). A section is shown when the user holds ``perm`` (a
-``kaa.accounts.policy.Perm`` value) in the youth's municipality. Sections run in ``order``.
+with that dict as ``ctx`` (and ``youth``, and ``read_only``: true when the user reads the youth
+through emergency access, when the section must offer no action, as every write refuses it).
+A section is shown when the user holds ``perm`` (a ``kaa.accounts.policy.Perm`` value) in the
+youth's municipality. Sections run in ``order``.
 The context function must read within the user's scope and keep its query count bounded.
 """
 

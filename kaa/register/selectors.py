@@ -16,10 +16,12 @@ from kaa.accounts.models import Membership, Role
 from kaa.accounts.policy import (
     CASEWORKER_ROLES,
     Perm,
+    emergency_candidates,
     has_perm,
     municipality_ids_with,
     protected_grant_municipality_ids,
     visible_youths,
+    youth_for_read_or_404,
     youth_or_404,
 )
 from kaa.audit.models import AuditEntry
@@ -58,21 +60,57 @@ def youth_list(*, user: Any, search: str = "") -> QuerySet[Youth]:
 
 
 def youth_detail(*, user: Any, pk: Any) -> Youth:
+    """A youth in the user's working scope (reading and writing)."""
     qs = Youth.objects.select_related("municipality", "coach", "team")
     return youth_or_404(user, pk, qs)
 
 
-def youth_audit_log(*, user: Any, pk: Any) -> tuple[Youth, QuerySet[AuditEntry]]:
+def youth_page(*, user: Any, pk: Any) -> Youth:
+    """The youth page: the working scope and, for reading only, the user's active emergency accesses."""
+    qs = Youth.objects.select_related("municipality", "coach", "team")
+    return youth_for_read_or_404(user, pk, qs)
+
+
+def emergency_candidates_get(*, user: Any, pk: int) -> Youth | None:
+    """A youth the user may open with emergency access, or None (another municipality, a protected
+    identity without the grant, no such id: all alike)."""
+    return emergency_candidates(user, Youth.objects.select_related("municipality")).filter(pk=pk).first()
+
+
+EMERGENCY_SEARCH_LIMIT = 20
+
+
+def emergency_search(*, user: Any, search: str) -> list[tuple[Youth, bool]]:
+    """Youths of the user's own municipalities to open with emergency access: by record id or by name
+    (never by personnummer), protected identities only with the grant. Each with whether it is already
+    in the user's scope."""
+    search = (search or "").strip()
+    if not search:
+        return []
+    qs = emergency_candidates(user, Youth.objects.select_related("municipality"))
+    if search.isdigit():
+        qs = qs.filter(pk=int(search))
+    else:
+        words = search.split()[:4]
+        for word in words:
+            qs = qs.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    youths = list(qs.order_by("family_name", "given_name", "pk")[:EMERGENCY_SEARCH_LIMIT])
+    in_scope = set(visible_youths(user).filter(pk__in=[y.pk for y in youths]).values_list("pk", flat=True))
+    return [(y, y.pk in in_scope) for y in youths]
+
+
+def youth_audit_log(*, user: Any, pk: Any, **filters: Any) -> tuple[Youth, QuerySet[AuditEntry]]:
     """Who has seen or changed a youth: its audit entries, newest first.
 
     The youth record's rule comes first: a youth outside the user's record scope (a protected
     identity without the grant included) answers 404 exactly as a missing id does, and so does one
-    in a municipality where the user may not read the audit log.
+    in a municipality where the user may not read the audit log. ``filters``: the date range and
+    action of ``audit_entries``.
     """
     youth = youth_or_404(user, pk)
     if not has_perm(user, Perm.AUDIT_VIEW, youth.municipality_id):
         raise Http404
-    return youth, audit_entries(user=user, youth_id=youth.pk)
+    return youth, audit_entries(user=user, youth_id=youth.pk, **filters)
 
 
 # --- The coordinator's register list ---------------------------------------------------------------

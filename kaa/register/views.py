@@ -17,8 +17,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from kaa.accounts.policy import Perm, has_perm, municipalities_with, require_perm, visible_youths
+from kaa.accounts.policy import (
+    Perm,
+    emergency_access_for,
+    has_perm,
+    municipalities_with,
+    require_perm,
+    visible_youths,
+)
+from kaa.accounts.services import emergency_access_start
 from kaa.audit.decorators import audits_youth_read
+from kaa.audit.exports import audit_log_export
+from kaa.audit.forms import EXPORT_FORMATS, AuditQuestionForm
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record, audit_records
 from kaa.core.tabular import XLSX_CONTENT_TYPE, csv_writer, xlsx_bytes
@@ -115,16 +125,25 @@ def youth_list(request: HttpRequest) -> HttpResponse:
     audit_records(user=request.user, action=AuditAction.LIST, object_type="youth",
                   youths=[(y.pk, y.municipality_id) for y in page.object_list])
     template = "register/_youth_rows.html" if request.htmx else "register/youth_list.html"
-    return render(request, template, {"page_obj": page, "q": search})
+    return render(request, template, {"page_obj": page, "q": search,
+                                      "perms_emergency": has_perm(request.user, Perm.EMERGENCY_OPEN)})
 
 
 @require_perm(Perm.YOUTH_VIEW)
 @audits_youth_read()
 def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    youth = selectors.youth_detail(user=request.user, pk=pk)
+    youth = selectors.youth_page(user=request.user, pk=pk)
+    emergency = emergency_access_for(request.user, youth)
+    if emergency is not None:
+        # Read through emergency access: the read entry says so; the page offers no change.
+        audit_record(user=request.user, action=AuditAction.VIEW, object_type="youth", object_id=youth.pk,
+                     youth_id=youth.pk, municipality_id=youth.municipality_id, detail="emergency_access")
     today = timezone.localdate()
     mun = youth.municipality_id
+    writable = emergency is None
     return render(request, "register/youth_detail.html", {
+        "emergency": emergency,
+        "read_only": not writable,  # sections (kaa.register.sections) offer no action then
         "youth": youth,
         "age": youth.age_on(today),
         "explanation": explain_status(youth),
@@ -134,19 +153,68 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": selectors.youth_timeline(youth=youth),
         "sections": sections_for_youth(request.user, youth),
         "can_audit": has_perm(request.user, Perm.AUDIT_VIEW, mun),
-        "can_correct": has_perm(request.user, Perm.REGISTER_CORRECT, mun),
-        "can_message": has_perm(request.user, Perm.WORKLIST, mun),
+        "can_correct": writable and has_perm(request.user, Perm.REGISTER_CORRECT, mun),
+        "can_message": writable and has_perm(request.user, Perm.WORKLIST, mun),
         "corrections": [(kind, label) for kind, (_form, label) in CORRECTION_FORMS.items()],
     })
+
+
+# --- Emergency access ("break the glass") -----------------------------------------------------------
+
+@require_perm(Perm.EMERGENCY_OPEN)
+def emergency(request: HttpRequest) -> HttpResponse:
+    """Find a youth of one's own municipality by record id or name (POSTed: never in a URL) and open it
+    with emergency access by stating a reason."""
+    search = _search(request)
+    results = selectors.emergency_search(user=request.user, search=search)
+    if results:
+        audit_records(user=request.user, action=AuditAction.LIST, object_type="youth",
+                      youths=[(y.pk, y.municipality_id) for y, _in_scope in results], detail="emergency_search")
+    return render(request, "register/emergency.html", {"q": search, "results": results,
+                                                       "searched": bool(search), "errors": {}})
+
+
+@require_POST
+@require_perm(Perm.EMERGENCY_OPEN)
+def emergency_open(request: HttpRequest) -> HttpResponse:
+    """Start an emergency access (read only, three hours) and show the youth."""
+    youth = None
+    youth_id = request.POST.get("youth", "")
+    if youth_id.isdigit():
+        youth = selectors.emergency_candidates_get(user=request.user, pk=int(youth_id))
+    if youth is None:
+        raise Http404
+    if visible_youths(request.user).filter(pk=youth.pk).exists():
+        return redirect("register:youth_detail", pk=youth.pk)  # in the user's scope: no emergency needed
+    try:
+        emergency_access_start(user=request.user, youth=youth, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        results = [(youth, False)]
+        audit_records(user=request.user, action=AuditAction.LIST, object_type="youth",
+                      youths=[(youth.pk, youth.municipality_id)], detail="emergency_search")
+        return render(request, "register/emergency.html", {
+            "q": "", "results": results, "searched": True, "reason": request.POST.get("reason", ""),
+            "errors": {youth.pk: exc.message_dict.get("reason", [])}})
+    return redirect("register:youth_detail", pk=youth.pk)
 
 
 @require_perm(Perm.AUDIT_VIEW)
 @audits_youth_read()
 def youth_log(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who has seen or changed this youth (the audit log of one record)."""
-    youth, entries = selectors.youth_audit_log(user=request.user, pk=pk)
+    """Who has seen or changed this youth (the audit log of one record), filtered by date and action;
+    ``?export=csv|xlsx`` gives the same answer as a file (audited as an export)."""
+    form = AuditQuestionForm(request.GET)
+    youth, entries = selectors.youth_audit_log(user=request.user, pk=pk, **form.filters())
+    fmt = request.GET.get("export", "")
+    if fmt in EXPORT_FORMATS and form.is_valid():
+        f = form.filters()
+        return audit_log_export(
+            user=request.user, entries=entries, fmt=fmt, name=f"audit-youth-{youth.pk}", youth_id=youth.pk,
+            municipality_id=youth.municipality_id, object_id=youth.pk,
+            what=f"youth_log:{f['date_from']:%Y-%m-%d}..{f['date_to']:%Y-%m-%d}:{f['action'] or 'all'}")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "register/youth_audit_log.html", {"youth": youth, "page_obj": page, "youth_links": True})
+    return render(request, "register/youth_audit_log.html",
+                  {"youth": youth, "page_obj": page, "form": form, "youth_links": True})
 
 
 @require_perm(Perm.REGISTER_CORRECT)
