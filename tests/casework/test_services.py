@@ -10,8 +10,8 @@ from kaa.audit.models import AuditEntry
 from kaa.casework import selectors, services
 from kaa.casework.codes import CodeTable, ensure_default_codes
 from kaa.casework.models import (
-    Activity,
     ActionPlan,
+    Activity,
     Case,
     Closing,
     Code,
