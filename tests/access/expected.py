@@ -25,6 +25,13 @@ PARAMS = {
     "municipality_id": "municipality",
     "municipality_pk": "municipality",
     "team_id": "team",
+    # Case work (kaa.casework)
+    "measure_id": builders.measure,
+    "measure_pk": builders.measure,
+    "consent_id": builders.consent,
+    "consent_pk": builders.consent,
+    "entry_pk": builders.journal_entry,
+    "activity_pk": builders.activity,
 }
 # Per-URL parameters where the defaults above do not fit.
 KWARGS = {
@@ -122,4 +129,14 @@ EXPECTED = {
     "api:list_youths":                  (401, 200, 200, 200, 200, 200, 200, 200),
     "api:openapi-json":                 (200, 200, 200, 200, 200, 200, 200, 200),
     "api:openapi-view":                 (200, 200, 200, 200, 200, 200, 200, 200),
+    # Case work (kaa.casework)
+    "api:create_consent":               (405, 405, 405, 405, 405, 405, 405, 405),
+    "api:create_journal_entry":         (401, 200, 200, 200, 200, 404, 404, 404),
+    "api:create_measure":               (401, 200, 200, 200, 200, 404, 404, 404),
+    "api:create_occupation":            (401, 200, 200, 200, 200, 404, 404, 404),
+    "api:list_journal":                 (401, 200, 200, 200, 200, 404, 404, 404),
+    "api:list_measures":                (401, 200, 200, 200, 200, 404, 404, 404),
+    "api:list_occupations":             (401, 200, 200, 200, 200, 404, 404, 404),
+    "api:update_measure":               (405, 405, 405, 405, 405, 405, 405, 405),
+    "api:withdraw_consent":             (405, 405, 405, 405, 405, 405, 405, 405),
 }
