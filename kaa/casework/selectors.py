@@ -255,6 +255,15 @@ class CaseView:
         return mapping_changes(self.mapping, self.mapping_previous)
 
     @property
+    def occupation_choices(self) -> list[tuple[str, str]]:
+        return self.codes.choices(CodeKind.OCCUPATION, self.today)
+
+    @property
+    def corrected_ids(self) -> set[int]:
+        """Entries on the page that a later entry corrects."""
+        return {e.corrects_id for e in self.journal if e.corrects_id}
+
+    @property
     def valid_consents(self) -> list[Consent]:
         return [c for c in self.consents if c.is_valid_on(self.today)]
 
@@ -365,9 +374,13 @@ def activity_or_404(*, user: Any, pk: Any, manage: bool = False) -> Activity:
         raise Http404 from exc
 
 
-def activity_waiting_list(*, activity: Activity) -> list[Measure]:
-    return list(Measure.objects.filter(activity=activity, waiting=True, declined=False, end_reason="")
-                .select_related("youth").order_by("created_at", "pk"))
+def activity_waiting_list(*, user: Any, activity: Activity) -> list[Measure]:
+    """The activity's waiting list: the youths the user may see, first come first."""
+    from kaa.accounts.policy import visible_youths
+
+    return list(Measure.objects.filter(activity=activity, waiting=True, declined=False, end_reason="",
+                                       youth__in=visible_youths(user)).select_related("youth")
+                .order_by("created_at", "pk"))
 
 
 def activity_choices(*, youth: Youth) -> QuerySet[Activity]:
@@ -423,3 +436,19 @@ def aggregates(user: Any) -> dict:
         "closed_this_year": cases.filter(status=CaseStatus.CLOSED, status_since__year=day.year).count(),
         "in_measure": running.values("youth_id").distinct().count(),
     }
+
+
+def section_context(user: Any, youth: Youth) -> dict:
+    """The youth page's case sections (one ``CaseView`` shared by all of them). Reading confidential
+    entries is audited once per page."""
+    from kaa.accounts.policy import case_may_read
+    from kaa.audit.services import audit_youth_view
+
+    if not case_may_read(user, youth):
+        return {"view": None}
+    view = youth_case(user, youth)
+    if not getattr(view, "audited", False):
+        view.audited = True
+        if any(e.confidential for e in view.journal):
+            audit_youth_view(user=user, youth=youth, detail="journal+confidential")
+    return {"view": view}
