@@ -171,9 +171,13 @@ def facts_for(youths: list[Youth], *, on: datetime.date | None = None) -> dict[i
         evaluations[measure_id].append((kind, day))
     events: dict[int, list[tuple[str, datetime.date, dict]]] = defaultdict(list)
     left: dict[int, tuple[str, datetime.date, datetime.datetime]] = {}
-    for youth_id, kind, at, recorded_at, data in YouthEvent.objects.filter(
-            youth_id__in=ids, kind__in=DUE_EVENT_KINDS).order_by("occurred_at", "pk").values_list(
-            "youth_id", "kind", "occurred_at", "recorded_at", "data"):
+    # Only the events that can mean contact (or the register's word): a youth with hundreds of
+    # unanswered calls must not cost hundreds of rows.
+    contact = Q(kind="outreach.contact") & (Q(data__outcome__in=["reached", "declined"])
+                                            | Q(data__channel="youth_initiated"))
+    relevant = contact | Q(kind__in=[k for k in DUE_EVENT_KINDS if k != "outreach.contact"])
+    for youth_id, kind, at, recorded_at, data in YouthEvent.objects.filter(relevant, youth_id__in=ids).order_by(
+            "occurred_at", "pk").values_list("youth_id", "kind", "occurred_at", "recorded_at", "data"):
         data = data or {}
         if kind == "register.left":
             left[youth_id] = (str(data.get("reason", "")), _local_day(at), recorded_at)
