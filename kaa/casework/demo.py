@@ -24,7 +24,7 @@ ACTIVITIES = [
     # title, measure code, provider, capacity, description
     ("Motiverande samtal", "enstaka_samtal", "KAA", None, "Samtal i MI-anda om vad du vill göra framåt."),
     ("Studie- och yrkesvägledning", "syv", "Vägledningscentrum", None, "Träffa en SYV om utbildningar och yrken."),
-    ("Praktik i kommunens verksamheter", "praktik", "Arbetsmarknadsenheten", 6, "Prova på arbete, 4–12 veckor."),
+    ("Praktik i kommunens verksamheter", "praktik", "Arbetsmarknadsenheten", None, "Prova på arbete, 4–12 veckor."),
     ("Jobbsökarstöd", "regelbundna_samtal", "Arbetsmarknadsenheten", 10, "CV, personligt brev och intervjuträning."),
     ("Steg1", "regelbundna_samtal", "Fritidsgården", 1, "Gruppverksamhet två eftermiddagar i veckan."),
     ("Coffee 'n coaching", "regelbundna_samtal", "KAA", None, "Fika och coachning på biblioteket."),
@@ -82,8 +82,14 @@ def seed_demo(*, municipality: Any, users: dict[str, Any], rng: random.Random, t
                                         protection="", first_meetings__isnull=False)
                    .select_related("coach", "municipality").distinct().order_by("pk"))
     for i, youth in enumerate(reached):
-        _play(STAGES[i % len(STAGES)], youth, youth.coach, coordinator, activities, rng, today,
-              confidential=i % 7 == 3)
+        stage = STAGES[i % len(STAGES)]
+        _play(stage, youth, youth.coach, coordinator, activities, rng, today, confidential=i % 7 == 3)
+        # Most coaches spoke with their youth lately; a few have not, which the start page shows.
+        if stage not in ("declined", "closed") and rng.random() < 0.8:
+            services.journal_add(youth=youth, user=youth.coach, kind="phone",
+                                 occurred_on=_day(today, -rng.randint(1, 20)),
+                                 text="Vem ringde vem: coachen ringde ungdomen.\nVad det gällde: hur det går "
+                                      "just nu.\nNästa steg: ses nästa vecka.")
 
 
 def _play(stage: str, youth: Youth, coach: Any, coordinator: Any, activities: dict[str, Activity],

@@ -110,7 +110,7 @@ def _clean_text(value: str | None, field: str, errors: dict, limit: int = TEXT_L
 
 def case_ensure(*, youth: Youth, on: datetime.date | None = None) -> Case:
     """The youth's case, opened by the first act of case work."""
-    day = on or timezone.localdate()
+    day = min(on or timezone.localdate(), timezone.localdate())
     case, _created = Case.objects.get_or_create(youth=youth, defaults={"opened_on": day, "status_since": day})
     return case
 
@@ -131,7 +131,7 @@ def occupation_record(*, youth: Youth, user: Any, code: str, start: datetime.dat
         errors["from"] = _("The date cannot be in the future.")
     if errors:
         raise ValidationError(errors)
-    case_ensure(youth=youth)
+    case_ensure(youth=youth, on=start)
     existing = Occupation.objects.select_for_update().filter(youth=youth, start=start).first()
     if existing is not None:
         existing.code, existing.recorded_by, existing.source = code, _actor(user), source
@@ -170,7 +170,7 @@ def mapping_save(*, youth: Youth, user: Any, held_on: datetime.date, **fields: s
         errors["__all__"] = _("Write down at least something the youth told you.")
     if errors:
         raise ValidationError(errors)
-    case_ensure(youth=youth)
+    case_ensure(youth=youth, on=held_on)
     mapping = Mapping.objects.create(youth=youth, version=(previous.version + 1) if previous else 1,
                                      held_on=held_on, created_by=_actor(user), **values)
     _event(youth, EV_MAPPING, user, {"mapping_id": mapping.pk, "version": mapping.version, "changed": changed},
@@ -338,7 +338,7 @@ def measure_add(*, youth: Youth, user: Any, code: str = "", start: datetime.date
     _validate_measure(table, values, errors)
     if errors:
         raise ValidationError(errors)
-    case_ensure(youth=youth)
+    case_ensure(youth=youth, on=start)
     plan, created = _plan_for(youth, user)
     if created:
         _revise(plan, youth, user, "created", True)
@@ -497,7 +497,7 @@ def journal_add(*, youth: Youth, user: Any, text: str, kind: str = JournalKind.N
         errors["corrects"] = _("The corrected entry belongs to another youth.")
     if errors:
         raise ValidationError(errors)
-    case_ensure(youth=youth)
+    case_ensure(youth=youth, on=occurred_on)
     # A correction of a confidential entry is confidential too.
     confidential = bool(confidential or (corrects is not None and corrects.confidential))
     entry = JournalEntry.objects.create(youth=youth, kind=kind, occurred_on=occurred_on, text=text,
@@ -536,7 +536,7 @@ def consent_record(*, youth: Youth, user: Any, partner: str, purpose: str, valid
         errors["until"] = _("The end date cannot be before the start date.")
     if errors:
         raise ValidationError(errors)
-    case_ensure(youth=youth)
+    case_ensure(youth=youth, on=valid_from)
     consent = Consent.objects.create(youth=youth, partner=partner, purpose=purpose, valid_from=valid_from,
                                      valid_until=valid_until, given_by=given_by, recorded_by=_actor(user))
     _event(youth, EV_CONSENT, user, {"consent_id": consent.pk, "given_by": given_by})
