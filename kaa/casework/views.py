@@ -80,6 +80,8 @@ def _form_page(request: HttpRequest, youth: Youth, form: Any, title: str, save: 
         else:
             messages.success(request, done or _("Saved."))
             return redirect(_youth_page(youth, anchor))
+    if request.method == "GET":  # the form shows the record as it is: a read, audited like the youth page
+        audit_youth_view(user=request.user, youth=youth, detail=f"casework:{request.resolver_match.url_name}")
     return render(request, template, {"form": form, "youth": youth, "title": title, "anchor": anchor,
                                       **(extra or {})})
 

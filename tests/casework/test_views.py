@@ -45,7 +45,11 @@ def test_youth_page_shows_the_case_summary_and_sections(client, youth, coach):
 
 
 def test_record_occupation_in_one_click_from_the_summary(client, youth, coach):
+    from kaa.audit.models import AuditEntry
+
     client.force_login(coach)
+    assert client.get(url("occupation_new", youth)).status_code == 200
+    assert AuditEntry.objects.filter(action="view", youth_id=youth.pk, detail="casework:occupation_new").exists()
     response = client.post(url("occupation_new", youth), {"code": "komvux", "start": today().isoformat()})
     assert response.status_code == 302 and response["Location"].endswith("#case-summary")
     assert Occupation.objects.get(youth=youth).code == "komvux"
