@@ -25,7 +25,7 @@ RESPONSIBLE_SV = {"youth": "Du själv", "municipality": "Kommunen (KAA)", "other
 
 def plan_context(*, youth: Any, plan: ActionPlan, today: Any = None) -> dict:
     table = CodeTable.load()
-    measures = list(Measure.objects.filter(plan=plan, declined=False).order_by("start", "pk"))
+    measures = list(Measure.objects.filter(plan=plan, declined=False).order_by("start", "pk")) if plan.pk else []
     rows = []
     for m in measures:
         who = RESPONSIBLE_SV.get(m.responsible, m.responsible)

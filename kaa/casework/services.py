@@ -19,7 +19,7 @@ from kaa.accounts.policy import (
     case_may_write,
 )
 from kaa.audit.models import AuditAction
-from kaa.audit.services import audit_record
+from kaa.audit.services import audit_record, audit_youth_view
 from kaa.core.logging import PERSONNUMMER_PATTERN
 from kaa.register.models import Youth, YouthEvent
 
@@ -48,7 +48,7 @@ from .models import (
     Source,
 )
 
-CREATE, UPDATE, PRINT = AuditAction.CREATE, AuditAction.UPDATE, AuditAction.PRINT
+CREATE, UPDATE = AuditAction.CREATE, AuditAction.UPDATE
 
 # Event kinds (``casework.*``) on the youth's timeline.
 EV_OCCUPATION = "casework.occupation"
@@ -632,5 +632,6 @@ def case_reopen(*, youth: Youth, user: Any, on: datetime.date | None = None) -> 
 
 
 def plan_pdf_audit(*, youth: Youth, user: Any) -> None:
-    _audit(user, PRINT, "action_plan", youth.pk, youth, detail="plan_pdf")
+    """The plan printed as a PDF: a read of the youth's record (one entry, like every page about a youth)."""
+    audit_youth_view(user=user, youth=youth, detail="plan_pdf")
 

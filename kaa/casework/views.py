@@ -171,10 +171,8 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan in plain Swedish, for the youth to take home (and sign)."""
     youth = selectors.case_youth(user=request.user, pk=pk)
-    plan = ActionPlan.objects.filter(youth=youth).first()
-    if plan is None:
-        messages.error(request, _("There is no plan to print yet."))
-        return redirect(_youth_page(youth, "case-plan"))
+    # Before a plan is written the PDF says so: the goal and the measures are made together.
+    plan = ActionPlan.objects.filter(youth=youth).first() or ActionPlan(youth=youth, revision=0)
     data = pdf.render_plan_pdf(youth=youth, plan=plan)
     services.plan_pdf_audit(youth=youth, user=request.user)
     response = HttpResponse(data, content_type="application/pdf")

@@ -54,7 +54,6 @@ KWARGS = {
     "messaging:batch_detail": {"pk": builders.batch},
     "messaging:batch_pdf": {"pk": builders.batch},
     "messaging:reply": {"code": builders.reply_code},
-    "casework:plan_pdf": {"pk": builders.youth_with_plan},
 }
 
 EXPECTED = {

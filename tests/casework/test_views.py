@@ -174,6 +174,11 @@ def test_declined_case_stays_open_with_a_recontact_date(client, youth, coach):
 def test_plan_pdf_is_plain_swedish(client, youth, coach):
     from pypdf import PdfReader
 
+    client.force_login(coach)
+    before = client.get(url("plan_pdf", youth))  # before a plan exists it says so
+    assert "Vi har inte bestämt några insatser än" in "".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(before.content)).pages)
+
     services.plan_save(youth=youth, user=coach, goal="Börja på Komvux i augusti")
     services.measure_add(youth=youth, user=coach, code="praktik", start=today(), place="Bageriet",
                          responsible="other", responsible_other="Arbetsförmedlingen")
@@ -189,7 +194,7 @@ def test_plan_pdf_is_plain_swedish(client, youth, coach):
     assert "Nejtack" not in text and "Hemligt" not in text
     from kaa.audit.models import AuditEntry
 
-    assert AuditEntry.objects.filter(action="print", youth_id=youth.pk, detail="plan_pdf").exists()
+    assert AuditEntry.objects.filter(action="view", youth_id=youth.pk, detail="plan_pdf").exists()
 
 
 def test_study_counsellor_sees_the_case_but_writes_only_journal_and_own_measures(client, youth, coach, counsellor):
