@@ -19,6 +19,7 @@ urlpatterns = [
     path("outreach/", include("kaa.outreach.urls")),
     path("organisation/", include("kaa.organisations.urls")),
     path("imports/", include("kaa.imports.urls")),
+    path("casework/", include("kaa.casework.urls")),
     path("", include("kaa.messaging.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

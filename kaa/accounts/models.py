@@ -55,6 +55,11 @@ class Membership(models.Model):
     may_see_protected = models.BooleanField(
         _("may see records with protected identity"), default=False,
         help_text=_("Explicit grant: records with protected personal data are hidden without it."))
+    # Case work (issue 12): confidential journal entries (health, social services) need this grant too.
+    may_see_confidential = models.BooleanField(
+        _("may read confidential journal entries"), default=False,
+        help_text=_("Explicit grant: confidential journal entries of the youths one works with are hidden "
+                    "without it."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

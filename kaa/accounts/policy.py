@@ -411,3 +411,116 @@ def require_second_factor(view: Callable[..., HttpResponse]) -> Callable[..., Ht
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+# =================================================================================================
+# Case work (issue 12): mapping, action plan, measures, journal, consent, closing (kaa.casework).
+# Kept in its own block. Nothing here imports kaa.casework (it sits above accounts): callers pass
+# the youth and the ids a rule needs.
+#
+# - The coach and team working with the youth and the municipality's coordinators (who cover for
+#   absent coaches) read and write the whole case.
+# - Study counsellors and teachers working with the youth read it, write journal entries, add
+#   measures they are responsible for and change those; they correct their own journal entries.
+# - Confidential journal entries need the same access plus the membership's grant
+#   (``Membership.may_see_confidential``), like protected identity.
+# - Heads see aggregates only (REPORTS_VIEW); school staff and administrators no case at all.
+# - A youth outside the scope answers 404.
+# =================================================================================================
+
+
+class CasePerm(StrEnum):
+    """Case-work permissions (strings, so they sit in ROLE_PERMISSIONS beside ``Perm``)."""
+
+    VIEW = "casework.view"  # read a youth's case, within the record scope
+    WRITE = "casework.write"  # write the whole case
+    CONTRIBUTE = "casework.contribute"  # journal entries; measures one is responsible for
+    ACTIVITIES = "casework.activities"  # keep the municipality's activity bank
+
+
+CASE_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset({CasePerm.VIEW, CasePerm.WRITE, CasePerm.ACTIVITIES}),
+    Role.COACH: frozenset({CasePerm.VIEW, CasePerm.WRITE}),
+    Role.STUDY_COUNSELLOR: frozenset({CasePerm.VIEW, CasePerm.CONTRIBUTE}),
+    Role.TEACHER: frozenset({CasePerm.VIEW, CasePerm.CONTRIBUTE}),
+}
+for _role, _extra in CASE_ROLE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra  # type: ignore[operator]
+
+
+def _covers(user: Any, m: Membership, youth: Youth) -> bool:
+    """Whether this membership's record scope covers the youth (the rule of ``youth_scope``)."""
+    if m.municipality_id != youth.municipality_id or (youth.protection and not m.may_see_protected):
+        return False
+    if m.role == Role.COORDINATOR:
+        return True
+    if m.role in CASEWORKER_ROLES:
+        return youth.coach_id == user.pk or (m.team_id is not None and youth.team_id == m.team_id)
+    return False
+
+
+def case_memberships(user: Any, youth: Youth) -> list[Membership]:
+    """The user's memberships through which they work with this youth's case."""
+    return [m for m in memberships(user)
+            if _covers(user, m, youth) and CasePerm.VIEW in CASE_ROLE_PERMISSIONS.get(m.role, ())]
+
+
+def case_perms(user: Any, youth: Youth) -> set[str]:
+    return {p for m in case_memberships(user, youth) for p in CASE_ROLE_PERMISSIONS.get(m.role, ())}
+
+
+def case_may_read(user: Any, youth: Youth) -> bool:
+    return CasePerm.VIEW in case_perms(user, youth)
+
+
+def case_may_write(user: Any, youth: Youth) -> bool:
+    """The whole case: mapping, plan, occupation, consent, closing, any measure."""
+    return CasePerm.WRITE in case_perms(user, youth)
+
+
+def case_may_contribute(user: Any, youth: Youth) -> bool:
+    """Journal entries, and measures one is responsible for."""
+    return bool(case_perms(user, youth) & {CasePerm.WRITE, CasePerm.CONTRIBUTE})
+
+
+def case_may_edit_measure(user: Any, youth: Youth, responsible_staff_id: int | None) -> bool:
+    if case_may_write(user, youth):
+        return True
+    return case_may_contribute(user, youth) and responsible_staff_id == user.pk
+
+
+def case_may_correct_journal(user: Any, youth: Youth, author_id: int | None) -> bool:
+    if case_may_write(user, youth):
+        return True
+    return case_may_contribute(user, youth) and author_id == user.pk
+
+
+def case_may_read_confidential(user: Any, youth: Youth) -> bool:
+    """Confidential journal entries: the case access plus the membership's explicit grant."""
+    return any(m.may_see_confidential for m in case_memberships(user, youth))
+
+
+def case_youth_or_404(user: Any, pk: Any, queryset: QuerySet[Youth] | None = None) -> Youth:
+    """The youth whose case the user may read; 404 otherwise (no existence leak)."""
+    youth = youth_or_404(user, pk, queryset)
+    if not case_may_read(user, youth):
+        raise Http404
+    return youth
+
+
+def case_municipality_ids(user: Any) -> list[int]:
+    """Municipalities where the user reads case work (e.g. to pick from the activity bank)."""
+    return municipality_ids_with(user, CasePerm.VIEW)  # type: ignore[arg-type]
+
+
+def activity_bank_municipality_ids(user: Any) -> list[int]:
+    """Municipalities whose activity bank the user keeps (the coordinators')."""
+    return municipality_ids_with(user, CasePerm.ACTIVITIES)  # type: ignore[arg-type]
+
+
+def own_caseload(user: Any, queryset: QuerySet[Youth] | None = None) -> QuerySet[Youth]:
+    """The youths the user works with as coach, study counsellor or teacher (assigned or their team),
+    for the start page's due items; a coordinator's covering scope is the youth page, not the list."""
+    teams = [m.team_id for m in memberships(user) if m.role in CASEWORKER_ROLES and m.team_id]
+    mine = Q(coach_id=user.pk) | Q(team_id__in=teams) if teams else Q(coach_id=user.pk)
+    return visible_youths(user, queryset).filter(mine)

@@ -1,8 +1,36 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from kaa.core.registry import DashboardSection, NavItem
+
 
 class CaseworkConfig(AppConfig):
     name = "kaa.casework"
     label = "casework"
     verbose_name = _("Mapping, action plans, interventions")
+
+    nav_items = [
+        NavItem("casework.view", "casework:activity_list", _("Activity bank"), order=60, menu="more"),
+    ]
+    dashboard_sections = [
+        DashboardSection("casework.view", "casework/_dashboard_due.html", "kaa.casework.selectors.coach_dashboard",
+                         order=22),
+        DashboardSection("reports.view", "casework/_dashboard_aggregates.html", "kaa.casework.selectors.aggregates",
+                         order=80),
+    ]
+
+    def ready(self) -> None:
+        # sections.py reads the access policy, which needs the models: import it once they are loaded.
+        from kaa.register.sections import YouthSection
+
+        context = "kaa.casework.selectors.section_context"
+        self.youth_sections = [
+            YouthSection(perm="casework.view", template="casework/sections/_summary.html", context=context, order=5),
+            YouthSection(perm="casework.view", template="casework/sections/_mapping.html", context=context,
+                         order=30),
+            YouthSection(perm="casework.view", template="casework/sections/_plan.html", context=context, order=31),
+            YouthSection(perm="casework.view", template="casework/sections/_journal.html", context=context,
+                         order=32),
+            YouthSection(perm="casework.view", template="casework/sections/_consents.html", context=context,
+                         order=33),
+        ]

@@ -251,7 +251,8 @@ def _school_fast(num: int, v: tuple) -> SchoolRow | None:
      result_date, given, family, skydd, _status, avbruten, code) = v
     school_type, programme = skolform.upper(), program.upper()
     if (school_type not in SCHOOL_TYPES or len(programme) > 12 or len(unit_code) > 16 or len(unit_name) > 200
-            or len(given) > 100 or len(family) > 100 or (school_type == "GY" and not programme)):
+            or len(given) > 100 or len(family) > 100
+            or (school_type == "GY" and not programme and not YES_NO.get(motsvarande.lower()))):
         return None
     equivalent, result = YES_NO.get(motsvarande.lower()), resultat.lower()
     if equivalent is None or result not in RESULTS:
@@ -373,7 +374,8 @@ def school_rows(table: Table) -> list[SchoolRow]:
         if school_type and school_type not in SCHOOL_TYPES:
             r.error("skolform", _("Unknown school type “%(value)s”.") % {"value": school_type[:10]})
         programme = values["program"].upper()
-        if school_type == "GY" and not programme:
+        # Equivalent education (motsvarande = ja) has no Swedish programme code.
+        if school_type == "GY" and not programme and not YES_NO.get(values["motsvarande"].lower()):
             r.error("program", _("A programme is required for upper-secondary school (GY)."))
         year_text = values["arskurs"]
         year = None

@@ -36,6 +36,13 @@ EVENT_LABELS: dict[str, Any] = {
     "casework.plan_created": _("Action plan created"),
     "casework.plan_revised": _("Action plan revised"),
     "casework.occupation": _("Occupation recorded"),
+    "casework.journal": _("Journal entry"),
+    "casework.evaluation": _("Measure evaluated"),
+    "casework.consent": _("Consent recorded"),
+    "casework.consent_withdrawn": _("Consent withdrawn"),
+    "casework.closed": _("Case closed"),
+    "casework.reopened": _("Case reopened"),
+    "casework.declined": _("Declined support, re-contact planned"),
 }
 
 CORRECTION_LABELS: dict[str, Any] = {

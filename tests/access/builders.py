@@ -87,3 +87,40 @@ def _reply_code(world):
 
 
 reply_code = _cached("reply_code", _reply_code)
+
+
+# --- Case work (kaa.casework) ---------------------------------------------------------------------
+
+def _measure(world):
+    from kaa.casework.models import ActionPlan, Measure
+
+    plan, _created = ActionPlan.objects.get_or_create(youth=world["youth"])
+    return Measure.objects.create(plan=plan, youth=world["youth"], code="syv", start=timezone.localdate())
+
+
+def _consent(world):
+    from kaa.casework.models import Consent
+
+    return Consent.objects.create(youth=world["youth"], partner="Arbetsförmedlingen", purpose="Praktik",
+                                  valid_from=timezone.localdate(), given_by="youth")
+
+
+def _journal_entry(world):
+    from kaa.casework.models import JournalEntry
+
+    return JournalEntry.objects.create(youth=world["youth"], text="Samtal", occurred_on=timezone.localdate(),
+                                       author=world["coach"])
+
+
+def _activity(world):
+    from kaa.casework.models import Activity
+
+    return Activity.objects.create(municipality=world["municipality"], title="Steg1",
+                                   measure_code="regelbundna_samtal")
+
+
+measure = _cached("measure", _measure)
+consent = _cached("consent", _consent)
+journal_entry = _cached("journal_entry", _journal_entry)
+activity = _cached("activity", _activity)
+

@@ -1,0 +1,458 @@
+"""Reads of case work, always scoped by the user's access (kaa.accounts.policy).
+
+The youth page's case sections share one ``CaseView`` per request (memoised on the youth object),
+loaded in a fixed number of queries whatever the number of events, entries or measures.
+Confidential journal entries are read in exactly one place, ``journal_for``, and only for a user the
+policy allows; every other read goes through ``JournalEntry.objects.non_confidential()``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from kaa.accounts.policy import (
+    activity_bank_municipality_ids,
+    case_may_contribute,
+    case_may_read_confidential,
+    case_may_write,
+    case_municipality_ids,
+    case_youth_or_404,
+    own_caseload,
+)
+from kaa.register.models import Youth, YouthEvent
+
+from . import due
+from .codes import CodeTable
+from .models import (
+    MAPPING_FIELDS,
+    ActionPlan,
+    Activity,
+    Case,
+    CaseStatus,
+    CodeKind,
+    Consent,
+    Evaluation,
+    JournalEntry,
+    Mapping,
+    Measure,
+    Occupation,
+    PlanRevision,
+)
+
+JOURNAL_ON_PAGE = 30
+DUE_EVENT_KINDS = ("outreach.contact", "outreach.reply", "outreach.meeting_booked", "casework.journal",
+                   "casework.mapping", "register.left")
+
+
+def case_youth(*, user: Any, pk: Any) -> Youth:
+    """The youth whose case the user may read (404 otherwise)."""
+    return case_youth_or_404(user, pk, Youth.objects.select_related("municipality", "coach", "team"))
+
+
+# --- Occupation --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OccupationSpan:
+    id: int
+    code: str
+    start: datetime.date
+    to: datetime.date | None  # the next entry's date; None for the current one
+
+
+def occupation_spans(entries: list[Occupation]) -> list[OccupationSpan]:
+    """Each entry holds from its date until the next entry's date."""
+    ordered = sorted(entries, key=lambda o: (o.start, o.pk))
+    return [OccupationSpan(o.pk, o.code, o.start, ordered[i + 1].start if i + 1 < len(ordered) else None)
+            for i, o in enumerate(ordered)]
+
+
+def occupation_at(entries: list[Occupation], day: datetime.date) -> str | None:
+    """The occupation on ``day`` (at first contact, after a measure, today): read, never typed twice."""
+    current = None
+    for o in sorted(entries, key=lambda o: (o.start, o.pk)):
+        if o.start > day:
+            break
+        current = o.code
+    return current
+
+
+def occupation_history(*, youth: Youth) -> list[OccupationSpan]:
+    return occupation_spans(list(Occupation.objects.filter(youth=youth)))
+
+
+def occupation_on(*, youth: Youth, day: datetime.date) -> str | None:
+    entry = Occupation.objects.filter(youth=youth, start__lte=day).order_by("-start", "-pk").first()
+    return entry.code if entry else None
+
+
+# --- Mapping -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    label: Any
+    before: str
+    after: str
+
+
+def mapping_changes(current: Mapping | None, previous: Mapping | None) -> list[FieldChange]:
+    """What changed from the previous version (every field of a first version is new)."""
+    if current is None:
+        return []
+    out = []
+    for name in MAPPING_FIELDS:
+        before = getattr(previous, name) if previous else ""
+        after = getattr(current, name)
+        if before != after:
+            out.append(FieldChange(name, Mapping._meta.get_field(name).verbose_name, before, after))
+    return out
+
+
+def mapping_versions(*, youth: Youth) -> list[tuple[Mapping, list[FieldChange]]]:
+    """Every version, newest first, each with what it changed."""
+    versions = list(Mapping.objects.filter(youth=youth).select_related("created_by").order_by("version"))
+    pairs = [(v, mapping_changes(v, versions[i - 1] if i else None)) for i, v in enumerate(versions)]
+    return list(reversed(pairs))
+
+
+# --- Journal -----------------------------------------------------------------------------------------
+
+def journal_for(*, user: Any, youth: Youth) -> QuerySet[JournalEntry]:
+    """The youth's journal as this user may read it: confidential entries only with the grant."""
+    qs = JournalEntry.objects.filter(youth=youth).select_related("author", "corrects")
+    if not case_may_read_confidential(user, youth):
+        qs = qs.non_confidential()
+    return qs.order_by("-occurred_on", "-pk")
+
+
+# --- Consent -----------------------------------------------------------------------------------------
+
+def consent_valid(*, youth: Youth, partner: str, on: datetime.date | None = None) -> Consent | None:
+    """A consent valid on ``on`` to share with ``partner`` (a partner's name or a municipality code),
+    for referrals and hand-overs, which refuse without one."""
+    day = on or timezone.localdate()
+    wanted = partner.strip().casefold()
+    candidates = Consent.objects.filter(youth=youth, valid_from__lte=day).exclude(valid_until__lt=day).filter(
+        Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day)).order_by("-valid_from", "-pk")
+    return next((c for c in candidates if c.partner.strip().casefold() == wanted), None)
+
+
+# --- Facts for the due items, for one youth or many ------------------------------------------------
+
+def _measure_facts(measures: list[Measure], evaluations: dict[int, list[tuple[str, datetime.date]]]
+                   ) -> tuple[due.MeasureFacts, ...]:
+    return tuple(due.MeasureFacts(m.pk, m.code, m.start, m.end, m.declined, m.waiting, m.end_reason, m.follow_up_on,
+                                  m.evaluate_on, tuple(evaluations.get(m.pk, ()))) for m in measures)
+
+
+def _local_day(at: datetime.datetime) -> datetime.date:
+    return timezone.localtime(at).date()
+
+
+def facts_for(youths: list[Youth], *, on: datetime.date | None = None) -> dict[int, tuple[due.CaseFacts, Case | None]]:
+    """Case facts for many youths in five queries (cases, plans, measures, evaluations, events)."""
+    on = on or timezone.localdate()
+    ids = [y.pk for y in youths]
+    cases = {c.youth_id: c for c in Case.objects.filter(youth_id__in=ids)}
+    plans = {p.youth_id: p for p in ActionPlan.objects.filter(youth_id__in=ids).only("youth_id", "review_on")}
+    measures: dict[int, list[Measure]] = defaultdict(list)
+    for m in Measure.objects.filter(youth_id__in=ids).order_by("start", "pk"):
+        measures[m.youth_id].append(m)
+    evaluations: dict[int, list[tuple[str, datetime.date]]] = defaultdict(list)
+    for measure_id, kind, day in Evaluation.objects.filter(measure__youth_id__in=ids).values_list(
+            "measure_id", "kind", "on"):
+        evaluations[measure_id].append((kind, day))
+    events: dict[int, list[tuple[str, datetime.date, dict]]] = defaultdict(list)
+    left: dict[int, tuple[str, datetime.date, datetime.datetime]] = {}
+    # Only the events that can mean contact (or the register's word): a youth with hundreds of
+    # unanswered calls must not cost hundreds of rows.
+    contact = Q(kind="outreach.contact") & (Q(data__outcome__in=["reached", "declined"])
+                                            | Q(data__channel="youth_initiated"))
+    relevant = contact | Q(kind__in=[k for k in DUE_EVENT_KINDS if k != "outreach.contact"])
+    for youth_id, kind, at, recorded_at, data in YouthEvent.objects.filter(relevant, youth_id__in=ids).order_by(
+            "occurred_at", "pk").values_list("youth_id", "kind", "occurred_at", "recorded_at", "data"):
+        data = data or {}
+        if kind == "register.left":
+            left[youth_id] = (str(data.get("reason", "")), _local_day(at), recorded_at)
+        else:
+            events[youth_id].append((kind, _local_day(at), data))
+    out = {}
+    for y in youths:
+        case = cases.get(y.pk)
+        mfacts = _measure_facts(measures.get(y.pk, []), evaluations)
+        proposal = None
+        if case is not None:
+            proposal = due.closing_proposal(
+                status=case.status, status_changed_at=case.status_changed_at, in_target_group=y.in_target_group,
+                left=left.get(y.pk), extended=y.register_extended,
+                ukaa_on=y.municipality.extended_responsibility, ongoing_measure=any(m.ongoing(on) for m in mfacts))
+        plan = plans.get(y.pk)
+        out[y.pk] = (due.CaseFacts(
+            youth_id=y.pk, birth_date=y.birth_date, status=case.status if case else "",
+            opened_on=case.opened_on if case else None, review_on=plan.review_on if plan else None,
+            recontact_on=case.recontact_on if case else None,
+            last_contact_on=due.last_contact(events.get(y.pk, []), on), measures=mfacts, proposal=proposal), case)
+    return out
+
+
+# --- The youth page: one view of the case per request --------------------------------------------------
+
+@dataclass
+class CaseView:
+    youth: Youth
+    today: datetime.date
+    codes: CodeTable
+    case: Case | None
+    plan: ActionPlan | None
+    measures: list[Measure]
+    occupations: list[OccupationSpan]
+    mapping: Mapping | None
+    mapping_previous: Mapping | None
+    journal: list[JournalEntry]
+    journal_total: int
+    consents: list[Consent]
+    facts: due.CaseFacts
+    may_write: bool = False
+    may_contribute: bool = False
+    may_read_confidential: bool = False
+    items: list[due.DueItem] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return self.case.status if self.case else ""
+
+    @property
+    def current_occupation(self) -> OccupationSpan | None:
+        return self.occupations[-1] if self.occupations else None
+
+    @property
+    def active_measures(self) -> list[Measure]:
+        return [m for m in self.measures if m.is_ongoing(self.today)]
+
+    @property
+    def waiting_measures(self) -> list[Measure]:
+        return [m for m in self.measures if m.waiting and not m.declined and not m.end_reason]
+
+    @property
+    def next_item(self) -> due.DueItem | None:
+        return self.items[0] if self.items else None
+
+    @property
+    def proposal(self) -> due.Proposal | None:
+        return self.facts.proposal
+
+    @property
+    def proposal_reason(self) -> str:
+        if self.proposal is None:
+            return ""
+        return self.codes.from_register_reason(CodeKind.CLOSING, self.proposal.register_reason)
+
+    @property
+    def mapping_changes(self) -> list[FieldChange]:
+        return mapping_changes(self.mapping, self.mapping_previous)
+
+    @property
+    def occupation_choices(self) -> list[tuple[str, str]]:
+        return self.codes.choices(CodeKind.OCCUPATION, self.today)
+
+    @property
+    def corrected_ids(self) -> set[int]:
+        """Entries on the page that a later entry corrects."""
+        return {e.corrects_id for e in self.journal if e.corrects_id}
+
+    @property
+    def valid_consents(self) -> list[Consent]:
+        return [c for c in self.consents if c.is_valid_on(self.today)]
+
+
+def youth_case(user: Any, youth: Youth, *, on: datetime.date | None = None) -> CaseView:
+    """Everything the case sections show, in a fixed number of queries (memoised per request)."""
+    memo = getattr(youth, "_casework_view", None)
+    if memo is not None and memo[0] == getattr(user, "pk", None):
+        return memo[1]
+    today = on or timezone.localdate()
+    codes = CodeTable.load()
+    facts, case = facts_for([youth], on=today)[youth.pk]
+    plan = ActionPlan.objects.filter(youth=youth).first()
+    evaluations: dict[int, list[Evaluation]] = defaultdict(list)
+    measures = list(Measure.objects.filter(youth=youth).select_related("activity", "responsible_staff")
+                    .order_by("start", "pk"))
+    for ev in Evaluation.objects.filter(measure__youth=youth).select_related("by").order_by("on", "pk"):
+        evaluations[ev.measure_id].append(ev)
+    for m in measures:
+        m.evaluation_list = evaluations.get(m.pk, [])
+    versions = list(Mapping.objects.filter(youth=youth).select_related("created_by").order_by("-version")[:2])
+    journal_qs = journal_for(user=user, youth=youth)
+    journal = list(journal_qs[:JOURNAL_ON_PAGE])
+    view = CaseView(
+        youth=youth, today=today, codes=codes, case=case, plan=plan, measures=measures,
+        occupations=occupation_spans(list(Occupation.objects.filter(youth=youth))),
+        mapping=versions[0] if versions else None, mapping_previous=versions[1] if len(versions) > 1 else None,
+        journal=journal, journal_total=len(journal) if len(journal) < JOURNAL_ON_PAGE else journal_qs.count(),
+        consents=list(Consent.objects.filter(youth=youth)), facts=facts,
+        may_write=case_may_write(user, youth), may_contribute=case_may_contribute(user, youth),
+        may_read_confidential=case_may_read_confidential(user, youth),
+        items=due.due_items(facts, today),
+    )
+    youth._casework_view = (getattr(user, "pk", None), view)
+    return view
+
+
+def plan_revisions(*, youth: Youth) -> list[PlanRevision]:
+    return list(PlanRevision.objects.filter(plan__youth=youth).select_related("by").order_by("-number"))
+
+
+def measure_or_404(*, youth: Youth, pk: Any) -> Measure:
+    try:
+        return Measure.objects.select_related("youth", "plan", "activity").get(pk=int(pk), youth=youth)
+    except (Measure.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def measure_for_api(*, user: Any, pk: int) -> Measure:
+    """A measure whose youth's case the user may read (404 otherwise)."""
+    youth_id = Measure.objects.filter(pk=pk).values_list("youth_id", flat=True).first()
+    if youth_id is None:
+        raise Http404
+    youth = case_youth(user=user, pk=youth_id)
+    return measure_or_404(youth=youth, pk=pk)
+
+
+def consent_for_api(*, user: Any, pk: int) -> Consent:
+    youth_id = Consent.objects.filter(pk=pk).values_list("youth_id", flat=True).first()
+    if youth_id is None:
+        raise Http404
+    youth = case_youth(user=user, pk=youth_id)
+    return Consent.objects.select_related("youth").get(pk=pk, youth=youth)
+
+
+# --- The activity bank ---------------------------------------------------------------------------------
+
+UNUSED_AFTER = datetime.timedelta(days=365)
+
+
+def activities(*, user: Any, manage: bool = False, active_only: bool = False,
+               municipality_id: int | None = None, on: datetime.date | None = None) -> QuerySet[Activity]:
+    """The bank of the user's municipalities, each with its places taken and when it was last used.
+
+    ``taken`` counts running measures (not declined, not waiting); ``waiting`` the waiting list;
+    ``last_used`` is the latest start of a measure that was not declined.
+    """
+    day = on or timezone.localdate()
+    ids = activity_bank_municipality_ids(user) if manage else case_municipality_ids(user)
+    if municipality_id is not None:
+        ids = [i for i in ids if i == municipality_id]
+    qs = Activity.objects.filter(municipality_id__in=ids)
+    if active_only:
+        qs = qs.filter(active=True)
+    running = Q(measures__declined=False, measures__waiting=False, measures__end_reason="",
+                measures__start__lte=day) & (Q(measures__end__isnull=True) | Q(measures__end__gte=day))
+    return qs.select_related("municipality").annotate(
+        taken_kaa=Count("measures", filter=running, distinct=True),
+        waiting_count=Count("measures", filter=Q(measures__waiting=True, measures__declined=False,
+                                                 measures__end_reason=""), distinct=True),
+        last_used=Max("measures__start", filter=Q(measures__declined=False)),
+    ).order_by("-active", "title", "pk")
+
+
+def activity_is_unused(activity: Activity, on: datetime.date | None = None) -> bool:
+    """Unused for a year: no measure started in the last year (and the activity is over a year old)."""
+    day = on or timezone.localdate()
+    last = getattr(activity, "last_used", None)
+    if last is not None:
+        return last < day - UNUSED_AFTER
+    return timezone.localtime(activity.created_at).date() < day - UNUSED_AFTER
+
+
+def activity_or_404(*, user: Any, pk: Any, manage: bool = False) -> Activity:
+    try:
+        return activities(user=user, manage=manage).get(pk=int(pk))
+    except (Activity.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def activity_waiting_list(*, user: Any, activity: Activity) -> list[Measure]:
+    """The activity's waiting list: the youths the user may see, first come first."""
+    from kaa.accounts.policy import visible_youths
+
+    return list(Measure.objects.filter(activity=activity, waiting=True, declined=False, end_reason="",
+                                       youth__in=visible_youths(user)).select_related("youth")
+                .order_by("created_at", "pk"))
+
+
+def activity_choices(*, youth: Youth) -> QuerySet[Activity]:
+    return Activity.objects.filter(municipality_id=youth.municipality_id, active=True).order_by("title", "pk")
+
+
+# --- The start page: the coach's due items -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DueRow:
+    youth: Youth
+    item: due.DueItem
+
+
+DASHBOARD_ROWS = 15
+
+
+def due_for_user(*, user: Any, on: datetime.date | None = None) -> list[DueRow]:
+    """The due items of the cases the user works with (assigned, or their team), overdue first.
+
+    A fixed number of queries: the youths, then ``facts_for``.
+    """
+    day = on or timezone.localdate()
+    youths = {y.pk: y for y in own_caseload(user, Youth.objects.select_related("municipality")).filter(
+        case__status__in=[CaseStatus.OPEN, CaseStatus.DECLINED])}
+    rows = []
+    for youth_id, (facts, _case) in facts_for(list(youths.values()), on=day).items():
+        rows.extend(DueRow(youths[youth_id], item) for item in due.due_items(facts, day))
+    rows.sort(key=lambda r: (*r.item.sort_key(day), r.youth.family_name, r.youth.given_name))
+    return rows
+
+
+def coach_dashboard(user: Any) -> dict:
+    """Start-page section: the case work due this week, overdue first."""
+    day = timezone.localdate()
+    rows = due_for_user(user=user, on=day)
+    return {"rows": rows[:DASHBOARD_ROWS], "total": len(rows), "overdue": sum(r.item.overdue(day) for r in rows),
+            "today": day, "codes": CodeTable.load()}
+
+
+def aggregates(user: Any) -> dict:
+    """Heads see aggregates only: open cases, in a measure, closed this year (no names)."""
+    from kaa.accounts.policy import Perm, municipality_ids_with
+
+    ids = municipality_ids_with(user, Perm.REPORTS_VIEW)
+    day = timezone.localdate()
+    cases = Case.objects.filter(youth__municipality_id__in=ids)
+    running = Measure.objects.filter(youth__municipality_id__in=ids, declined=False, waiting=False, end_reason="",
+                                     start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))
+    return {
+        "open": cases.filter(status=CaseStatus.OPEN).count(),
+        "declined": cases.filter(status=CaseStatus.DECLINED).count(),
+        "closed_this_year": cases.filter(status=CaseStatus.CLOSED, status_since__year=day.year).count(),
+        "in_measure": running.values("youth_id").distinct().count(),
+    }
+
+
+def section_context(user: Any, youth: Youth) -> dict:
+    """The youth page's case sections (one ``CaseView`` shared by all of them). Reading confidential
+    entries is audited once per page."""
+    from kaa.accounts.policy import case_may_read
+    from kaa.audit.services import audit_youth_view
+
+    if not case_may_read(user, youth):
+        return {"view": None}
+    view = youth_case(user, youth)
+    if not getattr(view, "audited", False):
+        view.audited = True
+        if any(e.confidential for e in view.journal):
+            audit_youth_view(user=user, youth=youth, detail="journal+confidential")
+    return {"view": view}
