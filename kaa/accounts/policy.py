@@ -46,6 +46,7 @@ class Perm(StrEnum):
     LETTERS_PRINT = "outreach.print"  # print letter batches
     SETTINGS_MANAGE = "settings.manage"  # municipality settings, teams
     REPORTS_VIEW = "reports.view"  # statistics and reports (aggregates)
+    STATISTICS_EXPORT = "statistics.export"  # the individual-level SCB file and its pre-submission check
     API_TOKENS = "api.tokens"  # manage one's own API tokens
 
 
@@ -57,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.YOUTH_VIEW, Perm.REGISTER_VIEW, Perm.REGISTER_CORRECT, Perm.IMPORTS_RUN,
             Perm.AUDIT_VIEW, Perm.SCHOOL_REPORT, Perm.SCHOOL_SIGNALS_VIEW, Perm.WORKLIST,
             Perm.ASSIGN, Perm.LETTERS_PRINT, Perm.REPORTS_VIEW, Perm.API_TOKENS,
+            Perm.STATISTICS_EXPORT,
         }
     ),
     Role.COACH: _CASEWORKER | {Perm.LETTERS_PRINT},

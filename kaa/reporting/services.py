@@ -82,3 +82,12 @@ def planning_settings_save(*, municipality: Any, user: Any, fixed_percent: Any, 
     audit_record(user=user, action=AuditAction.UPDATE, object_type="planning_settings", object_id=current.pk,
                  municipality_id=municipality.pk, fields=["fixed_percent", "hours_per_youth", "hours_per_year"])
     return current
+
+
+@transaction.atomic
+def code_save(*, form: Any, user: Any) -> Any:
+    """An administrator's change of a code-table row (labels, SCB code, mapping, validity), audited."""
+    code = form.save()
+    audit_record(user=user, action=AuditAction.UPDATE, object_type="code", object_id=code.pk,
+                 fields=list(form.changed_data))
+    return code

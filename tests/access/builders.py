@@ -133,3 +133,16 @@ def _youth_with_plan(world):
 
 
 youth_with_plan = _cached("youth_with_plan", _youth_with_plan)
+
+
+# --- Reports (kaa.reporting) ----------------------------------------------------------------------
+
+def _code(world):
+    from kaa.casework.codes import ensure_default_codes
+    from kaa.casework.models import Code
+
+    ensure_default_codes()
+    return Code.objects.get(kind="measure", code="syv")
+
+
+code = _cached("code", _code)

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kaa.casework.models import Code
+
+from .models import PlanningSettings
+
+
+class CodeForm(forms.ModelForm):
+    class Meta:
+        model = Code
+        fields = ["label_sv", "label_en", "scb_code", "maps_from", "valid_from", "valid_to"]
+        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}),
+                   "valid_to": forms.DateInput(attrs={"type": "date"})}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("The code cannot stop being valid before it starts."))
+        return data
+
+
+class PlanningSettingsForm(forms.ModelForm):
+    class Meta:
+        model = PlanningSettings
+        fields = ["fixed_percent", "hours_per_youth", "hours_per_year"]
+
+
+class WhatIfForm(forms.Form):
+    youths = forms.IntegerField(label=_("Number of youths"), min_value=0, max_value=100000)

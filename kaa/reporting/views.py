@@ -1,0 +1,110 @@
+"""Reports pages: the SCB file with its pre-submission check, the code table, resource planning. Thin."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kaa.accounts.policy import Perm, has_perm, municipalities_with, require_perm
+from kaa.audit.models import AuditAction
+from kaa.audit.services import audit_record
+from kaa.casework.models import Code
+
+from . import scb, selectors, services
+from .forms import CodeForm, PlanningSettingsForm, WhatIfForm
+from .labels import problem_label, severity_label
+from .periods import HalfYear
+
+
+def _period(request: HttpRequest) -> HalfYear:
+    try:
+        return HalfYear.parse(request.GET.get("period") or request.POST.get("period") or "")
+    except ValueError:
+        return HalfYear.containing(timezone.localdate()).previous()
+
+
+@require_perm(Perm.REPORTS_VIEW)
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "reporting/index.html", {
+        "may_export": has_perm(request.user, Perm.STATISTICS_EXPORT),
+    })
+
+
+@require_perm(Perm.STATISTICS_EXPORT)
+def statistics(request: HttpRequest) -> HttpResponse:
+    municipality = selectors.municipality_for(user=request.user, perm=Perm.STATISTICS_EXPORT,
+                                              code=request.GET.get("municipality"))
+    period = _period(request)
+    result = scb.compute(municipality=municipality, period=period)
+    problems = [{"youth_id": p.youth_id, "severity": p.severity, "severity_label": severity_label(p.severity),
+                 "label": problem_label(p.kind), "detail": p.detail} for p in result.problems]
+    audit_record(user=request.user, action=AuditAction.LIST, object_type="statistics_check",
+                 municipality_id=municipality.pk, detail=str(period))
+    current = HalfYear.containing(timezone.localdate())
+    periods = [current, current.previous(), current.previous().previous(), current.previous().previous().previous()]
+    return render(request, "reporting/statistics.html", {
+        "municipality": municipality, "period": period, "periods": [str(p) for p in periods],
+        "municipalities": municipalities_with(request.user, Perm.STATISTICS_EXPORT),
+        "problems": problems, "errors": len(result.errors), "warnings": len(result.warnings),
+        "shares": result.shares(), "rows": len(result.rows),
+        "files": selectors.statistics_files(municipality=municipality),
+    })
+
+
+@require_POST
+@require_perm(Perm.STATISTICS_EXPORT)
+def statistics_download(request: HttpRequest) -> HttpResponse:
+    municipality = selectors.municipality_for(user=request.user, perm=Perm.STATISTICS_EXPORT,
+                                              code=request.POST.get("municipality"))
+    file_format = request.POST.get("format") if request.POST.get("format") in services.FORMATS else "csv"
+    produced = services.statistics_file_produce(municipality=municipality, period=_period(request),
+                                                user=request.user, file_format=file_format, via="web")
+    response = HttpResponse(produced.content, content_type=produced.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{produced.filename}"'
+    return response
+
+
+@require_perm(Perm.SETTINGS_MANAGE)
+def code_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "reporting/code_list.html", {"codes": selectors.code_table()})
+
+
+@require_perm(Perm.SETTINGS_MANAGE)
+def code_edit(request: HttpRequest, code_pk: int) -> HttpResponse:
+    code = get_object_or_404(Code, pk=code_pk)
+    form = CodeForm(request.POST or None, instance=code)
+    if request.method == "POST" and form.is_valid():
+        services.code_save(form=form, user=request.user)
+        messages.success(request, _("The code is saved."))
+        return redirect("reporting:code_list")
+    return render(request, "reporting/code_form.html", {"form": form, "code": code})
+
+
+@require_perm(Perm.REPORTS_VIEW, Perm.SETTINGS_MANAGE)
+def resource_plan(request: HttpRequest) -> HttpResponse:
+    perm = Perm.REPORTS_VIEW if has_perm(request.user, Perm.REPORTS_VIEW) else Perm.SETTINGS_MANAGE
+    municipality = selectors.municipality_for(user=request.user, perm=perm, code=request.GET.get("municipality"))
+    current = selectors.youths_in_register(municipality=municipality)
+    what_if = WhatIfForm(request.GET if "youths" in request.GET else None)
+    manage = has_perm(request.user, Perm.SETTINGS_MANAGE, municipality.pk)
+    form = None
+    if manage:
+        form = PlanningSettingsForm(request.POST or None, instance=services.planning_settings_for(municipality))
+        if request.method == "POST" and form.is_valid():
+            services.planning_settings_save(municipality=municipality, user=request.user, **form.cleaned_data)
+            messages.success(request, _("The planning figures are saved."))
+            return redirect(f"{reverse('reporting:resource_plan')}?municipality={municipality.code}")
+    return render(request, "reporting/resource_plan.html", {
+        "municipality": municipality, "municipalities": municipalities_with(request.user, perm),
+        "current": selectors.resource_plan(municipality=municipality, youths=current),
+        "what_if": what_if,
+        "what_if_plan": (selectors.resource_plan(municipality=municipality, youths=what_if.cleaned_data["youths"])
+                         if what_if.is_bound and what_if.is_valid() else None),
+        "table": [selectors.resource_plan(municipality=municipality, youths=n) for n in selectors.SEED_TABLE],
+        "form": form,
+    })
