@@ -31,3 +31,17 @@ class PlanningSettingsForm(forms.ModelForm):
 
 class WhatIfForm(forms.Form):
     youths = forms.IntegerField(label=_("Number of youths"), min_value=0, max_value=100000)
+
+
+class FollowUpForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the range lies before its start."))
+        elif start and end and (end - start).days > 3660:
+            self.add_error("end", _("Choose a range of at most ten years."))
+        return data

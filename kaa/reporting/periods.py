@@ -43,6 +43,20 @@ class HalfYear:
         return f"{self.year}H{self.half}"
 
 
+@dataclass(frozen=True)
+class DateRange:
+    """Any range of days, both ends included (the follow-up's ``from`` and ``to``)."""
+
+    start: datetime.date
+    end: datetime.date
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()}–{self.end.isoformat()}"
+
+
+Span = HalfYear | DateRange
+
+
 def day_start(day: datetime.date) -> datetime.datetime:
     """Midnight starting ``day`` in Swedish time (aware)."""
     return datetime.datetime.combine(day, datetime.time(0), tzinfo=TZ)

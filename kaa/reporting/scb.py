@@ -32,7 +32,7 @@ from kaa.messaging.services import REPLY_EVENT
 from kaa.outreach.models import Channel, ContactAttempt, FirstMeeting, Outcome
 from kaa.register.models import RegisterPeriod, Youth, YouthEvent
 
-from .periods import HalfYear, day_start, local_day
+from .periods import Span, day_start, local_day
 
 COLUMNS = ("personnummer", "kommunkod", "registreringsdatum", "registreringsorsak", "forstagangsregistrerad",
            "kontaktdatum", "sysselsattning_vid_kontakt", "atgard", "atgard_startdatum", "tackat_nej",
@@ -103,7 +103,7 @@ class YouthStatistics:
 
 @dataclass
 class Statistics:
-    period: HalfYear
+    period: Span
     municipality: Any
     youths: list[YouthStatistics]
     rows: list[list[str]]
@@ -127,7 +127,7 @@ class Statistics:
 class ScbCodes:
     """The code table as it stands for one half-year."""
 
-    def __init__(self, period: HalfYear) -> None:
+    def __init__(self, period: Span) -> None:
         self.period = period
         self.rows: dict[str, list[Code]] = defaultdict(list)
         for code in Code.objects.order_by("kind", "order", "code"):
@@ -157,7 +157,7 @@ class ScbCodes:
         return found or ""
 
 
-def _touching(period: HalfYear) -> Q:
+def _touching(period: Span) -> Q:
     return Q(valid_from__lte=period.end) & (Q(valid_to__isnull=True) | Q(valid_to__gt=period.start))
 
 
@@ -213,7 +213,7 @@ def _first_contacts(youths: Any, since: datetime.date | None, until: datetime.da
     return first
 
 
-def compute(*, municipality: Any, period: HalfYear, now: datetime.datetime | None = None) -> Statistics:
+def compute(*, municipality: Any, period: Span, now: datetime.datetime | None = None) -> Statistics:
     """The SCB file's rows and the pre-submission check's problems for one municipality and half-year."""
     now = now or timezone.now()
     today = local_day(now)
@@ -304,7 +304,7 @@ def _code(codes: ScbCodes, kind: str, value: str, youth_id: int, problems: list[
     return found
 
 
-def _rows(y: YouthStatistics, municipality_code: str, period: HalfYear, codes: ScbCodes,
+def _rows(y: YouthStatistics, municipality_code: str, period: Span, codes: ScbCodes,
           problems: list[Problem]) -> list[list[str]]:
     reason = codes.lookup(CodeKind.REGISTRATION_REASON, y.stretch.reason)
     if reason is None:

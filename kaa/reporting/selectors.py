@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.http import Http404
 
 from kaa.accounts.policy import Perm, municipalities_with
+from kaa.audit.models import AuditAction
+from kaa.audit.services import audit_record
 from kaa.casework.models import Code
 from kaa.register.models import Youth
 
+from . import followup
 from .models import StatisticsFile
 from .services import planning_settings_for
 
@@ -52,6 +56,13 @@ def resource_plan(*, municipality: Any, youths: int) -> dict:
 
 def youths_in_register(*, municipality: Any) -> int:
     return Youth.objects.filter(municipality=municipality, in_target_group=True).count()
+
+
+def follow_up(*, user: Any, municipality: Any, start: datetime.date, end: datetime.date) -> dict:
+    """The follow-up's figures; audited as a listing of the municipality's aggregates (no youth is named)."""
+    audit_record(user=user, action=AuditAction.LIST, object_type="follow_up", municipality_id=municipality.pk,
+                 detail=f"{start.isoformat()} {end.isoformat()}")
+    return followup.follow_up(municipality=municipality, start=start, end=end)
 
 
 def code_table() -> list[Code]:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("statistics/", views.statistics, name="statistics"),
     path("statistics/download/", views.statistics_download, name="statistics_download"),
+    path("follow-up/", views.follow_up, name="follow_up"),
     path("resource-plan/", views.resource_plan, name="resource_plan"),
     path("codes/", views.code_list, name="code_list"),
     path("codes/<int:code_pk>/", views.code_edit, name="code_edit"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,10 +15,12 @@ from django.views.decorators.http import require_POST
 from kaa.accounts.policy import Perm, has_perm, municipalities_with, require_perm
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record
-from kaa.casework.models import Code
+from kaa.casework.codes import CodeTable
+from kaa.casework.models import Code, CodeKind
+from kaa.outreach.models import Channel
 
-from . import scb, selectors, services
-from .forms import CodeForm, PlanningSettingsForm, WhatIfForm
+from . import followup, scb, selectors, services
+from .forms import CodeForm, FollowUpForm, PlanningSettingsForm, WhatIfForm
 from .labels import problem_label, severity_label
 from .periods import HalfYear
 
@@ -107,4 +111,61 @@ def resource_plan(request: HttpRequest) -> HttpResponse:
                          if what_if.is_bound and what_if.is_valid() else None),
         "table": [selectors.resource_plan(municipality=municipality, youths=n) for n in selectors.SEED_TABLE],
         "form": form,
+    })
+
+
+SMALL = 5  # cells under this are shown as "<5" to heads and boards (no youth can be singled out)
+
+
+def _cell(n: Any, exact: bool) -> str:
+    if isinstance(n, int) and not exact and 0 < n < SMALL:
+        return f"<{SMALL}"
+    return str(n)
+
+
+def _table(counts: dict[str, int], label: Any, exact: bool) -> list[dict]:
+    return [{"label": label(key), "n": _cell(n, exact)} for key, n in counts.items()]
+
+
+@require_perm(Perm.REPORTS_VIEW)
+def follow_up(request: HttpRequest) -> HttpResponse:
+    municipality = selectors.municipality_for(user=request.user, perm=Perm.REPORTS_VIEW,
+                                              code=request.GET.get("municipality"))
+    form = FollowUpForm(request.GET if "start" in request.GET else None)
+    today = timezone.localdate()
+    start, end = today.replace(month=1, day=1), today
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    elif not form.is_bound:
+        form = FollowUpForm(initial={"start": start, "end": end})
+    figures = selectors.follow_up(user=request.user, municipality=municipality, start=start, end=end)
+    exact = has_perm(request.user, Perm.STATISTICS_EXPORT, municipality.pk)
+    codes = CodeTable.load()
+    channels = {**dict(Channel.choices), followup.PUBLIC_PAGE: _("Reply on the public page"),
+                followup.MEETING: _("Meeting")}
+    sections = [
+        (_("Reason for registration"), _table(figures["by_reason"],
+                                              lambda c: codes.label(CodeKind.REGISTRATION_REASON, c), exact)),
+        (_("How contact was made"), _table(figures["by_channel"], lambda c: str(channels.get(c, c)), exact)),
+        (_("Occupation at first contact"), _table(figures["occupation_at_contact"],
+                                                  lambda c: codes.label(CodeKind.OCCUPATION, c), exact)),
+        (_("Measures"), _table(figures["measures"], lambda c: codes.label(CodeKind.MEASURE, c), exact)),
+        (_("What they do now"), _table(figures["occupation_now"],
+                                       lambda c: codes.label(CodeKind.OCCUPATION, c), exact)),
+        (_("Left the register"), _table(figures["left"], lambda c: codes.label(CodeKind.DEREGISTRATION, c),
+                                        exact)),
+    ]
+    summary = [
+        (_("Youths in the register during the range"), _cell(figures["in_register"], exact)),
+        (_("Registered for the first time"), _cell(figures["first_time"], exact)),
+        (_("Contacted"), _cell(figures["contacted"], exact)),
+        (_("In a measure"), _cell(figures["youths_in_measure"], exact)),
+        (_("Declined their first measure"), _cell(figures["declined_first_measure"], exact)),
+        (_("Median days in the register"), figures["median_days_in_register"]),
+        (_("Median days to the first contact attempt"), figures["median_days_to_first_attempt"]),
+        (_("Median days to contact"), figures["median_days_to_contact"]),
+    ]
+    return render(request, "reporting/follow_up.html", {
+        "municipality": municipality, "municipalities": municipalities_with(request.user, Perm.REPORTS_VIEW),
+        "form": form, "start": start, "end": end, "summary": summary, "sections": sections, "exact": exact,
     })

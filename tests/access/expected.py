@@ -168,7 +168,9 @@ EXPECTED = {
     "reporting:statistics":             (LOGIN, 200, 403, 403, 403, 403, 403, 403),
     "reporting:statistics_download":    (405, 405, 405, 405, 405, 405, 405, 405),
     "reporting:resource_plan":          (LOGIN, 200, 403, 403, 403, 200, 403, 200),
+    "reporting:follow_up":              (LOGIN, 200, 403, 403, 403, 200, 403, 403),
     "reporting:code_list":              (LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "reporting:code_edit":              (LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "api:reports_resource_plan":        (401, 200, 403, 403, 403, 200, 403, 403),
+    "api:reports_follow_up":            (401, 422, 422, 422, 422, 422, 422, 422),
 }
