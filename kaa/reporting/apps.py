@@ -12,4 +12,5 @@ class ReportingConfig(AppConfig):
     nav_items = [
         NavItem("reports.view", "reporting:index", _("Reports"), order=70),
         NavItem("settings.manage", "reporting:code_list", _("Code table"), order=90),
+        NavItem("settings.manage", "reporting:resource_plan", _("Resource planning"), order=91),
     ]
