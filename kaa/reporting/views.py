@@ -49,13 +49,15 @@ def statistics(request: HttpRequest) -> HttpResponse:
                  "label": problem_label(p.kind), "detail": p.detail} for p in result.problems]
     audit_record(user=request.user, action=AuditAction.LIST, object_type="statistics_check",
                  municipality_id=municipality.pk, detail=str(period))
+    shares = result.shares()
+    percent = {key: round(100 * n / shares["youths"]) if shares["youths"] else 0 for key, n in shares.items()}
     current = HalfYear.containing(timezone.localdate())
     periods = [current, current.previous(), current.previous().previous(), current.previous().previous().previous()]
     return render(request, "reporting/statistics.html", {
         "municipality": municipality, "period": period, "periods": [str(p) for p in periods],
         "municipalities": municipalities_with(request.user, Perm.STATISTICS_EXPORT),
         "problems": problems, "errors": len(result.errors), "warnings": len(result.warnings),
-        "shares": result.shares(), "rows": len(result.rows),
+        "shares": shares, "percent": percent, "rows": len(result.rows),
         "files": selectors.statistics_files(municipality=municipality),
     })
 
