@@ -86,10 +86,11 @@ def follow_up(*, municipality: Any, start: datetime.date, end: datetime.date,
         y, day = youths.get(youth_id), local_day(at)
         if y is not None and day >= y.stretch.start and day < first_attempt.get(youth_id, datetime.date.max):
             first_attempt[youth_id] = day
-    first_measure: dict[int, Measure] = {}
-    for m in Measure.objects.filter(youth_id__in=youth_ids, waiting=False).order_by("youth_id", "start", "pk").only(
-            "youth_id", "start", "declined", "code"):
-        first_measure.setdefault(m.youth_id, m)
+    first_measure: dict[int, tuple[datetime.date, bool]] = {}
+    measure_rows = (Measure.objects.filter(youth_id__in=youth_ids, waiting=False).order_by("youth_id", "start", "pk")
+                    .values_list("youth_id", "start", "declined"))
+    for youth_id, measure_start, declined in measure_rows.iterator(chunk_size=5000):
+        first_measure.setdefault(youth_id, (measure_start, declined))
 
     def code(kind: str, value: str) -> str:
         return codes.lookup(kind, value) or value
@@ -116,8 +117,8 @@ def follow_up(*, municipality: Any, start: datetime.date, end: datetime.date,
         "occupation_at_contact": dict(sorted(occupation_at_contact.items())),
         "measures": dict(sorted(measures.items())),
         "youths_in_measure": sum(1 for y in youths.values() if y.in_measure),
-        "declined_first_measure": sum(1 for m in first_measure.values()
-                                      if m.declined and start <= m.start <= end and m.youth_id in youths),
+        "declined_first_measure": sum(1 for youth_id, (offered, declined) in first_measure.items()
+                                      if declined and start <= offered <= end and youth_id in youths),
         "occupation_now": dict(sorted(occupation_now.items())),
         "median_days_in_register": _median(days_in_register),
         "median_days_to_first_attempt": _median([(day - youths[i].stretch.start).days

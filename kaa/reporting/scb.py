@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import F, Max, Min, Q, Subquery
 from django.utils import timezone
@@ -51,6 +51,34 @@ NO_OCCUPATION_AT_CONTACT = "no_occupation_at_contact"
 NEVER_CONTACTED = "never_contacted"
 SEVERITY = {NO_REASON: ERROR, CODE_NOT_VALID: ERROR, OTHER_WITHOUT_WHICH: ERROR, END_BEFORE_START: ERROR,
             NO_OCCUPATION_AT_CONTACT: WARNING, NEVER_CONTACTED: WARNING}
+
+
+class PeriodRow(NamedTuple):
+    """A register period as read for the statistics (tuples, not model instances: bounded memory)."""
+
+    youth_id: int
+    municipality_id: int
+    in_target_group: bool
+    reason: str
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+
+
+class OccupationRow(NamedTuple):
+    start: datetime.date
+    code: str
+
+
+class MeasureRow(NamedTuple):
+    youth_id: int
+    code: str
+    start: datetime.date
+    end: datetime.date | None
+    declined: bool
+    other_which: str
+
+
+MEASURE_FIELDS = ("youth_id", "code", "start", "end", "declined", "other_which")
 
 
 @dataclass(frozen=True)
@@ -85,8 +113,8 @@ class YouthStatistics:
     planned: bool = False
     deregistration_day: datetime.date | None = None
     deregistration_reason: str = ""  # the register's out-reason
-    measures: list[Measure] = field(default_factory=list)
-    occupations: list[Occupation] = field(default_factory=list)
+    measures: list[MeasureRow] = field(default_factory=list)
+    occupations: list[OccupationRow] = field(default_factory=list)
 
     def occupation_on(self, day: datetime.date) -> str | None:
         current = None
@@ -161,7 +189,7 @@ def _touching(period: Span) -> Q:
     return Q(valid_from__lte=period.end) & (Q(valid_to__isnull=True) | Q(valid_to__gt=period.start))
 
 
-def _stretches(periods: list[RegisterPeriod]) -> list[Stretch]:
+def _stretches(periods: list[PeriodRow]) -> list[Stretch]:
     """Back-to-back periods in the target group, in one municipality, make one stretch."""
     out: list[Stretch] = []
     for p in periods:
@@ -223,9 +251,11 @@ def compute(*, municipality: Any, period: Span, now: datetime.datetime | None = 
     youth_ids = Subquery(in_file)
 
     # Register history of these youths, everywhere in the installation (first time, where they went).
-    periods: dict[int, list[RegisterPeriod]] = defaultdict(list)
-    for p in RegisterPeriod.objects.filter(youth_id__in=youth_ids).order_by("youth_id", "valid_from", "pk"):
-        periods[p.youth_id].append(p)
+    periods: dict[int, list[PeriodRow]] = defaultdict(list)
+    history_rows = (RegisterPeriod.objects.filter(youth_id__in=youth_ids).order_by("youth_id", "valid_from", "pk")
+                    .values_list(*PeriodRow._fields))
+    for row in history_rows.iterator(chunk_size=5000):
+        periods[row[0]].append(PeriodRow(*row))
     personnummer = dict(Youth.objects.filter(pk__in=youth_ids).values_list("pk", "personnummer"))
 
     youths: dict[int, YouthStatistics] = {}
@@ -264,19 +294,21 @@ def compute(*, municipality: Any, period: Span, now: datetime.datetime | None = 
     for youth_id in ActionPlan.objects.filter(youth_id__in=youth_ids).values_list("youth_id", flat=True):
         if youth_id in youths:
             youths[youth_id].planned = True
-    for o in Occupation.objects.filter(youth_id__in=youth_ids).order_by("youth_id", "start", "pk"):
-        if o.youth_id in youths:
-            youths[o.youth_id].occupations.append(o)
+    occupations = (Occupation.objects.filter(youth_id__in=youth_ids).order_by("youth_id", "start", "pk")
+                   .values_list("youth_id", "start", "code"))
+    for youth_id, start, code in occupations.iterator(chunk_size=5000):
+        if youth_id in youths:
+            youths[youth_id].occupations.append(OccupationRow(start, code))
     measures = (Measure.objects.filter(youth_id__in=youth_ids, waiting=False, start__lte=period.end)
                 # A measure whose end lies before its start is kept by its start: the check reports it.
                 # A declined offer without an end touches only the day it was offered.
                 .filter(Q(end__isnull=True, declined=False) | Q(end__gte=period.start)
                         | Q(end__isnull=True, declined=True, start__gte=period.start)
                         | Q(end__lt=F("start"), start__gte=period.start))
-                .order_by("youth_id", "start", "pk"))
-    for m in measures:
-        if m.youth_id in youths:
-            youths[m.youth_id].measures.append(m)
+                .order_by("youth_id", "start", "pk").values_list(*MEASURE_FIELDS))
+    for row in measures.iterator(chunk_size=5000):
+        if row[0] in youths:
+            youths[row[0]].measures.append(MeasureRow(*row))
     for y in youths.values():
         if y.contact_day:
             y.occupation_at_contact = y.occupation_on(y.contact_day)
