@@ -157,6 +157,7 @@ class ScbCodes:
 
     def __init__(self, period: Span) -> None:
         self.period = period
+        self._cache: dict[tuple[str, str], str | None] = {}
         self.rows: dict[str, list[Code]] = defaultdict(list)
         for code in Code.objects.order_by("kind", "order", "code"):
             self.rows[code.kind].append(code)
@@ -167,6 +168,12 @@ class ScbCodes:
 
     def lookup(self, kind: str, value: str) -> str | None:
         """The SCB code written for a stored code (or a register reason); None when no valid row has it."""
+        key = (kind, value)
+        if key not in self._cache:
+            self._cache[key] = self._lookup(kind, value)
+        return self._cache[key]
+
+    def _lookup(self, kind: str, value: str) -> str | None:
         if not value:
             return None
         rows = [c for c in self.rows.get(kind, ()) if self._valid(c)]
