@@ -23,6 +23,19 @@ class CodeForm(forms.ModelForm):
         return data
 
 
+class CodeNewForm(CodeForm):
+    """A new row, e.g. when SCB adds a code: its list and internal code are fixed once saved."""
+
+    class Meta(CodeForm.Meta):
+        fields = ["kind", "code", *CodeForm.Meta.fields]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("kind") and data.get("code") and Code.objects.filter(kind=data["kind"], code=data["code"]).exists():
+            self.add_error("code", _("The list already has this code."))
+        return data
+
+
 class PlanningSettingsForm(forms.ModelForm):
     class Meta:
         model = PlanningSettings

@@ -20,7 +20,7 @@ from kaa.casework.models import Code, CodeKind
 from kaa.outreach.models import Channel
 
 from . import followup, scb, selectors, services
-from .forms import CodeForm, FollowUpForm, PlanningSettingsForm, WhatIfForm
+from .forms import CodeForm, CodeNewForm, FollowUpForm, PlanningSettingsForm, WhatIfForm
 from .labels import problem_label, severity_label
 from .periods import HalfYear
 
@@ -78,6 +78,16 @@ def statistics_download(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.SETTINGS_MANAGE)
 def code_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/code_list.html", {"codes": selectors.code_table()})
+
+
+@require_perm(Perm.SETTINGS_MANAGE)
+def code_new(request: HttpRequest) -> HttpResponse:
+    form = CodeNewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.code_save(form=form, user=request.user)
+        messages.success(request, _("The code is saved."))
+        return redirect("reporting:code_list")
+    return render(request, "reporting/code_form.html", {"form": form, "code": None})
 
 
 @require_perm(Perm.SETTINGS_MANAGE)

@@ -171,6 +171,7 @@ EXPECTED = {
     "reporting:follow_up":              (LOGIN, 200, 403, 403, 403, 200, 403, 403),
     "reporting:code_list":              (LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "reporting:code_edit":              (LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    "reporting:code_new":               (LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "api:reports_resource_plan":        (401, 200, 403, 403, 403, 200, 403, 403),
     "api:reports_follow_up":            (401, 422, 422, 422, 422, 422, 422, 422),
 }

@@ -164,3 +164,16 @@ def test_occupation_is_read_from_the_history_by_date(scenario):
     occupation(scenario.b, "arbete", D(2026, 1, 2))
     statistics = scb.compute(municipality=scenario.municipality, period=HalfYear.parse("2026H1"))
     assert next(y for y in statistics.youths if y.youth_id == scenario.b.pk).occupation_on(D(2026, 6, 1)) == "arbete"
+
+
+def test_administrator_adds_a_code_when_scb_adds_one(scenario, client):
+    login(client, staff(Role.ADMINISTRATOR, scenario.municipality))
+    data = {"kind": "measure", "code": "arbetsplatsforlagt", "label_sv": "Arbetsplatsförlagt lärande",
+            "label_en": "Workplace learning", "scb_code": "apl", "maps_from": "", "valid_from": "2026-07-01",
+            "valid_to": ""}
+    assert client.post(reverse("reporting:code_new"), data).status_code == 302
+    code = Code.objects.get(kind="measure", code="arbetsplatsforlagt")
+    assert (code.scb_code, code.valid_from) == ("apl", datetime.date(2026, 7, 1))
+    again = client.post(reverse("reporting:code_new"), data)
+    assert again.status_code == 200 and Code.objects.filter(code="arbetsplatsforlagt").count() == 1
+    assert client.get(reverse("reporting:code_list")).status_code == 200
