@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
 from kaa.accounts.models import ApiToken, Role
 from kaa.casework.models import Code
@@ -81,6 +82,11 @@ def test_coordinator_reads_the_check_with_links_then_downloads(scenario, client)
     assert response.content.decode().splitlines()[0].startswith("personnummer;kommunkod;")
     record = StatisticsFile.objects.get()
     assert (record.created_by, record.via, record.youths) == (coordinator, "web", 5)
+    xlsx = client.post(reverse("reporting:statistics_download"),
+                       {"period": "2026H1", "format": "xlsx", "municipality": "0765"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert next(sheet.iter_rows(values_only=True))[0] == "personnummer"
+    assert StatisticsFile.objects.filter(file_format="xlsx", created_by=coordinator).count() == 1
     assert record.checksum[:16] in client.get(reverse("reporting:statistics"), {"period": "2026H1"}).content.decode()
 
 
