@@ -56,6 +56,7 @@ class Perm(StrEnum):
     LETTERS_PRINT = "outreach.print"  # print letter batches
     SETTINGS_MANAGE = "settings.manage"  # municipality settings, teams
     REPORTS_VIEW = "reports.view"  # statistics and reports (aggregates)
+    STATISTICS_EXPORT = "statistics.export"  # the individual-level SCB file and its pre-submission check
     API_TOKENS = "api.tokens"  # manage one's own API tokens
     ACCESS_APPROVE = "access.approve"  # approve another person's access to youth data (second person)
     EMERGENCY_OPEN = "youth.emergency"  # open a youth outside one's scope with emergency access
@@ -67,6 +68,7 @@ _CASEWORKER = frozenset({Perm.YOUTH_VIEW, Perm.WORKLIST, Perm.API_TOKENS, Perm.E
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.COORDINATOR: frozenset(
         {
+            Perm.STATISTICS_EXPORT,
             Perm.YOUTH_VIEW, Perm.REGISTER_VIEW, Perm.REGISTER_CORRECT, Perm.IMPORTS_RUN,
             Perm.AUDIT_VIEW, Perm.SCHOOL_REPORT, Perm.SCHOOL_SIGNALS_VIEW, Perm.WORKLIST,
             Perm.ASSIGN, Perm.LETTERS_PRINT, Perm.REPORTS_VIEW, Perm.API_TOKENS, Perm.ACCESS_APPROVE,

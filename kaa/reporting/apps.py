@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from kaa.core.registry import DashboardSection
+from kaa.core.registry import DashboardSection, NavItem
 
 
 class ReportingConfig(AppConfig):
@@ -9,6 +9,11 @@ class ReportingConfig(AppConfig):
     label = "reporting"
     verbose_name = _("Statistics and reports")
 
+    nav_items = [
+        NavItem("reports.view", "reporting:index", _("Reports"), order=70),
+        NavItem("settings.manage", "reporting:code_list", _("Code table"), order=90, menu="more"),
+        NavItem("settings.manage", "reporting:resource_plan", _("Resource planning"), order=91, menu="more"),
+    ]
     # Perm.REPORTS_VIEW (a string: the policy imports models). The head's start page, and the
     # coordinator's key figures, until the reports themselves are built.
     dashboard_sections = [

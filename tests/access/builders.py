@@ -124,3 +124,25 @@ consent = _cached("consent", _consent)
 journal_entry = _cached("journal_entry", _journal_entry)
 activity = _cached("activity", _activity)
 
+
+def _youth_with_plan(world):
+    from kaa.casework.models import ActionPlan
+
+    ActionPlan.objects.get_or_create(youth=world["youth"], defaults={"goal": "Komvux"})
+    return world["youth"]
+
+
+youth_with_plan = _cached("youth_with_plan", _youth_with_plan)
+
+
+# --- Reports (kaa.reporting) ----------------------------------------------------------------------
+
+def _code(world):
+    from kaa.casework.codes import ensure_default_codes
+    from kaa.casework.models import Code
+
+    ensure_default_codes()
+    return Code.objects.get(kind="measure", code="syv")
+
+
+code = _cached("code", _code)

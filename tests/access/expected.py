@@ -55,6 +55,8 @@ KWARGS = {
     "messaging:batch_detail": {"pk": builders.batch},
     "messaging:batch_pdf": {"pk": builders.batch},
     "messaging:reply": {"code": builders.reply_code},
+    "casework:plan_pdf": {"pk": builders.youth_with_plan},
+    "reporting:code_edit": {"code_pk": builders.code},
 }
 
 EXPECTED = {
@@ -173,4 +175,15 @@ EXPECTED = {
     "api:list_occupations":             (401, 200, 200, 200, 200, 404, 404, 404),
     "api:update_measure":               (405, 405, 405, 405, 405, 405, 405, 405),
     "api:withdraw_consent":             (405, 405, 405, 405, 405, 405, 405, 405),
+    # Reports (kaa.reporting)
+    "reporting:index":                  (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:statistics":             (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "reporting:statistics_download":    (405, 405, 405, 405, 405, 405, 405, 405),
+    "reporting:resource_plan":          (LOGIN, 200, 403, 403, 403, 200, 403, 200),
+    "reporting:follow_up":              (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:code_list":              (LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    "reporting:code_edit":              (LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    "reporting:code_new":               (LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    "api:reports_resource_plan":        (401, 200, 403, 403, 403, 200, 403, 403),
+    "api:reports_follow_up":            (401, 422, 422, 422, 422, 422, 422, 422),
 }

@@ -1,0 +1,67 @@
+"""Reporting's own records: each statistics file produced, and the municipality's planning figures.
+
+- ``StatisticsFile`` = a file handed to SCB (*inlämnad statistikfil*): SCB replaces the earlier
+  upload with each new one, so the municipality keeps which file it produced, when and by whom.
+- ``PlanningSettings`` = *resursplanering* (seed 000): the fixed share of a post, hours per youth
+  and working hours per year.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StatisticsFile(models.Model):
+    """A record of one SCB file produced: never the file itself (it holds personnummer)."""
+
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT,
+                                     related_name="statistics_files", verbose_name=_("municipality"))
+    period = models.CharField(_("half-year"), max_length=6)
+    file_format = models.CharField(_("format"), max_length=4)
+    created_at = models.DateTimeField(_("produced at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("produced by"))
+    via = models.CharField(_("produced from"), max_length=8, default="web")
+    checksum = models.CharField(_("SHA-256 checksum"), max_length=64)
+    youths = models.PositiveIntegerField(_("youths"))
+    rows = models.PositiveIntegerField(_("rows"))
+    errors = models.PositiveIntegerField(_("errors in the check"))
+    warnings = models.PositiveIntegerField(_("warnings in the check"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("statistics file")
+        verbose_name_plural = _("statistics files")
+        indexes = [models.Index(fields=["municipality", "period", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.checksum[:12]}"
+
+
+class PlanningSettings(models.Model):
+    """The municipality's resource-planning figures (seed 000); defaults 25 %, 9 hours, 1,760 hours."""
+
+    municipality = models.OneToOneField("organisations.Municipality", on_delete=models.CASCADE,
+                                        related_name="planning_settings", verbose_name=_("municipality"))
+    fixed_percent = models.DecimalField(
+        _("fixed share of a full-time post (%)"), max_digits=5, decimal_places=2, default=Decimal("25"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
+    hours_per_youth = models.DecimalField(
+        _("hours per youth and year"), max_digits=6, decimal_places=2, default=Decimal("9"),
+        validators=[MinValueValidator(Decimal("0"))])
+    hours_per_year = models.PositiveIntegerField(
+        _("working hours of a full-time post per year"), default=1760,
+        validators=[MinValueValidator(1), MaxValueValidator(8760)])
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("resource-planning settings")
+        verbose_name_plural = _("resource-planning settings")
+
+    def __str__(self) -> str:
+        return f"planning {self.municipality_id}"

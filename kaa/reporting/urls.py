@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("statistics/download/", views.statistics_download, name="statistics_download"),
+    path("follow-up/", views.follow_up, name="follow_up"),
+    path("resource-plan/", views.resource_plan, name="resource_plan"),
+    path("codes/", views.code_list, name="code_list"),
+    path("codes/new/", views.code_new, name="code_new"),
+    path("codes/<int:code_pk>/", views.code_edit, name="code_edit"),
+]
