@@ -11,6 +11,6 @@ class MessagingConfig(AppConfig):
 
     # Perm.LETTERS_PRINT and Perm.LETTERS_MANAGE (strings: the policy imports models).
     nav_items = [
-        NavItem("outreach.print", "messaging:print_letters", _("Print letters"), order=46),
+        NavItem("outreach.print", "messaging:print_letters", _("Print letters"), order=46, menu="more"),
         NavItem("outreach.letters", "messaging:template_list", _("Letter templates"), order=70, menu="more"),
     ]

@@ -125,16 +125,6 @@ journal_entry = _cached("journal_entry", _journal_entry)
 activity = _cached("activity", _activity)
 
 
-def _youth_with_plan(world):
-    from kaa.casework.models import ActionPlan
-
-    ActionPlan.objects.get_or_create(youth=world["youth"], defaults={"goal": "Komvux"})
-    return world["youth"]
-
-
-youth_with_plan = _cached("youth_with_plan", _youth_with_plan)
-
-
 # --- Reports (kaa.reporting) ----------------------------------------------------------------------
 
 def _code(world):

@@ -55,7 +55,6 @@ KWARGS = {
     "messaging:batch_detail": {"pk": builders.batch},
     "messaging:batch_pdf": {"pk": builders.batch},
     "messaging:reply": {"code": builders.reply_code},
-    "casework:plan_pdf": {"pk": builders.youth_with_plan},
     "reporting:code_edit": {"code_pk": builders.code},
 }
 
