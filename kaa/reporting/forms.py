@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaa.casework.models import Code
+from kaa.core.forms import SafeForm, SafeModelForm
 
 from .models import PlanningSettings
 
 
-class CodeForm(forms.ModelForm):
+class CodeForm(SafeModelForm):
     class Meta:
         model = Code
         fields = ["label_sv", "label_en", "scb_code", "maps_from", "valid_from", "valid_to"]
@@ -36,17 +37,17 @@ class CodeNewForm(CodeForm):
         return data
 
 
-class PlanningSettingsForm(forms.ModelForm):
+class PlanningSettingsForm(SafeModelForm):
     class Meta:
         model = PlanningSettings
         fields = ["fixed_percent", "hours_per_youth", "hours_per_year"]
 
 
-class WhatIfForm(forms.Form):
+class WhatIfForm(SafeForm):
     youths = forms.IntegerField(label=_("Number of youths"), min_value=0, max_value=100000)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(SafeForm):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
 
