@@ -9,7 +9,7 @@ texts carry no control characters and dates lie within 2000-2099.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.params import P
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator, TypeAdapter
 from pydantic_core import PydanticCustomError
 
 from kaa.audit.services import audit_youth_view
@@ -157,11 +157,22 @@ class EvaluationIn(Schema):
     next_step: LongText = ""
 
 
+def _text_or_parts(value: Any) -> Any:
+    """An evaluation given as a text is its `how_it_went` (one shape to validate, so that an error names
+    `evaluation.<part>` rather than each alternative of a union)."""
+    return {"how_it_went": value} if isinstance(value, str) else value
+
+
+def _document_text_form(schema: dict[str, Any]) -> None:
+    schema["anyOf"].insert(0, TypeAdapter(LongText).json_schema())
+
+
 class MeasurePatch(Schema):
     end: Day | None = None
     end_reason: Code | None = Field(None, description="An end-reason code of DOMAIN.md §10.")
-    evaluation: EvaluationIn | LongText | None = Field(
-        None, description="An evaluation of the measure: its text, or an object with its parts.")
+    evaluation: Annotated[EvaluationIn | None, BeforeValidator(_text_or_parts)] = Field(
+        None, description="An evaluation of the measure: its text (what `how_it_went` holds), or an object with "
+                          "its parts.", json_schema_extra=_document_text_form)
 
 
 def _measure_out(m: Measure) -> dict:
@@ -215,9 +226,7 @@ def update_measure(request: HttpRequest, measure_id: MeasureId, payload: Measure
             if changes:
                 measure = services.measure_update(measure=measure, user=request.user, **changes)
             in_evaluation = True
-            if isinstance(evaluation, str):
-                services.measure_evaluate(measure=measure, user=request.user, how_it_went=evaluation)
-            elif evaluation is not None:
+            if evaluation is not None:
                 services.measure_evaluate(measure=measure, user=request.user, kind=evaluation.kind or "",
                                           on=evaluation.date, happened=evaluation.happened,
                                           how_it_went=evaluation.how_it_went, youth_view=evaluation.youth_view,
@@ -225,8 +234,6 @@ def update_measure(request: HttpRequest, measure_id: MeasureId, payload: Measure
     except DjangoValidationError as exc:
         if not in_evaluation:
             raise _invalid(exc) from exc
-        if isinstance(evaluation, str):
-            raise _invalid(exc, {"how_it_went": "evaluation"}) from exc
         raise _invalid(exc, {"on": "date"}, under="evaluation") from exc
     return _measure_out(measure)
 
