@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
-from typing import Annotated
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
-from pydantic import AfterValidator, Field
-from pydantic_core import PydanticCustomError
+from pydantic import Field
 
 from kaa.accounts.policy import Perm
+from kaa.casework.api import Day  # a day within 2000-2099, the one rule for days the API takes
 from kaa.core.api import ErrorOut, line, with_errors
 
 from . import selectors
@@ -23,18 +20,6 @@ router = Router(tags=["reports"])
 # A caller without the reports grant in any municipality gets 403, besides the shared error answers.
 FORBIDDEN = {403: ErrorOut}
 
-# A day of a range lies within 2000-2099 (like kaa.core.api.Moment): far-off years overflow in date arithmetic.
-FIRST_DAY = datetime.date(2000, 1, 1)
-LAST_DAY = datetime.date(2099, 12, 31)
-
-
-def _day_in_range(value: datetime.date) -> datetime.date:
-    if not FIRST_DAY <= value <= LAST_DAY:
-        raise PydanticCustomError("date_range", str(_("Give a date between the years 2000 and 2099.")))
-    return value
-
-
-Day = Annotated[datetime.date, AfterValidator(_day_in_range)]
 MunicipalityCode = line(10, description="The municipality's SCB code; the caller's first municipality by default.")
 
 
