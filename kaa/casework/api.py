@@ -1,36 +1,76 @@
 """API: case work (INTERFACES.md "Case work"): occupations, measures, journal, consents.
 
 Every endpoint answers 404 for a youth outside the caller's scope, 422 with the error format for bad
-input, 403 for a write the caller's role may not do; every call is audited like the UI.
+input (the field named), 403 for a write the caller's role may not do; every call is audited like the UI.
+The shared rules of kaa/core/api.py apply: every operation declares the error answers, ids are bounded,
+texts carry no control characters and dates lie within 2000-2099.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import ValidationError
+from ninja.params import P
+from pydantic import AfterValidator, BeforeValidator, TypeAdapter
+from pydantic_core import PydanticCustomError
 
 from kaa.audit.services import audit_youth_view
+from kaa.core.api import MAX_ID, ErrorOut, YouthId, line, text, with_errors
 
 from . import selectors, services
-from .models import Consent, JournalKind, Measure, Source
+from .models import Consent, EvaluationKind, GivenBy, JournalKind, Measure, Responsible, Source
 
 youth_router = Router(tags=["case work"])
 measure_router = Router(tags=["case work"])
 consent_router = Router(tags=["case work"])
 
+MeasureId = Path[int, P(ge=1, le=MAX_ID, description="The measure's id.")]
+ConsentId = Path[int, P(ge=1, le=MAX_ID, description="The consent's id.")]
 
-def _invalid(exc: DjangoValidationError) -> ValidationError:
-    """A service's ValidationError in the API's error format (field, message)."""
+# A day given to the API lies within 2000-2099, like a time (kaa.core.api.Moment): far-off years
+# overflow in date arithmetic. Whether a day may lie in the future is the service's rule.
+FIRST_DAY = datetime.date(2000, 1, 1)
+LAST_DAY = datetime.date(2099, 12, 31)
+
+
+def _day_in_range(value: datetime.date) -> datetime.date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise PydanticCustomError("date_range", str(_("Give a date between the years 2000 and 2099.")))
+    return value
+
+
+Day = Annotated[datetime.date, AfterValidator(_day_in_range)]
+# Codes are rows of the code table (DOMAIN.md §10), data rather than constants: the service checks them
+# and answers 422 naming the field.
+Code = line(40, description="A code of the code table (DOMAIN.md §10).")
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Line200 = line(200)
+Line300 = line(300)
+LongText = text(services.TEXT_LIMIT)
+
+# A write the caller's role may not do answers 403, besides the shared error answers.
+FORBIDDEN = {403: ErrorOut}
+
+
+def _invalid(exc: DjangoValidationError, names: dict[str, str] | None = None,
+             under: str | None = None) -> ValidationError:
+    """A service's ValidationError in the API's error format, its fields named as the API names them
+    (``names``: the service's name → the API's), below ``under`` for a nested object."""
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return ValidationError([
-        {"loc": ["body", "payload"] + ([field] if field != "__all__" else []), "msg": " ".join(map(str, messages))}
-        for field, messages in errors.items()
-    ])
+    prefix = [under] if under else []
+    items = []
+    for field, messages in errors.items():
+        name = (names or {}).get(field, field)
+        loc = ["body", "payload", *prefix] + ([name] if field != "__all__" else [])
+        items.append({"loc": loc, "msg": " ".join(map(str, messages))})
+    return ValidationError(items)
 
 
 class Created(Schema):
@@ -40,8 +80,8 @@ class Created(Schema):
 # --- Occupations ---------------------------------------------------------------------------------
 
 class OccupationIn(Schema):
-    code: str = Field(description="An occupation code of DOMAIN.md §10, e.g. `komvux`.")
-    from_: datetime.date = Field(alias="from", description="The day the occupation began.")
+    code: Code = Field(description="An occupation code of DOMAIN.md §10, e.g. `komvux`.")
+    from_: Day = Field(alias="from", description="The day the occupation began.")
 
 
 class OccupationOut(Schema):
@@ -55,8 +95,9 @@ class OccupationList(Schema):
     items: list[OccupationOut]
 
 
-@youth_router.post("/{youth_id}/occupations", response={201: Created}, summary="Record an occupation")
-def create_occupation(request: HttpRequest, youth_id: int, payload: OccupationIn):
+@youth_router.post("/{youth_id}/occupations", response=with_errors({201: Created, **FORBIDDEN}),
+                   summary="Record an occupation")
+def create_occupation(request: HttpRequest, youth_id: YouthId, payload: OccupationIn):
     youth = selectors.case_youth(user=request.user, pk=youth_id)
     try:
         occupation = services.occupation_record(youth=youth, user=request.user, code=payload.code,
@@ -66,9 +107,9 @@ def create_occupation(request: HttpRequest, youth_id: int, payload: OccupationIn
     return Status(201, {"id": occupation.pk})
 
 
-@youth_router.get("/{youth_id}/occupations", response=OccupationList, by_alias=True,
+@youth_router.get("/{youth_id}/occupations", response=with_errors({200: OccupationList}), by_alias=True,
                   summary="The youth's occupation history")
-def list_occupations(request: HttpRequest, youth_id: int) -> dict:
+def list_occupations(request: HttpRequest, youth_id: YouthId) -> dict:
     youth = selectors.case_youth(user=request.user, pk=youth_id)
     audit_youth_view(user=request.user, youth=youth, detail="occupations")
     return {"items": [{"id": s.id, "code": s.code, "from": s.start, "to": s.to}
@@ -78,18 +119,18 @@ def list_occupations(request: HttpRequest, youth_id: int) -> dict:
 # --- Measures ------------------------------------------------------------------------------------
 
 class MeasureIn(Schema):
-    code: str = Field("", description="A measure code of DOMAIN.md §10; may be empty with an `activity`.")
-    start: datetime.date
-    end: datetime.date | None = None
+    code: Code = Field("", description="A measure code of DOMAIN.md §10; may be empty with an `activity`.")
+    start: Day
+    end: Day | None = None
     declined: bool = Field(False, description="Offered on `start` and turned down.")
-    responsible: Literal["municipality", "youth", "other"] = "municipality"
-    responsible_other: str = Field("", description="The other actor, when `responsible` is `other`.")
-    goal: str = ""
-    place: str = ""
-    activity: int | None = Field(None, description="An activity-bank id of the youth's municipality.")
-    other_which: str = Field("", description="Which measure, for `annan_atgard`.")
-    follow_up_on: datetime.date | None = None
-    evaluate_on: datetime.date | None = None
+    responsible: Responsible = Responsible.MUNICIPALITY
+    responsible_other: Line200 = Field("", description="The other actor, when `responsible` is `other`.")
+    goal: LongText = ""
+    place: Line200 = ""
+    activity: RecordId | None = Field(None, description="An activity-bank id of the youth's municipality.")
+    other_which: Line200 = Field("", description="Which measure, for `annan_atgard`.")
+    follow_up_on: Day | None = None
+    evaluate_on: Day | None = None
 
 
 class MeasureOut(Schema):
@@ -98,7 +139,7 @@ class MeasureOut(Schema):
     start: datetime.date
     end: datetime.date | None
     declined: bool
-    responsible: str
+    responsible: Responsible
     end_reason: str = ""
     waiting: bool = False
 
@@ -108,19 +149,30 @@ class MeasureList(Schema):
 
 
 class EvaluationIn(Schema):
-    kind: Literal["follow_up", "during", "after"] | None = None
-    date: datetime.date | None = None
+    kind: EvaluationKind | None = None
+    date: Day | None = None
     happened: Literal["yes", "partly", "no", ""] = ""
-    how_it_went: str = ""
-    youth_view: str = ""
-    next_step: str = ""
+    how_it_went: LongText = ""
+    youth_view: LongText = ""
+    next_step: LongText = ""
+
+
+def _text_or_parts(value: Any) -> Any:
+    """An evaluation given as a text is its `how_it_went` (one shape to validate, so that an error names
+    `evaluation.<part>` rather than each alternative of a union)."""
+    return {"how_it_went": value} if isinstance(value, str) else value
+
+
+def _document_text_form(schema: dict[str, Any]) -> None:
+    schema["anyOf"].insert(0, TypeAdapter(LongText).json_schema())
 
 
 class MeasurePatch(Schema):
-    end: datetime.date | None = None
-    end_reason: str | None = Field(None, description="An end-reason code of DOMAIN.md §10.")
-    evaluation: EvaluationIn | str | None = Field(
-        None, description="An evaluation of the measure: its text, or an object with its parts.")
+    end: Day | None = None
+    end_reason: Code | None = Field(None, description="An end-reason code of DOMAIN.md §10.")
+    evaluation: Annotated[EvaluationIn | None, BeforeValidator(_text_or_parts)] = Field(
+        None, description="An evaluation of the measure: its text (what `how_it_went` holds), or an object with "
+                          "its parts.", json_schema_extra=_document_text_form)
 
 
 def _measure_out(m: Measure) -> dict:
@@ -128,15 +180,16 @@ def _measure_out(m: Measure) -> dict:
             "responsible": m.responsible, "end_reason": m.end_reason, "waiting": m.waiting}
 
 
-@youth_router.post("/{youth_id}/measures", response={201: Created}, summary="Add a measure to the action plan")
-def create_measure(request: HttpRequest, youth_id: int, payload: MeasureIn):
+@youth_router.post("/{youth_id}/measures", response=with_errors({201: Created, **FORBIDDEN}),
+                   summary="Add a measure to the action plan")
+def create_measure(request: HttpRequest, youth_id: YouthId, payload: MeasureIn):
     youth = selectors.case_youth(user=request.user, pk=youth_id)
     activity = None
     if payload.activity is not None:
         activity = selectors.activity_choices(youth=youth).filter(pk=payload.activity).first()
         if activity is None:
             raise ValidationError([{"loc": ["body", "payload", "activity"],
-                                    "msg": "No active activity with this id in the youth's municipality."}])
+                                    "msg": str(_("No active activity with this id in the youth's municipality."))}])
     try:
         measure = services.measure_add(
             youth=youth, user=request.user, code=payload.code, start=payload.start, end=payload.end,
@@ -148,15 +201,17 @@ def create_measure(request: HttpRequest, youth_id: int, payload: MeasureIn):
     return Status(201, {"id": measure.pk})
 
 
-@youth_router.get("/{youth_id}/measures", response=MeasureList, summary="The measures of the youth's plan")
-def list_measures(request: HttpRequest, youth_id: int) -> dict:
+@youth_router.get("/{youth_id}/measures", response=with_errors({200: MeasureList}),
+                  summary="The measures of the youth's plan")
+def list_measures(request: HttpRequest, youth_id: YouthId) -> dict:
     youth = selectors.case_youth(user=request.user, pk=youth_id)
     audit_youth_view(user=request.user, youth=youth, detail="measures")
     return {"items": [_measure_out(m) for m in Measure.objects.filter(youth=youth).order_by("start", "pk")]}
 
 
-@measure_router.patch("/{measure_id}", response=MeasureOut, summary="End or evaluate a measure")
-def update_measure(request: HttpRequest, measure_id: int, payload: MeasurePatch) -> dict:
+@measure_router.patch("/{measure_id}", response=with_errors({200: MeasureOut, **FORBIDDEN}),
+                      summary="End or evaluate a measure")
+def update_measure(request: HttpRequest, measure_id: MeasureId, payload: MeasurePatch) -> dict:
     measure = selectors.measure_for_api(user=request.user, pk=measure_id)
     given = payload.model_fields_set
     changes = {}
@@ -164,31 +219,33 @@ def update_measure(request: HttpRequest, measure_id: int, payload: MeasurePatch)
         changes["end"] = payload.end
     if "end_reason" in given:
         changes["end_reason"] = payload.end_reason or ""
+    evaluation = payload.evaluation
+    in_evaluation = False
     try:
-        if changes:
-            measure = services.measure_update(measure=measure, user=request.user, **changes)
-        if payload.evaluation is not None:
-            evaluation = payload.evaluation
-            if isinstance(evaluation, str):
-                services.measure_evaluate(measure=measure, user=request.user, how_it_went=evaluation)
-            else:
+        with transaction.atomic():  # the change and the evaluation together, or neither
+            if changes:
+                measure = services.measure_update(measure=measure, user=request.user, **changes)
+            in_evaluation = True
+            if evaluation is not None:
                 services.measure_evaluate(measure=measure, user=request.user, kind=evaluation.kind or "",
                                           on=evaluation.date, happened=evaluation.happened,
                                           how_it_went=evaluation.how_it_went, youth_view=evaluation.youth_view,
                                           next_step=evaluation.next_step)
     except DjangoValidationError as exc:
-        raise _invalid(exc) from exc
+        if not in_evaluation:
+            raise _invalid(exc) from exc
+        raise _invalid(exc, {"on": "date"}, under="evaluation") from exc
     return _measure_out(measure)
 
 
 # --- Journal -------------------------------------------------------------------------------------
 
 class JournalIn(Schema):
-    text: str
+    text: LongText
     confidential: bool = Field(False, description="Health or social services: shown only to those with the grant.")
-    kind: Literal["meeting", "phone", "network", "note"] = JournalKind.NOTE
-    date: datetime.date | None = Field(None, description="The day it happened; today by default.")
-    corrects: int | None = Field(None, description="The id of the entry this one corrects.")
+    kind: JournalKind = JournalKind.NOTE
+    date: Day | None = Field(None, description="The day it happened; today by default.")
+    corrects: RecordId | None = Field(None, description="The id of the entry this one corrects.")
     allow_personnummer: bool = Field(
         False, description="The text holds something written like a personnummer that is not one.")
 
@@ -196,7 +253,7 @@ class JournalIn(Schema):
 class JournalOut(Schema):
     id: int
     date: datetime.date
-    kind: str
+    kind: JournalKind
     text: str
     confidential: bool
     corrects: int | None
@@ -207,26 +264,28 @@ class JournalList(Schema):
     items: list[JournalOut]
 
 
-@youth_router.post("/{youth_id}/journal", response={201: Created}, summary="Write a journal entry")
-def create_journal_entry(request: HttpRequest, youth_id: int, payload: JournalIn):
+@youth_router.post("/{youth_id}/journal", response=with_errors({201: Created, **FORBIDDEN}),
+                   summary="Write a journal entry")
+def create_journal_entry(request: HttpRequest, youth_id: YouthId, payload: JournalIn):
     youth = selectors.case_youth(user=request.user, pk=youth_id)
     corrects = None
     if payload.corrects is not None:
         corrects = selectors.journal_for(user=request.user, youth=youth).filter(pk=payload.corrects).first()
         if corrects is None:
-            raise ValidationError([{"loc": ["body", "payload", "corrects"], "msg": "No such entry of this youth."}])
+            raise ValidationError([{"loc": ["body", "payload", "corrects"],
+                                    "msg": str(_("No such entry of this youth."))}])
     try:
         entry = services.journal_add(youth=youth, user=request.user, text=payload.text, kind=payload.kind,
                                      occurred_on=payload.date, confidential=payload.confidential, corrects=corrects,
                                      allow_personnummer=payload.allow_personnummer)
     except DjangoValidationError as exc:
-        raise _invalid(exc) from exc
+        raise _invalid(exc, {"occurred_on": "date"}) from exc
     return Status(201, {"id": entry.pk})
 
 
-@youth_router.get("/{youth_id}/journal", response=JournalList,
+@youth_router.get("/{youth_id}/journal", response=with_errors({200: JournalList}),
                   summary="The journal entries the caller may read (confidential ones only with the grant)")
-def list_journal(request: HttpRequest, youth_id: int) -> dict:
+def list_journal(request: HttpRequest, youth_id: YouthId) -> dict:
     youth = selectors.case_youth(user=request.user, pk=youth_id)
     entries = list(selectors.journal_for(user=request.user, youth=youth))
     audit_youth_view(user=request.user, youth=youth,
@@ -239,11 +298,11 @@ def list_journal(request: HttpRequest, youth_id: int) -> dict:
 # --- Consents ------------------------------------------------------------------------------------
 
 class ConsentIn(Schema):
-    partner: str = Field(description="A partner's name or another municipality's SCB code.")
-    purpose: str
-    from_: datetime.date = Field(alias="from")
-    until: datetime.date | None = None
-    given_by: Literal["youth", "guardian"] = "youth"
+    partner: Line200 = Field(description="A partner's name or another municipality's SCB code.")
+    purpose: Line300
+    from_: Day = Field(alias="from")
+    until: Day | None = None
+    given_by: GivenBy = GivenBy.YOUTH
 
 
 class ConsentOut(Schema):
@@ -252,7 +311,7 @@ class ConsentOut(Schema):
     purpose: str
     from_: datetime.date = Field(alias="from")
     until: datetime.date | None
-    given_by: str
+    given_by: GivenBy
     withdrawn_on: datetime.date | None
 
 
@@ -261,8 +320,9 @@ def _consent_out(c: Consent) -> dict:
             "given_by": c.given_by, "withdrawn_on": c.withdrawn_on}
 
 
-@youth_router.post("/{youth_id}/consents", response={201: Created}, summary="Record a consent")
-def create_consent(request: HttpRequest, youth_id: int, payload: ConsentIn):
+@youth_router.post("/{youth_id}/consents", response=with_errors({201: Created, **FORBIDDEN}),
+                   summary="Record a consent")
+def create_consent(request: HttpRequest, youth_id: YouthId, payload: ConsentIn):
     youth = selectors.case_youth(user=request.user, pk=youth_id)
     try:
         consent = services.consent_record(youth=youth, user=request.user, partner=payload.partner,
@@ -273,8 +333,9 @@ def create_consent(request: HttpRequest, youth_id: int, payload: ConsentIn):
     return Status(201, {"id": consent.pk})
 
 
-@consent_router.post("/{consent_id}/withdraw", response=ConsentOut, by_alias=True, summary="Withdraw a consent")
-def withdraw_consent(request: HttpRequest, consent_id: int) -> dict:
+@consent_router.post("/{consent_id}/withdraw", response=with_errors({200: ConsentOut, **FORBIDDEN}), by_alias=True,
+                     summary="Withdraw a consent")
+def withdraw_consent(request: HttpRequest, consent_id: ConsentId) -> dict:
     consent = selectors.consent_for_api(user=request.user, pk=consent_id)
     consent = services.consent_withdraw(consent=consent, user=request.user)
     return _consent_out(consent)

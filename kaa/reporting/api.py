@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
+from ninja.errors import ValidationError
 from pydantic import Field
 
 from kaa.accounts.policy import Perm
+from kaa.casework.api import Day  # a day within 2000-2099, the one rule for days the API takes
+from kaa.core.api import ErrorOut, line, with_errors
 
 from . import selectors
 
 router = Router(tags=["reports"])
 
+# A caller without the reports grant in any municipality gets 403, besides the shared error answers.
+FORBIDDEN = {403: ErrorOut}
+
+MunicipalityCode = line(10, description="The municipality's SCB code; the caller's first municipality by default.")
+
 
 class ResourcePlanQuery(Schema):
-    youths: int | None = Field(default=None, ge=0, le=1_000_000)  # default: the register today
-    municipality: str | None = None
+    youths: int | None = Field(default=None, ge=0, le=1_000_000,
+                               description="How many youths; the municipality's register today by default.")
+    municipality: MunicipalityCode | None = None
 
 
 class ResourcePlanOut(Schema):
@@ -31,7 +37,8 @@ class ResourcePlanOut(Schema):
     percent: int
 
 
-@router.get("/resource-plan", response=ResourcePlanOut, url_name="reports_resource_plan")
+@router.get("/resource-plan", response=with_errors({200: ResourcePlanOut, **FORBIDDEN}),
+            url_name="reports_resource_plan")
 def resource_plan(request: HttpRequest, query: Query[ResourcePlanQuery]) -> dict:
     """The share of a full-time post that ``youths`` youths need (seed 000), with the municipality's figures."""
     try:
@@ -46,9 +53,9 @@ def resource_plan(request: HttpRequest, query: Query[ResourcePlanQuery]) -> dict
 
 
 class FollowUpQuery(Schema):
-    municipality: str | None = None
-    from_: datetime.date = Field(alias="from")
-    to: datetime.date
+    municipality: MunicipalityCode | None = None
+    from_: Day = Field(alias="from")
+    to: Day
 
 
 class FollowUpOut(Schema):
@@ -68,11 +75,11 @@ class FollowUpOut(Schema):
     left: dict[str, int]
 
 
-@router.get("/follow-up", response=FollowUpOut, url_name="reports_follow_up")
+@router.get("/follow-up", response=with_errors({200: FollowUpOut, **FORBIDDEN}), url_name="reports_follow_up")
 def follow_up(request: HttpRequest, query: Query[FollowUpQuery]) -> dict:
     """The June follow-up (seed 001 §7) for persons in the target group on at least one day of the range."""
     if query.to < query.from_:
-        raise HttpError(422, _("The end of the range lies before its start."))
+        raise ValidationError([{"loc": ["query", "to"], "msg": str(_("The end of the range lies before its start."))}])
     try:
         municipality = selectors.municipality_for(user=request.user, perm=Perm.REPORTS_VIEW,
                                                   code=query.municipality)
