@@ -4,6 +4,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -36,13 +37,21 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body)
 
 
+def _error(request: HttpRequest, status: int, detail: str) -> HttpResponse:
+    """An error page, or under /api/ the API's error format (a client of the API reads JSON, also when
+    Django refuses the request before the API sees it, e.g. for a host it does not serve)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail, "errors": []}, status=status)
+    return render(request, f"{status}.html", status=status)
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "400.html", status=400)
+    return _error(request, 400, _("The request could not be read."))
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    return _error(request, 403, _("You do not have access to this."))
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return _error(request, 404, _("Not found."))

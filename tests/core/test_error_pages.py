@@ -77,3 +77,17 @@ def test_403_is_logged_once_without_traceback(client, municipality, caplog):
     refused = [r for r in caplog.records if "/audit/" in r.getMessage() and r.levelno >= logging.WARNING]
     assert len(refused) == 1, [r.getMessage() for r in refused]
     assert refused[0].exc_info is None
+
+
+def test_the_api_answers_its_error_format_when_django_refuses_the_host(client):
+    """Django refuses an unknown Host before the API sees the request: the answer is still JSON."""
+    response = client.get("/api/v1/youths/1", HTTP_HOST="m")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert set(response.json()) == {"detail", "errors"}
+
+
+def test_an_unknown_api_path_answers_json(client):
+    response = client.get("/api/v1/finns-inte")
+    assert response.status_code == 404
+    assert set(response.json()) == {"detail", "errors"}
