@@ -238,8 +238,9 @@ def _events(youth: Youth) -> tuple[list[Row], list[Row]]:
     label_on, label_kind = _("When"), _("What")
     for e in YouthEvent.objects.filter(youth=youth).select_related("actor").order_by("occurred_at", "pk"):
         detail = event_detail(e.kind, e.data or {})
-        row = Row([_item("occurred_at", label_on, e.occurred_at), _item("kind", label_kind, e.kind, event_label(e.kind)),
-                   _item("detail", _("Details"), detail), _item("by", _("By"), _person(e.actor)),
+        row = Row([_item("occurred_at", label_on, e.occurred_at),
+                   _item("kind", label_kind, e.kind, event_label(e.kind)), _item("detail", _("Details"), detail),
+                   _item("by", _("By"), _person(e.actor)),
                    _item("data", _("Recorded data"), e.data or {})])
         events.append(row)
         if e.kind == REPLY_EVENT:
@@ -330,7 +331,8 @@ def extract_build(*, youth: Youth, user: Any = None) -> Extract:
         "school_reports": [_model_row(r, SCHOOL_REPORT_FIELDS) for r in SchoolReport.objects.filter(youth=youth)
                            .select_related("reported_by", "handled_by").order_by("created_at", "pk")],
         "early_signals": [_model_row(s, EARLY_SIGNAL_FIELDS) for s in EarlySignal.objects.filter(
-            personnummer=youth.personnummer, municipality_id=youth.municipality_id).select_related("reported_by").order_by("created_at", "pk")],
+            personnummer=youth.personnummer, municipality_id=youth.municipality_id)
+            .select_related("reported_by").order_by("created_at", "pk")],
         "contact_attempts": [
             _model_row(a, ["at", "channel", "to_guardian", "outcome", "note", "by"])
             for a in ContactAttempt.objects.filter(youth=youth).select_related("by").order_by("at", "pk")],
@@ -347,7 +349,8 @@ def extract_build(*, youth: Youth, user: Any = None) -> Extract:
         "closings": [
             _model_row(c, ["closed_on", "reason", "recontact_on", "from_proposal", "by", "reopened_on", "reopened_by"],
                        words={"reason": code(CodeKind.CLOSING, c.reason)})
-            for c in Closing.objects.filter(youth=youth).select_related("by", "reopened_by").order_by("closed_on", "pk")],
+            for c in Closing.objects.filter(youth=youth).select_related("by", "reopened_by")
+            .order_by("closed_on", "pk")],
         "occupations": [
             _model_row(o, ["start", "code", "source", "recorded_by"], words={"code": code(CodeKind.OCCUPATION, o.code)})
             for o in Occupation.objects.filter(youth=youth).select_related("recorded_by").order_by("start", "pk")],
