@@ -31,11 +31,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kaa.accounts.models import EmergencyAccess
-from kaa.audit.labels import object_label
+from kaa.audit.labels import field_label, object_label
 from kaa.audit.models import AuditAction, AuditEntry
 from kaa.audit.services import audit_record
 from kaa.messaging.models import Letter
 from kaa.messaging.services import REPLY_EVENT
+from kaa.outreach import replies as replies_module
 from kaa.outreach.models import ConcernReport, ContactAttempt, FirstMeeting
 from kaa.register.labels import event_detail, event_label, reason_label
 from kaa.register.models import EarlySignal, Enrolment, Guardian, RegisterPeriod, SchoolReport, Youth, YouthEvent
@@ -68,6 +69,7 @@ class Item:
     label: str
     value: Any
     display: str
+    in_pdf: bool = True  # the raw data of an event is for the JSON only: its codes are no plain Swedish
 
 
 @dataclass
@@ -241,13 +243,24 @@ def _events(youth: Youth) -> tuple[list[Row], list[Row]]:
         row = Row([_item("occurred_at", label_on, e.occurred_at),
                    _item("kind", label_kind, e.kind, event_label(e.kind)), _item("detail", _("Details"), detail),
                    _item("by", _("By"), _person(e.actor)),
-                   _item("data", _("Recorded data"), e.data or {})])
+                   Item("data", _("Recorded data"), e.data or {}, "", in_pdf=False)])
         events.append(row)
         if e.kind == REPLY_EVENT:
             answers = {k: v for k, v in (e.data or {}).items() if k != "code_id"}
             replies.append(Row([_item("occurred_at", label_on, e.occurred_at),
-                                _item("answers", _("Your answers"), answers)]))
+                                _item("answers", _("Your answers"), answers, _reply_words(answers))]))
     return events, replies
+
+
+def _reply_words(answers: dict[str, Any]) -> str:
+    """The answers of the reply page in words: what was asked for, then each answer under its name."""
+    choices = {**dict(replies_module.KIND_CHOICES), **dict(replies_module.OCCUPATION_CHOICES)}
+    parts = []
+    for key, value in answers.items():
+        shown = choices.get(value, value) if key in ("kind", "occupation") else value
+        name = _("What you asked for") if key == "kind" else field_label("reply", key)
+        parts.append(f"{name[:1].upper()}{name[1:]}: {_words(shown)}")
+    return "\n".join(parts) or "–"
 
 
 def _letters(youth: Youth) -> list[Row]:
@@ -296,7 +309,7 @@ def _audit_rows(youth: Youth) -> list[Row]:
         _item("at", _("When"), e.at),
         _item("user", _("Who"), names.get(e.user_id) or e.username or "", names.get(e.user_id) or e.username
               or _("The system or the youth")),
-        _item("action", _("Action"), e.action, actions.get(e.action, e.action)),
+        _item("action", _("What was done"), e.action, actions.get(e.action, e.action)),
         _item("object_type", _("What"), e.object_type, _object_label(e.object_type)),
     ]) for e in entries]
 
@@ -316,7 +329,7 @@ def extract_build(*, youth: Youth, user: Any = None) -> Extract:
     measure_names = {m.pk: code(CodeKind.MEASURE, m.code) + (f": {m.other_which}" if m.other_which else "")
                      for m in measures}
     journal = list(JournalEntry.objects.filter(youth=youth).select_related("author").order_by("occurred_on", "pk"))
-    confidential_label = _("Confidential")
+    confidential_label = _("Yes, confidential")
 
     sections: dict[str, list[Row]] = {
         "personal_data": _youth_rows(youth),

@@ -70,7 +70,7 @@ def full_record(youth, coach, municipality):
                                   note=MARK["contact"])
     FirstMeeting.objects.create(youth=youth, at=now, place="cafe", place_note=MARK["meeting"], booked_by=coach)
     ConcernReport.objects.create(youth=youth, sent_on=today, feedback=MARK["concern"], by=coach)
-    YouthEvent.objects.create(youth=youth, kind=REPLY_EVENT, data={"code_id": 1, "kind": "call_me",
+    YouthEvent.objects.create(youth=youth, kind=REPLY_EVENT, data={"code_id": 1, "kind": "contact",
                                                                     "message": MARK["reply"]})
     template = LetterTemplate.objects.create(municipality=municipality, code="letter_intro")
     version = LetterTemplateVersion.objects.create(template=template, number=1, title=MARK["letter"], body="Hej")
@@ -147,6 +147,7 @@ def test_the_pdf_in_swedish_holds_every_kind_of_record(client, coordinator, full
     assert "Registerutdrag" in text or "registerutdrag" in text.lower()
     assert "SEKRETESS" in text.upper()
     assert "Komvux" in text  # the occupation by its name, not its code
+    assert "Kontakta mig" in text  # the reply's choice in words
 
 
 def test_the_json_download_from_the_youth_page(client, coordinator, full_record):
