@@ -291,7 +291,6 @@ CASE_OBJECT_TYPES: dict[str, Any] = {
     "mapping": gettext_lazy("mapping"),
     "measure": gettext_lazy("measure"),
     "occupation": gettext_lazy("occupation"),
-    "extract": gettext_lazy("the youth's extract"),
 }
 
 
