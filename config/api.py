@@ -98,6 +98,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/youths", "kaa.register.api.router")
 api.add_router("/youths", "kaa.outreach.api.router")
 api.add_router("/youths", "kaa.casework.api.youth_router")
+api.add_router("/youths", "kaa.casework.extract_api.router")
 api.add_router("/measures", "kaa.casework.api.measure_router")
 api.add_router("/consents", "kaa.casework.api.consent_router")
 api.add_router("/reports", "kaa.reporting.api.router")

@@ -61,6 +61,7 @@ class Perm(StrEnum):
     ACCESS_APPROVE = "access.approve"  # approve another person's access to youth data (second person)
     EMERGENCY_OPEN = "youth.emergency"  # open a youth outside one's scope with emergency access
     EMERGENCY_REVIEW = "youth.emergency_review"  # review the municipality's emergency accesses
+    YOUTH_EXTRACT = "youth.extract"  # the youth's extract (GDPR art. 15), confidential entries included
 
 
 _CASEWORKER = frozenset({Perm.YOUTH_VIEW, Perm.WORKLIST, Perm.API_TOKENS, Perm.EMERGENCY_OPEN})
@@ -72,7 +73,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.YOUTH_VIEW, Perm.REGISTER_VIEW, Perm.REGISTER_CORRECT, Perm.IMPORTS_RUN,
             Perm.AUDIT_VIEW, Perm.SCHOOL_REPORT, Perm.SCHOOL_SIGNALS_VIEW, Perm.WORKLIST,
             Perm.ASSIGN, Perm.LETTERS_PRINT, Perm.REPORTS_VIEW, Perm.API_TOKENS, Perm.ACCESS_APPROVE,
-            Perm.EMERGENCY_REVIEW,
+            Perm.EMERGENCY_REVIEW, Perm.YOUTH_EXTRACT,
         }
     ),
     Role.COACH: _CASEWORKER | {Perm.LETTERS_PRINT},
@@ -526,3 +527,24 @@ def own_caseload(user: Any, queryset: QuerySet[Youth] | None = None) -> QuerySet
     teams = [m.team_id for m in memberships(user) if m.role in CASEWORKER_ROLES and m.team_id]
     mine = Q(coach_id=user.pk) | Q(team_id__in=teams) if teams else Q(coach_id=user.pk)
     return visible_youths(user, queryset).filter(mine)
+
+
+# --- The youth's extract (GDPR art. 15) -------------------------------------------------------------
+# Everything the installation holds about a youth, confidential journal entries included (the law gives
+# the youth the right to them), so producing it is the coordinator's act: a coordinator of the youth's
+# municipality whose membership covers the record (a protected identity only with the grant). Nobody
+# else: a caseworker asks the coordinator. Emergency access never reaches it (the working scope).
+
+
+def may_produce_extract(user: Any, youth: Youth) -> bool:
+    return any(m.role == Role.COORDINATOR and Perm.YOUTH_EXTRACT in ROLE_PERMISSIONS.get(m.role, ())
+               and _covers(user, m, youth) for m in memberships(user))
+
+
+def extract_youth_or_404(user: Any, pk: Any) -> Youth:
+    """The youth whose extract the user may produce: 404 outside the record scope (no existence leak),
+    403 (PermissionDenied) for a youth the user sees but may not produce the extract of."""
+    youth = youth_or_404(user, pk)
+    if not may_produce_extract(user, youth):
+        raise PermissionDenied
+    return youth

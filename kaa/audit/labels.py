@@ -34,6 +34,7 @@ OBJECT_TYPES: dict[str, Any] = {
     "team": _("team"),
     "user": _("user account"),
     "membership": _("role"),
+    "extract": _("the youth's extract (GDPR)"),
 }
 # The model whose field names an entry's ``fields`` are, for their verbose names.
 MODELS: dict[str, str] = {

@@ -33,4 +33,7 @@ class CaseworkConfig(AppConfig):
                          order=32),
             YouthSection(perm="casework.view", template="casework/sections/_consents.html", context=context,
                          order=33),
+            # The youth's extract (GDPR art. 15): the coordinator's buttons, last on the page.
+            YouthSection(perm="youth.extract", template="casework/sections/_extract.html",
+                         context="kaa.casework.extract_views.extract_section_context", order=95),
         ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import extract_views, views
 
 app_name = "casework"
 urlpatterns = [
@@ -22,6 +22,8 @@ urlpatterns = [
     path("youths/<int:pk>/consents/<int:consent_pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("youths/<int:pk>/close/", views.case_close, name="case_close"),
     path("youths/<int:pk>/reopen/", views.case_reopen, name="case_reopen"),
+    path("youths/<int:pk>/extract/pdf/", extract_views.extract_pdf, name="extract_pdf"),
+    path("youths/<int:pk>/extract/json/", extract_views.extract_json, name="extract_json"),
     path("activities/", views.activity_list, name="activity_list"),
     path("activities/new/", views.activity_edit, name="activity_new"),
     path("activities/<int:activity_pk>/", views.activity_detail, name="activity_detail"),

@@ -165,6 +165,8 @@ EXPECTED = {
     "casework:plan_edit":               (LOGIN, 200, 200, 403, 403, 403, 403, 403),
     "casework:plan_history":            (LOGIN, 200, 200, 200, 200, 403, 403, 403),
     "casework:plan_pdf":                (LOGIN, 200, 200, 200, 200, 403, 403, 403),
+    "casework:extract_pdf":             (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "casework:extract_json":            (LOGIN, 200, 403, 403, 403, 403, 403, 403),
     "api:create_consent":               (405, 405, 405, 405, 405, 405, 405, 405),
     "api:create_journal_entry":         (401, 200, 200, 200, 200, 404, 404, 404),
     "api:create_measure":               (401, 200, 200, 200, 200, 404, 404, 404),
@@ -174,6 +176,7 @@ EXPECTED = {
     "api:list_occupations":             (401, 200, 200, 200, 200, 404, 404, 404),
     "api:update_measure":               (405, 405, 405, 405, 405, 405, 405, 405),
     "api:withdraw_consent":             (405, 405, 405, 405, 405, 405, 405, 405),
+    "api:youth_extract":                (401, 200, 403, 403, 403, 404, 404, 404),
     # Reports (kaa.reporting)
     "reporting:index":                  (LOGIN, 200, 403, 403, 403, 200, 403, 403),
     "reporting:statistics":             (LOGIN, 200, 403, 403, 403, 403, 403, 403),
