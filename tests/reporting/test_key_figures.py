@@ -27,7 +27,8 @@ def head(municipality):
 @pytest.fixture
 def register(municipality, coach):
     youths = [
-        _youth(municipality, since=datetime.date(2026, 3, 2), coach=coach, given_name="Synlig", family_name="Nyckeltalsson"),
+        _youth(municipality, since=datetime.date(2026, 3, 2), coach=coach, given_name="Synlig",
+               family_name="Nyckeltalsson"),
         _youth(municipality, since=datetime.date(2026, 3, 10), reason="ej_paborjat"),
         _youth(municipality, since=datetime.date(2026, 1, 5), reason="ej_paborjat", coach=coach),
         _youth(municipality, since=datetime.date(2025, 11, 1), reason="ej_paborjat"),
