@@ -12,6 +12,11 @@ class CaseworkConfig(AppConfig):
     nav_items = [
         NavItem("casework.view", "casework:activity_list", _("Activity bank"), order=60, menu="more"),
     ]
+    # The coach's worklist grows with the case's due items (computed, never stored: due.py).
+    worklist_sections = [
+        DashboardSection("casework.view", "casework/_dashboard_due.html", "kaa.casework.selectors.coach_dashboard",
+                         order=10),
+    ]
     dashboard_sections = [
         DashboardSection("casework.view", "casework/_dashboard_due.html", "kaa.casework.selectors.coach_dashboard",
                          order=22),

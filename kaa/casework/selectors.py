@@ -26,6 +26,8 @@ from kaa.accounts.policy import (
     case_youth_or_404,
     own_caseload,
 )
+from kaa.audit.models import AuditAction
+from kaa.audit.services import audit_records
 from kaa.register.models import Youth, YouthEvent
 
 from . import due
@@ -421,6 +423,9 @@ def coach_dashboard(user: Any) -> dict:
     """Start-page section: the case work due this week, overdue first."""
     day = timezone.localdate()
     rows = due_for_user(user=user, on=day)
+    # The section names the youths: a list read, audited like every list of youths.
+    audit_records(user=user, action=AuditAction.LIST, object_type="youth", detail="casework_due",
+                  youths=[(r.youth.pk, r.youth.municipality_id) for r in rows[:DASHBOARD_ROWS]])
     return {"rows": rows[:DASHBOARD_ROWS], "total": len(rows), "overdue": sum(r.item.overdue(day) for r in rows),
             "today": day, "codes": CodeTable.load()}
 

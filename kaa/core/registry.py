@@ -1,7 +1,7 @@
 """Navigation entries and start-page sections, declared by each app on its AppConfig.
 
-An app lists ``nav_items`` (``NavItem``) and ``dashboard_sections`` (``DashboardSection``) on its
-AppConfig; core gathers them, so adding a page never means editing another app's files.
+An app lists ``nav_items`` (``NavItem``), ``dashboard_sections`` and ``worklist_sections``
+(``DashboardSection``) on its AppConfig; core gathers them, so adding a page never means editing another app's files.
 
 A nav item says which menu it belongs in: ``main`` (the everyday pages), ``more`` (administration and
 pages used now and then: shown in the main menu when the user has few pages, else under "More") or
@@ -66,11 +66,13 @@ def menus_for(user: Any, perms: set) -> dict[str, list[dict]]:
     return menus
 
 
-def sections_for(user: Any, perms: set) -> list[dict]:
+def sections_for(user: Any, perms: set, kind: str = "dashboard_sections") -> list[dict]:
+    """The sections of a page the user's permissions give: the start page (``dashboard_sections``) or the
+    coach's worklist (``worklist_sections``: other apps' due items beside outreach's own)."""
     from django.utils.module_loading import import_string
 
     out = []
-    for section in _collect("dashboard_sections"):
+    for section in _collect(kind):
         if section.perm not in perms:
             continue
         fn = import_string(section.context) if isinstance(section.context, str) else section.context

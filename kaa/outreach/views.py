@@ -17,10 +17,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from kaa.accounts.policy import Perm, municipalities_with, municipality_ids_with, require_perm, youth_or_404
+from kaa.accounts.policy import (
+    Perm,
+    municipalities_with,
+    municipality_ids_with,
+    perms_of,
+    require_perm,
+    youth_or_404,
+)
 from kaa.audit.decorators import audits_youth_read
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records
+from kaa.core.registry import sections_for
 from kaa.organisations.models import Municipality
 
 from . import labels, selectors, services
@@ -65,7 +73,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     _audit_list(request.user, [it.youth for it in page.object_list])
     _show_items(request.user, page.object_list)
     return render(request, "outreach/worklist.html", {
-        "page_obj": page, "counts": selectors.counts(items), "today": timezone.localdate()})
+        "page_obj": page, "counts": selectors.counts(items), "today": timezone.localdate(),
+        "sections": sections_for(request.user, perms_of(request.user), "worklist_sections")})
 
 
 def _work_item(user, youth):

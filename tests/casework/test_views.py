@@ -262,6 +262,17 @@ def test_start_page_shows_the_coachs_due_items(client, youth, coach):
     assert 'data-testid="dash-casework"' in html and "The measure ends this week" in html and "Exempel" in html
 
 
+def test_the_worklist_grows_with_the_cases_due_items_and_the_list_is_audited(client, youth, coach):
+    from kaa.audit.models import AuditEntry
+
+    services.measure_add(youth=youth, user=coach, code="praktik", start=today() - days(10), end=today() + days(1))
+    client.force_login(coach)
+    before = AuditEntry.objects.filter(user_id=coach.pk, action="list", youth_id=youth.pk).count()
+    html = client.get(reverse("outreach:worklist")).content.decode()
+    assert 'data-testid="dash-casework"' in html and "The measure ends this week" in html and "Exempel" in html
+    assert AuditEntry.objects.filter(user_id=coach.pk, action="list", youth_id=youth.pk).count() > before
+
+
 def test_head_sees_aggregates_only(client, youth, coach, head):
     services.measure_add(youth=youth, user=coach, code="praktik", start=today() - days(10))
     client.force_login(head)
