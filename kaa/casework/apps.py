@@ -30,7 +30,8 @@ class CaseworkConfig(AppConfig):
 
         context = "kaa.casework.selectors.section_context"
         self.youth_sections = [
-            YouthSection(perm="casework.view", template="casework/sections/_summary.html", context=context, order=5),
+            YouthSection(perm="casework.view", template="casework/sections/_summary.html", context=context, order=5,
+                         top=True),
             YouthSection(perm="casework.view", template="casework/sections/_mapping.html", context=context,
                          order=30),
             YouthSection(perm="casework.view", template="casework/sections/_plan.html", context=context, order=31),

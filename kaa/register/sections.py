@@ -15,6 +15,7 @@ On your AppConfig::
 ``context`` is a callable ``(user, youth) -> dict`` or its dotted path; the template is included
 with that dict as ``ctx`` (and ``youth``, and ``read_only``: true when the user reads the youth
 through emergency access, when the section must offer no action, as every write refuses it).
+A section with ``top=True`` stands first on the page, under the name.
 A section is shown when the user holds ``perm`` (a ``kaa.accounts.policy.Perm`` value) in the
 youth's municipality. Sections run in ``order``.
 The context function must read within the user's scope and keep its query count bounded.
@@ -38,6 +39,9 @@ class YouthSection:
     template: str
     context: Callable[[Any, Any], dict] | str
     order: int = 50
+    # A summary that belongs at the top of the page, above the register's own facts (the case's status,
+    # coach, occupation, measures and next due item): the youth page is the case.
+    top: bool = False
 
 
 def declared_sections() -> list[YouthSection]:
@@ -54,5 +58,5 @@ def sections_for_youth(user: Any, youth: Any) -> list[dict]:
         if not has_perm(user, section.perm, youth.municipality_id):
             continue
         fn = import_string(section.context) if isinstance(section.context, str) else section.context
-        out.append({"template": section.template, "context": fn(user, youth)})
+        out.append({"template": section.template, "context": fn(user, youth), "top": section.top})
     return out

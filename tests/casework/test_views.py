@@ -301,3 +301,12 @@ def test_youth_page_query_count_is_bounded(client, youth, coach, django_assert_m
     with django_assert_max_num_queries(34):
         html = page(client, youth)
     assert html.count('id="measure-') == 20 and "Anteckning 0" not in html  # confidential, no grant
+
+
+def test_the_youth_page_is_the_case_summary_first(client, youth, coach):
+    """The case's summary (status, coach, occupation, measures, next due item) stands under the name,
+    above the register's own facts."""
+    client.force_login(coach)
+    html = client.get(reverse("register:youth_detail", args=[youth.pk])).content.decode()
+    assert html.index('data-testid="case-summary"') < html.index('data-testid="register-status"')
+    assert html.count('data-testid="case-summary"') == 1

@@ -97,7 +97,7 @@ def test_declared_youth_sections_are_collected_by_perm(monkeypatch, coordinator,
                            context=lambda user, y: {"id": y.pk}, order=5)
     monkeypatch.setattr(config, "youth_sections", [section], raising=False)  # the register declares none
     mine = [s for s in sections_for_youth(coordinator, youth) if s["template"] == "x.html"]
-    assert mine == [{"template": "x.html", "context": {"id": youth.pk}}]
+    assert mine == [{"template": "x.html", "context": {"id": youth.pk}, "top": False}]
     assert [s for s in sections_for_youth(coach, youth) if s["template"] == "x.html"] == []
 
 
