@@ -99,8 +99,8 @@ def membership_set(*, actor: Any, user: User, municipality: Municipality, roles:
     No two-person rule here: pages and commands call ``membership_change``, which calls this for a change
     that does not widen access to youth data, and ``access_request_approve`` once a second person approved.
 
-    Returns the changed field names ("role", "team", "may_see_protected", "may_see_confidential"); each added, changed or
-    removed membership is audited on its own.
+    Returns the changed field names ("role", "team", "may_see_protected", "may_see_confidential"); each
+    added, changed or removed membership is audited on its own.
     """
     if team is not None and team.municipality_id != municipality.pk:
         raise ValueError("team belongs to another municipality")
