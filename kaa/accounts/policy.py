@@ -528,3 +528,14 @@ def own_caseload(user: Any, queryset: QuerySet[Youth] | None = None) -> QuerySet
     teams = [m.team_id for m in memberships(user) if m.role in CASEWORKER_ROLES and m.team_id]
     mine = Q(coach_id=user.pk) | Q(team_id__in=teams) if teams else Q(coach_id=user.pk)
     return visible_youths(user, queryset).filter(mine)
+
+
+def case_may_refer(user: Any, youth: Youth) -> bool:
+    """Referrals to partners, like measures: the coach, team and coordinators write them; study
+    counsellors and teachers working with the youth read them."""
+    return case_may_write(user, youth)
+
+
+def partner_municipality_ids(user: Any) -> list[int]:
+    """Municipalities whose list of partners the user keeps (the coordinators', like the activity bank)."""
+    return municipality_ids_with(user, CasePerm.ACTIVITIES)  # type: ignore[arg-type]
