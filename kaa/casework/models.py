@@ -27,6 +27,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CodeKind(models.TextChoices):
@@ -557,7 +558,7 @@ class Consent(models.Model):
 class ReferralStatus(models.TextChoices):
     SENT = "sent", _("Sent, no answer yet")
     ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+    DECLINED = "declined", pgettext_lazy("referral answer", "Declined")
     DONE = "done", _("Done")
 
 
