@@ -143,6 +143,7 @@ def test_new_referral_from_the_youth_page_in_three_clicks(client, youth, coach, 
     referral = Referral.objects.get(youth=youth)
     page = client.get(reverse("register:youth_detail", args=[youth.pk])).content.decode()
     assert "Praktik" in page and url("referral_answer", youth, referral_pk=referral.pk) in page
+    assert "Referred to a partner" in page  # on the youth's timeline
     answered = client.post(url("referral_answer", youth, referral_pk=referral.pk),
                            {"status": "done", "answered_on": today().isoformat(), "note": "Klart"})
     assert answered.status_code == 302
