@@ -556,9 +556,9 @@ class Consent(models.Model):
 
 class ReferralStatus(models.TextChoices):
     SENT = "sent", _("Sent, no answer yet")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("referral answer", "Accepted")
     DECLINED = "declined", pgettext_lazy("referral answer", "Declined")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("referral answer", "Done")
 
 
 ANSWERS = (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.DONE)
