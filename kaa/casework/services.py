@@ -534,7 +534,7 @@ def consent_record(*, youth: Youth, user: Any, partner: str = "", purpose: str, 
     if partner_org is not None:
         if partner_org.municipality_id != youth.municipality_id:
             errors["partner_org"] = _("Choose a partner of the youth's municipality.")
-        partner = partner or partner_org.name
+        partner = partner_org.name  # the consent names the partner of the list, as it is called today
     if not partner:
         errors["partner"] = _("Choose a partner from the list or name the partner.")
     elif len(partner) > 200:
