@@ -86,11 +86,12 @@ class AccessRequestStatus(models.TextChoices):
 
 class AccessRequest(models.Model):
     """A change of a user's roles in one municipality that gives access to youth data
-    (*behörighetsbeställning*): a role that sees youth records, or the protected-identity grant.
+    (*behörighetsbeställning*): a role that sees youth records, the protected-identity grant or the
+    confidential-entry grant.
 
     It takes effect only when a second person approves: an administrator or coordinator of the
-    municipality who is neither the one who asked nor the one who gets the access. ``roles``,
-    ``team`` and ``may_see_protected`` are the user's roles in the municipality as they will be.
+    municipality who is neither the one who asked nor the one who gets the access. ``roles``, ``team``,
+    ``may_see_protected`` and ``may_see_confidential`` are the user's roles in the municipality as they will be.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_requests",
@@ -101,6 +102,7 @@ class AccessRequest(models.Model):
     team = models.ForeignKey("organisations.Team", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="+", verbose_name=_("team"))
     may_see_protected = models.BooleanField(_("may see records with protected identity"), default=False)
+    may_see_confidential = models.BooleanField(_("may read confidential journal entries"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=AccessRequestStatus.choices,
                               default=AccessRequestStatus.PENDING)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,

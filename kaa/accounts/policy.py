@@ -369,18 +369,20 @@ def filter_municipalities(user: Any, perm: Perm, ids: Iterable[int]) -> list[int
 # --- Granting access: the second person, the second factor ---------------------------------------
 
 def grants_youth_access(current: Iterable[Membership], *, roles: Iterable[str], team_id: int | None,
-                        may_see_protected: bool) -> bool:
-    """Whether making a user's roles in one municipality ``roles`` (with this team and grant) widens
+                        may_see_protected: bool, may_see_confidential: bool = False) -> bool:
+    """Whether making a user's roles in one municipality ``roles`` (with this team and grants) widens
     their access to youth data: a new role that sees youth records or may approve such access, the
-    protected-identity grant turned on, or another team for a role whose scope is its team."""
+    protected-identity grant or the confidential-entry grant turned on, or another team for a role whose
+    scope is its team."""
     held = {m.role: m for m in current}
     wanted = set(roles)
     if any(role in APPROVAL_NEEDED_ROLES and role not in held for role in wanted):
         return True
-    if may_see_protected and any(not m.may_see_protected for role, m in held.items() if role in wanted):
-        return True
-    if may_see_protected and wanted - set(held):
-        return True
+    for grant, on in (("may_see_protected", may_see_protected), ("may_see_confidential", may_see_confidential)):
+        if on and any(not getattr(m, grant) for role, m in held.items() if role in wanted):
+            return True
+        if on and wanted - set(held):
+            return True
     return any(role in CASEWORKER_ROLES and m.team_id != team_id and team_id is not None
                for role, m in held.items() if role in wanted)
 
@@ -548,3 +550,14 @@ def extract_youth_or_404(user: Any, pk: Any) -> Youth:
     if not may_produce_extract(user, youth):
         raise PermissionDenied
     return youth
+
+
+def case_may_refer(user: Any, youth: Youth) -> bool:
+    """Referrals to partners, like measures: the coach, team and coordinators write them; study
+    counsellors and teachers working with the youth read them."""
+    return case_may_write(user, youth)
+
+
+def partner_municipality_ids(user: Any) -> list[int]:
+    """Municipalities whose list of partners the user keeps (the coordinators', like the activity bank)."""
+    return municipality_ids_with(user, CasePerm.ACTIVITIES)  # type: ignore[arg-type]

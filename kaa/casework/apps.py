@@ -11,6 +11,7 @@ class CaseworkConfig(AppConfig):
 
     nav_items = [
         NavItem("casework.view", "casework:activity_list", _("Activity bank"), order=60, menu="more"),
+        NavItem("casework.view", "casework:partner_list", _("Partners"), order=61, menu="more"),
     ]
     # The coach's worklist grows with the case's due items (computed, never stored: due.py).
     worklist_sections = [
@@ -39,7 +40,22 @@ class CaseworkConfig(AppConfig):
                          order=32),
             YouthSection(perm="casework.view", template="casework/sections/_consents.html", context=context,
                          order=33),
+            YouthSection(perm="casework.view", template="casework/sections/_referrals.html",
+                         context="kaa.casework.selectors.referral_section_context", order=34),
             # The youth's extract (GDPR art. 15): the coordinator's buttons, last on the page.
             YouthSection(perm="youth.extract", template="casework/sections/_extract.html",
                          context="kaa.casework.extract_views.extract_section_context", order=95),
         ]
+        # A new municipality starts with the default partners (Arbetsförmedlingen, social services …).
+        from django.db.models.signals import post_save
+
+        from kaa.organisations.models import Municipality
+
+        post_save.connect(_seed_partners, sender=Municipality, dispatch_uid="casework_seed_partners")
+
+
+def _seed_partners(sender: type, instance: object, created: bool, raw: bool = False, **kwargs: object) -> None:
+    if created and not raw:
+        from .services import partners_seed
+
+        partners_seed(municipality=instance)

@@ -19,7 +19,9 @@ from .models import (
     GivenBy,
     Happened,
     JournalKind,
+    Partner,
     PlanAcceptance,
+    ReferralStatus,
     Responsible,
 )
 
@@ -157,13 +159,59 @@ class JournalForm(SafeForm):
 
 
 class ConsentForm(SafeForm):
-    partner = forms.CharField(label=_("Partner"), max_length=200,
-                              help_text=_("A partner's name, or another municipality's four-digit code."))
+    partner_org = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(), required=False,
+                                         empty_label=_("Another partner (write the name below)"),
+                                         help_text=_("A referral to a partner needs a consent that names it."))
+    partner = forms.CharField(label=_("Other partner"), max_length=200, required=False,
+                              help_text=_("Only when the partner is not in the list: a name, or another "
+                                          "municipality's four-digit code."))
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     valid_from = _date(_("From"))
     valid_until = _date(_("Until"), required=False)
     given_by = forms.ChoiceField(label=_("Given by"), choices=GivenBy.choices, widget=forms.RadioSelect,
                                  initial=GivenBy.YOUTH)
+
+
+    def __init__(self, *args: Any, partners: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner_org"].queryset = partners if partners is not None else Partner.objects.none()
+
+
+class ReferralForm(SafeForm):
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(),
+                                     empty_label=_("Choose a partner"))
+    purpose = forms.CharField(label=_("Purpose"), max_length=300,
+                              help_text=_("What the youth is referred for, e.g. an assessment or a course."))
+    referred_on = _date(_("Date"))
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners
+
+
+class ReferralAnswerForm(SafeForm):
+    status = forms.ChoiceField(label=_("Answer"), widget=forms.RadioSelect,
+                               choices=[(s.value, s.label) for s in ReferralStatus if s != ReferralStatus.SENT])
+    answered_on = _date(_("Date"))
+    note = _text(_("Note"), max_length=2000)
+
+
+class PartnerForm(SafeModelForm):
+    class Meta:
+        model = Partner
+        fields = ["municipality", "name", "kind", "contact", "active"]
+
+    def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+        self.fields["municipality"].empty_label = None
+        if self.instance.pk or municipalities.count() == 1:
+            self.fields["municipality"].widget = forms.HiddenInput()
+            if not self.instance.pk:
+                self.initial["municipality"] = municipalities.first().pk
+
+    def validate_unique(self) -> None:
+        """The service says it in the user's words (a name the municipality already has)."""
 
 
 class CloseForm(SafeForm):

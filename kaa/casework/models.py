@@ -12,6 +12,8 @@ Domain terms, mapped once:
 - ``Evaluation`` = *uppföljning/utvärdering* of a measure, during and after.
 - ``JournalEntry`` = *journalanteckning*: append-only; a correction is a new entry.
 - ``Consent`` = *samtycke*: to share information with a named partner for a purpose.
+- ``Partner`` = *samverkanspart*: the municipality's partners (Arbetsförmedlingen, social services …).
+- ``Referral`` = *remiss*: the youth referred to a partner, and its answer; the case stays with the coach.
 
 Free text never goes into YouthEvents or the audit log: events carry ids and codes only.
 """
@@ -23,7 +25,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -472,6 +474,43 @@ class JournalEntry(models.Model):
         raise RuntimeError("The journal is append-only")
 
 
+class PartnerKind(models.TextChoices):
+    EMPLOYMENT_SERVICE = "employment_service", _("Public employment service")
+    SOCIAL_SERVICES = "social_services", _("Social services")
+    SOCIAL_INSURANCE = "social_insurance", _("Social insurance agency")
+    HEALTH_CARE = "health_care", _("Health care")
+    FOLK_HIGH_SCHOOL = "folk_high_school", _("Folk high school")
+    LABOUR_MARKET = "labour_market", _("Labour-market unit")
+    ADULT_EDUCATION = "adult_education", _("Adult education")
+    OTHER = "other", _("Other")
+
+
+class Partner(models.Model):
+    """A partner of the municipality (*samverkanspart*), kept by the coordinator like the activity bank.
+
+    Consents may name one (``Consent.partner_org``) and referrals go to one.
+    """
+
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.CASCADE,
+                                     related_name="partners", verbose_name=_("municipality"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices, default=PartnerKind.OTHER)
+    contact = models.CharField(_("contact"), max_length=200, blank=True,
+                               help_text=_("A contact person, phone number or e-mail address."))
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="partner_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class GivenBy(models.TextChoices):
     YOUTH = "youth", _("The youth")
     GUARDIAN = "guardian", _("A guardian")
@@ -480,12 +519,17 @@ class GivenBy(models.TextChoices):
 class Consent(models.Model):
     """Consent (*samtycke*) to share information with a named partner for a purpose, from and until.
 
-    ``partner`` is a partner's name or another municipality's SCB code. Withdrawn any time.
+    ``partner`` is a partner's name or another municipality's SCB code; ``partner_org`` the partner of the
+    municipality's list when one was picked (a referral to a partner needs a consent that names it).
+    Withdrawn any time.
     """
 
     youth = models.ForeignKey("register.Youth", on_delete=models.CASCADE, related_name="consents",
                               verbose_name=_("youth"))
     partner = models.CharField(_("partner"), max_length=200)
+    # The partner picked from the municipality's list; ``partner`` then holds its name as consented to.
+    partner_org = models.ForeignKey(Partner, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="consents", verbose_name=_("partner from the list"))
     purpose = models.CharField(_("purpose"), max_length=300)
     valid_from = models.DateField(_("from"))
     valid_until = models.DateField(_("until"), null=True, blank=True)
@@ -508,3 +552,46 @@ class Consent(models.Model):
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
                 and (self.withdrawn_on is None or day < self.withdrawn_on))
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent, no answer yet")
+    ACCEPTED = "accepted", pgettext_lazy("referral answer", "Accepted")
+    DECLINED = "declined", pgettext_lazy("referral answer", "Declined")
+    DONE = "done", pgettext_lazy("referral answer", "Done")
+
+
+ANSWERS = (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.DONE)
+
+
+class Referral(models.Model):
+    """A referral (*remiss*) of the youth to a partner, with the purpose and date, and the partner's
+    answer. The case stays with the coach. Made only with a valid consent naming the partner
+    (``consent`` is the one it relied on)."""
+
+    youth = models.ForeignKey("register.Youth", on_delete=models.CASCADE, related_name="referrals",
+                              verbose_name=_("youth"))
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="referrals",
+                                verbose_name=_("partner"))
+    purpose = models.CharField(_("purpose"), max_length=300)
+    referred_on = models.DateField(_("referred on"))
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="referrals",
+                                verbose_name=_("consent"))
+    status = models.CharField(_("answer"), max_length=10, choices=ReferralStatus.choices,
+                              default=ReferralStatus.SENT)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answer_note = models.TextField(_("note on the answer"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("referred by"))
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("answer recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-referred_on", "-pk"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+
+    def __str__(self) -> str:
+        return f"referral {self.pk}"

@@ -21,10 +21,12 @@ from kaa.accounts.policy import (
     activity_bank_municipality_ids,
     case_may_contribute,
     case_may_read_confidential,
+    case_may_refer,
     case_may_write,
     case_municipality_ids,
     case_youth_or_404,
     own_caseload,
+    partner_municipality_ids,
 )
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records
@@ -45,7 +47,9 @@ from .models import (
     Mapping,
     Measure,
     Occupation,
+    Partner,
     PlanRevision,
+    Referral,
 )
 
 JOURNAL_ON_PAGE = 30
@@ -136,14 +140,27 @@ def journal_for(*, user: Any, youth: Youth) -> QuerySet[JournalEntry]:
 
 # --- Consent -----------------------------------------------------------------------------------------
 
-def consent_valid(*, youth: Youth, partner: str, on: datetime.date | None = None) -> Consent | None:
-    """A consent valid on ``on`` to share with ``partner`` (a partner's name or a municipality code),
-    for referrals and hand-overs, which refuse without one."""
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def consent_valid(*, youth: Youth, partner: Partner | str, on: datetime.date | None = None) -> Consent | None:
+    """A consent valid on ``on`` to share with ``partner``, for referrals and hand-overs, which refuse
+    without one.
+
+    ``partner`` is a partner of the list or a name / municipality code. A consent that picked a partner
+    from the list names exactly that partner (whatever it is called now); a consent written as text
+    names the partner whose name it is (case and spacing aside) and never one picked for another.
+    """
     day = on or timezone.localdate()
-    wanted = partner.strip().casefold()
     candidates = Consent.objects.filter(youth=youth, valid_from__lte=day).exclude(valid_until__lt=day).filter(
         Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day)).order_by("-valid_from", "-pk")
-    return next((c for c in candidates if c.partner.strip().casefold() == wanted), None)
+    if isinstance(partner, Partner):
+        if partner.municipality_id != youth.municipality_id:
+            return None
+        return next((c for c in candidates if c.partner_org_id == partner.pk
+                     or (c.partner_org_id is None and _same_name(c.partner, partner.name))), None)
+    return next((c for c in candidates if c.partner_org_id is None and _same_name(c.partner, partner)), None)
 
 
 # --- Facts for the due items, for one youth or many ------------------------------------------------
@@ -461,3 +478,49 @@ def section_context(user: Any, youth: Youth) -> dict:
         if any(e.confidential for e in view.journal):
             audit_youth_view(user=user, youth=youth, detail="journal+confidential")
     return {"view": view}
+
+
+# --- Partners and referrals ------------------------------------------------------------------------------
+
+def partners(*, user: Any, manage: bool = False, active_only: bool = False) -> QuerySet[Partner]:
+    """The partners of the user's municipalities (those the user keeps, with ``manage``)."""
+    ids = partner_municipality_ids(user) if manage else case_municipality_ids(user)
+    qs = Partner.objects.filter(municipality_id__in=ids)
+    if active_only:
+        qs = qs.filter(active=True)
+    return qs.select_related("municipality").annotate(
+        referral_count=Count("referrals", distinct=True)).order_by("-active", "name", "pk")
+
+
+def partner_or_404(*, user: Any, pk: Any, manage: bool = False) -> Partner:
+    try:
+        return partners(user=user, manage=manage).get(pk=int(pk))
+    except (Partner.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def partner_choices(*, youth: Youth) -> QuerySet[Partner]:
+    """The active partners of the youth's municipality, to pick for a consent or a referral."""
+    return Partner.objects.filter(municipality_id=youth.municipality_id, active=True).order_by("name", "pk")
+
+
+def referrals_of(*, youth: Youth) -> list[Referral]:
+    """The youth's referrals, newest first (the caller has checked the case access)."""
+    return list(Referral.objects.filter(youth=youth).select_related("partner", "created_by", "answered_by")
+                .order_by("-referred_on", "-pk"))
+
+
+def referral_or_404(*, youth: Youth, pk: Any) -> Referral:
+    try:
+        return Referral.objects.select_related("youth", "partner").get(pk=int(pk), youth=youth)
+    except (Referral.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def referral_section_context(user: Any, youth: Youth) -> dict:
+    """The youth page's referrals section: the list and whether the user may refer."""
+    from kaa.accounts.policy import case_may_read
+
+    if not case_may_read(user, youth):
+        return {"referrals": None}
+    return {"referrals": referrals_of(youth=youth), "may_refer": case_may_refer(user, youth)}

@@ -16,7 +16,9 @@ from kaa.accounts.policy import (
     case_may_contribute,
     case_may_correct_journal,
     case_may_edit_measure,
+    case_may_refer,
     case_may_write,
+    partner_municipality_ids,
 )
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record, audit_youth_view
@@ -42,8 +44,12 @@ from .models import (
     Mapping,
     Measure,
     Occupation,
+    Partner,
+    PartnerKind,
     PlanAcceptance,
     PlanRevision,
+    Referral,
+    ReferralStatus,
     Responsible,
     Source,
 )
@@ -57,6 +63,7 @@ EV_PLAN_CREATED, EV_PLAN_REVISED = "casework.plan_created", "casework.plan_revis
 EV_EVALUATION = "casework.evaluation"
 EV_JOURNAL = "casework.journal"
 EV_CONSENT, EV_CONSENT_WITHDRAWN = "casework.consent", "casework.consent_withdrawn"
+EV_REFERRAL, EV_REFERRAL_ANSWERED = "casework.referral", "casework.referral_answered"
 EV_CLOSED, EV_REOPENED, EV_DECLINED = "casework.closed", "casework.reopened", "casework.declined"
 
 PLAN_REVIEW_MONTHS = 3
@@ -514,14 +521,22 @@ def journal_add(*, youth: Youth, user: Any, text: str, kind: str = JournalKind.N
 # --- Consent ---------------------------------------------------------------------------------------
 
 @transaction.atomic
-def consent_record(*, youth: Youth, user: Any, partner: str, purpose: str, valid_from: datetime.date,
-                   valid_until: datetime.date | None = None, given_by: str = GivenBy.YOUTH) -> Consent:
-    """Consent to share information with a named partner (or municipality) for a purpose."""
+def consent_record(*, youth: Youth, user: Any, partner: str = "", purpose: str, valid_from: datetime.date,
+                   valid_until: datetime.date | None = None, given_by: str = GivenBy.YOUTH,
+                   partner_org: Partner | None = None) -> Consent:
+    """Consent to share information with a named partner (or municipality) for a purpose.
+
+    ``partner_org`` is a partner picked from the municipality's list; the consent then names it (its
+    name is kept as consented to), and referrals to that partner rely on it."""
     _require(case_may_write(user, youth))
     errors: dict = {}
     partner, purpose = (partner or "").strip(), (purpose or "").strip()
+    if partner_org is not None:
+        if partner_org.municipality_id != youth.municipality_id:
+            errors["partner_org"] = _("Choose a partner of the youth's municipality.")
+        partner = partner_org.name  # the consent names the partner of the list, as it is called today
     if not partner:
-        errors["partner"] = _("Name the partner.")
+        errors["partner"] = _("Choose a partner from the list or name the partner.")
     elif len(partner) > 200:
         errors["partner"] = _("At most %(n)d characters.") % {"n": 200}
     if not purpose:
@@ -537,11 +552,15 @@ def consent_record(*, youth: Youth, user: Any, partner: str, purpose: str, valid
     if errors:
         raise ValidationError(errors)
     case_ensure(youth=youth, on=valid_from)
-    consent = Consent.objects.create(youth=youth, partner=partner, purpose=purpose, valid_from=valid_from,
-                                     valid_until=valid_until, given_by=given_by, recorded_by=_actor(user))
-    _event(youth, EV_CONSENT, user, {"consent_id": consent.pk, "given_by": given_by})
+    consent = Consent.objects.create(youth=youth, partner=partner, partner_org=partner_org, purpose=purpose,
+                                     valid_from=valid_from, valid_until=valid_until, given_by=given_by,
+                                     recorded_by=_actor(user))
+    data = {"consent_id": consent.pk, "given_by": given_by}
+    if partner_org is not None:
+        data["partner_id"] = partner_org.pk
+    _event(youth, EV_CONSENT, user, data)
     _audit(user, CREATE, "consent", consent, youth, ["partner", "purpose", "valid_from", "given_by"]
-           + (["valid_until"] if valid_until else []))
+           + (["partner_org"] if partner_org else []) + (["valid_until"] if valid_until else []))
     return consent
 
 
@@ -558,6 +577,120 @@ def consent_withdraw(*, consent: Consent, user: Any, on: datetime.date | None = 
     _event(youth, EV_CONSENT_WITHDRAWN, user, {"consent_id": consent.pk})
     _audit(user, UPDATE, "consent", consent, youth, ["withdrawn_on"])
     return consent
+
+
+# --- Partners and referrals -----------------------------------------------------------------------
+
+# A new municipality starts with the partners every municipality has (the coordinator adds contacts,
+# renames them after the local unit, or turns them off). Names are Swedish proper names, not UI text.
+DEFAULT_PARTNERS = [
+    ("Arbetsförmedlingen", PartnerKind.EMPLOYMENT_SERVICE),
+    ("Socialtjänsten", PartnerKind.SOCIAL_SERVICES),
+    ("Försäkringskassan", PartnerKind.SOCIAL_INSURANCE),
+    ("Vårdcentralen", PartnerKind.HEALTH_CARE),
+    ("Ungdomsmottagningen", PartnerKind.HEALTH_CARE),
+    ("Folkhögskolan", PartnerKind.FOLK_HIGH_SCHOOL),
+    ("Arbetsmarknadsenheten", PartnerKind.LABOUR_MARKET),
+    ("Komvux", PartnerKind.ADULT_EDUCATION),
+]
+PARTNER_FIELDS = ("name", "kind", "contact", "active")
+
+
+def partners_seed(*, municipality: Any) -> list[Partner]:
+    """The default partners for a municipality that has none yet (idempotent)."""
+    if Partner.objects.filter(municipality=municipality).exists():
+        return []
+    return Partner.objects.bulk_create([Partner(municipality=municipality, name=name, kind=kind)
+                                        for name, kind in DEFAULT_PARTNERS])
+
+
+@transaction.atomic
+def partner_save(*, partner: Partner, user: Any, fields: Iterable[str] = PARTNER_FIELDS) -> Partner:
+    """Create or change a partner (the coordinator's). ``partner`` holds the new values."""
+    _require(partner.municipality_id in partner_municipality_ids(user))
+    partner.name = (partner.name or "").strip()
+    errors: dict = {}
+    if not partner.name:
+        errors["name"] = _("Give the partner a name.")
+    elif Partner.objects.filter(municipality_id=partner.municipality_id, name__iexact=partner.name).exclude(
+            pk=partner.pk).exists():
+        errors["name"] = _("The municipality already has a partner named “%(name)s”.") % {"name": partner.name}
+    if partner.kind not in PartnerKind.values:
+        errors["kind"] = _("Choose a kind of partner.")
+    if errors:
+        raise ValidationError(errors)
+    creating = partner.pk is None
+    partner.full_clean()
+    partner.save()
+    audit_record(user=user, action=CREATE if creating else UPDATE, object_type="partner", object_id=partner.pk,
+                 municipality_id=partner.municipality_id, fields=sorted(fields))
+    return partner
+
+
+@transaction.atomic
+def referral_add(*, youth: Youth, user: Any, partner: Partner, purpose: str,
+                 referred_on: datetime.date | None = None) -> Referral:
+    """Refer the youth to a partner (*remiss*). Refused without a consent, valid on the day of the
+    referral, to share information with that partner; the case stays with the coach."""
+    from .selectors import consent_valid
+
+    _require(case_may_refer(user, youth))
+    errors: dict = {}
+    purpose = _clean_text(purpose, "purpose", errors, limit=300)
+    referred_on = referred_on or timezone.localdate()
+    if not purpose:
+        errors["purpose"] = _("Say what the referral is for.")
+    if referred_on > timezone.localdate():
+        errors["referred_on"] = _("The date cannot be in the future.")
+    if partner.municipality_id != youth.municipality_id:
+        errors["partner"] = _("Choose a partner of the youth's municipality.")
+    elif not partner.active:
+        errors["partner"] = _("The partner %(partner)s is no longer active.") % {"partner": partner.name}
+    consent = None
+    if "partner" not in errors and "referred_on" not in errors:
+        consent = consent_valid(youth=youth, partner=partner, on=referred_on)
+        if consent is None:
+            errors["partner"] = _(
+                "There is no valid consent to share information with %(partner)s on %(date)s. Record the "
+                "youth's consent to share information with %(partner)s first, then make the referral."
+            ) % {"partner": partner.name, "date": referred_on.isoformat()}
+    if errors:
+        raise ValidationError(errors)
+    case_ensure(youth=youth, on=referred_on)
+    referral = Referral.objects.create(youth=youth, partner=partner, purpose=purpose, referred_on=referred_on,
+                                       consent=consent, created_by=_actor(user))
+    _event(youth, EV_REFERRAL, user, {"referral_id": referral.pk, "partner_id": partner.pk,
+                                      "consent_id": consent.pk}, at=_day_at(referred_on))
+    _audit(user, CREATE, "referral", referral, youth, ["partner", "purpose", "referred_on", "consent"])
+    return referral
+
+
+@transaction.atomic
+def referral_answer(*, referral: Referral, user: Any, status: str, answered_on: datetime.date | None = None,
+                    note: str = "") -> Referral:
+    """Record the partner's answer: accepted, declined or done, with the date and a note."""
+    youth = referral.youth
+    _require(case_may_refer(user, youth))
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    errors: dict = {}
+    note = _clean_text(note, "answer_note", errors, limit=2000)
+    answered_on = answered_on or timezone.localdate()
+    if status not in (ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.DONE):
+        errors["status"] = _("Choose the answer: accepted, declined or done.")
+    if answered_on > timezone.localdate():
+        errors["answered_on"] = _("The date cannot be in the future.")
+    elif answered_on < referral.referred_on:
+        errors["answered_on"] = _("The answer cannot be dated before the referral (%(date)s).") % {
+            "date": referral.referred_on.isoformat()}
+    if errors:
+        raise ValidationError(errors)
+    referral.status, referral.answered_on, referral.answer_note = status, answered_on, note
+    referral.answered_by = _actor(user)
+    referral.save(update_fields=["status", "answered_on", "answer_note", "answered_by", "updated_at"])
+    _event(youth, EV_REFERRAL_ANSWERED, user, {"referral_id": referral.pk, "status": status},
+           at=_day_at(answered_on))
+    _audit(user, UPDATE, "referral", referral, youth, ["status", "answered_on"] + (["answer_note"] if note else []))
+    return referral
 
 
 # --- Closing and reopening ---------------------------------------------------------------------------

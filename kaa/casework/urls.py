@@ -20,6 +20,8 @@ urlpatterns = [
     path("youths/<int:pk>/journal/<int:entry_pk>/correct/", views.journal_correct, name="journal_correct"),
     path("youths/<int:pk>/consents/new/", views.consent_new, name="consent_new"),
     path("youths/<int:pk>/consents/<int:consent_pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("youths/<int:pk>/referrals/new/", views.referral_new, name="referral_new"),
+    path("youths/<int:pk>/referrals/<int:referral_pk>/answer/", views.referral_answer, name="referral_answer"),
     path("youths/<int:pk>/close/", views.case_close, name="case_close"),
     path("youths/<int:pk>/reopen/", views.case_reopen, name="case_reopen"),
     path("youths/<int:pk>/extract/pdf/", extract_views.extract_pdf, name="extract_pdf"),
@@ -28,4 +30,7 @@ urlpatterns = [
     path("activities/new/", views.activity_edit, name="activity_new"),
     path("activities/<int:activity_pk>/", views.activity_detail, name="activity_detail"),
     path("activities/<int:activity_pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("partners/", views.partner_list, name="partner_list"),
+    path("partners/new/", views.partner_edit, name="partner_new"),
+    path("partners/<int:partner_pk>/", views.partner_edit, name="partner_edit"),
 ]

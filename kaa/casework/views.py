@@ -21,6 +21,8 @@ from kaa.accounts.policy import (
     activity_bank_municipality_ids,
     case_may_correct_journal,
     case_may_edit_measure,
+    case_may_refer,
+    partner_municipality_ids,
     require_perm,
 )
 from kaa.audit.decorators import audits_youth_read
@@ -41,8 +43,11 @@ from .forms import (
     MeasureEditForm,
     MeasureForm,
     OccupationForm,
+    PartnerForm,
     PlanAcceptForm,
     PlanForm,
+    ReferralAnswerForm,
+    ReferralForm,
     apply_errors,
 )
 from .labels import JOURNAL_TEMPLATES
@@ -55,6 +60,8 @@ from .models import (
     JournalEntry,
     JournalKind,
     Mapping,
+    Partner,
+    ReferralStatus,
 )
 
 PAGE_SIZE = 50
@@ -330,7 +337,11 @@ def journal_list(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_new(request: HttpRequest, pk: int) -> HttpResponse:
     youth = selectors.case_youth(user=request.user, pk=pk)
     _require(selectors.youth_case(request.user, youth).may_write)
-    form = ConsentForm(request.POST or None, initial={"valid_from": timezone.localdate()})
+    choices = selectors.partner_choices(youth=youth)
+    initial: dict = {"valid_from": timezone.localdate()}
+    if request.GET.get("partner", "").isdigit():  # from a refused referral: the partner it needs
+        initial["partner_org"] = choices.filter(pk=request.GET["partner"]).values_list("pk", flat=True).first()
+    form = ConsentForm(request.POST or None, initial=initial, partners=choices)
     return _form_page(request, youth, form, _("Record a consent"), lambda: services.consent_record(
         youth=youth, user=request.user, **form.cleaned_data), anchor="case-consents",
         done=_("The consent is recorded."), aliases={"until": "valid_until"})
@@ -347,6 +358,39 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
     services.consent_withdraw(consent=consent, user=request.user)
     messages.success(request, _("The consent is withdrawn."))
     return redirect(_youth_page(youth, "case-consents"))
+
+
+# --- Referrals ----------------------------------------------------------------------------------------
+
+@require_perm(VIEW)
+@audits_youth_read()
+def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Refer the youth to a partner; refused, naming the missing consent, without a valid consent."""
+    youth = selectors.case_youth(user=request.user, pk=pk)
+    _require(case_may_refer(request.user, youth))
+    choices = selectors.partner_choices(youth=youth)
+    form = ReferralForm(request.POST or None, partners=choices, initial={"referred_on": timezone.localdate()})
+    consent_url = ""
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["partner"] is not None:
+        consent_url = reverse("casework:consent_new", args=[youth.pk]) + f"?partner={form.cleaned_data['partner'].pk}"
+    return _form_page(request, youth, form, _("New referral"), lambda: services.referral_add(
+        youth=youth, user=request.user, **form.cleaned_data), anchor="case-referrals",
+        done=_("The referral is recorded. The case stays with the coach."),
+        template="casework/referral_form.html", extra={"consent_url": consent_url})
+
+
+@require_perm(VIEW)
+@audits_youth_read()
+def referral_answer(request: HttpRequest, pk: int, referral_pk: int) -> HttpResponse:
+    youth = selectors.case_youth(user=request.user, pk=pk)
+    referral = selectors.referral_or_404(youth=youth, pk=referral_pk)
+    _require(case_may_refer(request.user, youth))
+    initial = {"answered_on": referral.answered_on or timezone.localdate(), "note": referral.answer_note,
+               "status": referral.status if referral.status != ReferralStatus.SENT else ""}
+    form = ReferralAnswerForm(request.POST or None, initial=initial)
+    return _form_page(request, youth, form, _("The partner's answer"), lambda: services.referral_answer(
+        referral=referral, user=request.user, **form.cleaned_data), anchor="case-referrals",
+        done=_("The answer is recorded."), aliases={"answer_note": "note"}, extra={"referral": referral})
 
 
 # --- Closing ------------------------------------------------------------------------------------------
@@ -440,3 +484,33 @@ def activity_detail(request: HttpRequest, activity_pk: int) -> HttpResponse:
     return render(request, "casework/activity_detail.html", {
         "activity": activity, "manage": manage, "waiting": waiting, "codes": CodeTable.load(),
         "unused": selectors.activity_is_unused(activity)})
+
+
+# --- Partners --------------------------------------------------------------------------------------------
+
+@require_perm(VIEW)
+def partner_list(request: HttpRequest) -> HttpResponse:
+    """The municipality's partners, kept by the coordinator; referrals and consents name them."""
+    manage = bool(partner_municipality_ids(request.user))
+    show = request.GET.get("show", "active")
+    qs = selectors.partners(user=request.user, active_only=show == "active")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "casework/partner_list.html", {
+        "page_obj": page, "manage": manage, "show": show,
+        "managed": set(partner_municipality_ids(request.user))})
+
+
+@require_perm(ACTIVITIES)
+def partner_edit(request: HttpRequest, partner_pk: int | None = None) -> HttpResponse:
+    partner = selectors.partner_or_404(user=request.user, pk=partner_pk, manage=True) if partner_pk else Partner()
+    form = PartnerForm(request.POST or None, instance=partner,
+                       municipalities=Municipality.objects.filter(pk__in=partner_municipality_ids(request.user)))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_save(partner=form.save(commit=False), user=request.user, fields=form.changed_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The partner is saved."))
+            return redirect("casework:partner_list")
+    return render(request, "casework/partner_form.html", {"form": form, "partner": partner})

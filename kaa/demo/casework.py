@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from kaa.casework import services
 from kaa.casework.codes import ensure_default_codes
-from kaa.casework.models import Activity, CaseStatus, Closing
+from kaa.casework.models import Activity, CaseStatus, Closing, Partner, Referral
 from kaa.register.models import Youth
 
 ACTIVITIES = [
@@ -118,8 +118,27 @@ def _play(stage: str, youth: Youth, coach: Any, coordinator: Any, activities: di
         return
     services.plan_save(youth=youth, user=coach, goal=rng.choice(GOALS),
                        review_on=today + datetime.timedelta(days=rng.randint(3, 40)))
-    services.consent_record(youth=youth, user=coach, partner="Arbetsförmedlingen", purpose="Planera praktik och "
-                            "jobbsökande tillsammans", valid_from=_day(today, -30))
+    partners = {p.name: p for p in Partner.objects.filter(municipality=youth.municipality)}
+    af = partners.get("Arbetsförmedlingen")
+    services.consent_record(youth=youth, user=coach, partner_org=af, partner="Arbetsförmedlingen",
+                            purpose="Planera praktik och jobbsökande tillsammans", valid_from=_day(today, -30))
+    if af is not None and stage != "planned":
+        # Referred to the employment service; the answer depends on how far the case has come.
+        referral = services.referral_add(youth=youth, user=coach, partner=af, referred_on=_day(today, -25),
+                                         purpose="Inskrivning och stöd i jobbsökandet")
+        if stage in ("evaluated", "started_programme", "closed"):
+            services.referral_answer(referral=referral, user=coach, status="done", answered_on=_day(today, -5),
+                                     note="Inskriven, har fått en handläggare.")
+        elif stage != "in_measure_waiting":
+            services.referral_answer(referral=referral, user=coach, status="accepted", answered_on=_day(today, -20))
+    social = partners.get("Socialtjänsten")
+    if social is not None and confidential:
+        # Consent to one partner does not cover another: the social-services referral has its own.
+        services.consent_record(youth=youth, user=coach, partner_org=social, purpose="Stöd med boende",
+                                valid_from=_day(today, -15), given_by="youth" if youth.age_on(today) >= 18
+                                else "guardian")
+        services.referral_add(youth=youth, user=coach, partner=social, referred_on=_day(today, -14),
+                              purpose="Stöd med boende")
     talk = services.measure_add(youth=youth, user=coach, activity=activities["Coffee 'n coaching"],
                                 start=_day(today, -30), follow_up_on=_day(today, -2),
                                 goal="Träffas varje vecka och hålla igång planen")
@@ -172,4 +191,6 @@ def summary(municipality: Any) -> dict[str, int]:
         "closed": Closing.objects.filter(youth__municipality=municipality).count(),
         "measures": Measure.objects.filter(youth__municipality=municipality).count(),
         "activities": Activity.objects.filter(municipality=municipality).count(),
+        "partners": Partner.objects.filter(municipality=municipality).count(),
+        "referrals": Referral.objects.filter(youth__municipality=municipality).count(),
     }

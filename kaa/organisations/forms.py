@@ -82,7 +82,8 @@ class StaffForm(SafeModelForm):
 
 
 class RolesForm(forms.Form):
-    """A user's roles in one municipality, their team there and the protected-identity grant."""
+    """A user's roles in one municipality, their team there, the protected-identity grant and the
+    confidential-entry grant."""
 
     roles = forms.MultipleChoiceField(label=_("Roles"), choices=Role.choices, required=False,
                                       widget=forms.CheckboxSelectMultiple)
@@ -91,6 +92,10 @@ class RolesForm(forms.Form):
     may_see_protected = forms.BooleanField(
         label=_("May see records with protected identity"), required=False,
         help_text=_("Give this only to the few who must work with such youths."))
+    may_see_confidential = forms.BooleanField(
+        label=_("May read confidential journal entries"), required=False,
+        help_text=_("Health and social-services entries of the youths the person works with. Give this only to "
+                    "those who need it."))
 
     def __init__(self, *args: Any, municipality: Municipality, actor: Any = None, subject: Any = None,
                  **kwargs: Any) -> None:
@@ -120,6 +125,7 @@ class StaffCreateForm(StaffForm):
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False,
                                   empty_label=_("No team"))
     may_see_protected = RolesForm.base_fields["may_see_protected"]
+    may_see_confidential = RolesForm.base_fields["may_see_confidential"]
 
     class Meta(StaffForm.Meta):
         fields = ["username", "first_name", "last_name", "email", "phone"]
@@ -131,7 +137,7 @@ class StaffCreateForm(StaffForm):
         if len(municipalities) == 1:
             self.fields["municipality"].initial = municipalities[0].pk
         self.order_fields(["username", "first_name", "last_name", "email", "phone", "password", "municipality",
-                           "roles", "team", "may_see_protected"])
+                           "roles", "team", "may_see_protected", "may_see_confidential"])
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()

@@ -67,7 +67,8 @@ def team_rename(*, actor: Any, team: Team, name: str) -> Team:
 @transaction.atomic
 def staff_create(*, actor: Any, username: str, password: str, municipality: Municipality, roles: Iterable[str],
                  first_name: str = "", last_name: str = "", email: str = "", phone: str = "",
-                 team: Team | None = None, may_see_protected: bool = False) -> tuple[User, MembershipChange]:
+                 team: Team | None = None, may_see_protected: bool = False,
+                 may_see_confidential: bool = False) -> tuple[User, MembershipChange]:
     """A new user with the given roles in one municipality. Roles that give access to youth data wait for
     a second person's approval (``membership_change``)."""
     user = User(username=username, first_name=first_name, last_name=last_name, email=email, phone=phone)
@@ -76,7 +77,7 @@ def staff_create(*, actor: Any, username: str, password: str, municipality: Muni
     audit_record(user=actor, action=AuditAction.CREATE, object_type="user", object_id=user.pk,
                  municipality_id=municipality.pk, fields=["username", *STAFF_FIELDS, "password"])
     change = membership_change(actor=actor, user=user, municipality=municipality, roles=roles, team=team,
-                               may_see_protected=may_see_protected)
+                               may_see_protected=may_see_protected, may_see_confidential=may_see_confidential)
     return user, change
 
 
@@ -91,14 +92,15 @@ def staff_update(*, actor: Any, user: User, values: Mapping[str, Any]) -> list[s
 
 @transaction.atomic
 def membership_set(*, actor: Any, user: User, municipality: Municipality, roles: Iterable[str],
-                   team: Team | None = None, may_see_protected: bool = False) -> list[str]:
-    """Make the user's roles in ``municipality`` exactly ``roles``, all with this team and grant, at once.
+                   team: Team | None = None, may_see_protected: bool = False,
+                   may_see_confidential: bool = False) -> list[str]:
+    """Make the user's roles in ``municipality`` exactly ``roles``, all with this team and grants, at once.
 
     No two-person rule here: pages and commands call ``membership_change``, which calls this for a change
     that does not widen access to youth data, and ``access_request_approve`` once a second person approved.
 
-    Returns the changed field names ("role", "team", "may_see_protected"); each added, changed or
-    removed membership is audited on its own.
+    Returns the changed field names ("role", "team", "may_see_protected", "may_see_confidential"); each
+    added, changed or removed membership is audited on its own.
     """
     if team is not None and team.municipality_id != municipality.pk:
         raise ValueError("team belongs to another municipality")
@@ -112,8 +114,9 @@ def membership_set(*, actor: Any, user: User, municipality: Municipality, roles:
             audit_record(user=actor, action=AuditAction.DELETE, object_type="membership",
                          object_id=membership.pk, municipality_id=municipality.pk, fields=["role"])
             continue
-        fields = _apply(membership, {"team_id": team.pk if team else None, "may_see_protected": may_see_protected},
-                        ("team_id", "may_see_protected"))
+        fields = _apply(membership, {"team_id": team.pk if team else None, "may_see_protected": may_see_protected,
+                                     "may_see_confidential": may_see_confidential},
+                        ("team_id", "may_see_protected", "may_see_confidential"))
         if fields:
             membership.save(update_fields=fields)
             names = [f.removesuffix("_id") for f in fields]
@@ -122,10 +125,12 @@ def membership_set(*, actor: Any, user: User, municipality: Municipality, roles:
                          object_id=membership.pk, municipality_id=municipality.pk, fields=names)
     for role in sorted(wanted - set(current)):
         membership = Membership.objects.create(user=user, municipality=municipality, role=role, team=team,
-                                               may_see_protected=may_see_protected)
+                                               may_see_protected=may_see_protected,
+                                               may_see_confidential=may_see_confidential)
         changed.add("role")
         audit_record(user=actor, action=AuditAction.CREATE, object_type="membership", object_id=membership.pk,
-                     municipality_id=municipality.pk, fields=["role", "team", "may_see_protected"])
+                     municipality_id=municipality.pk,
+                     fields=["role", "team", "may_see_protected", "may_see_confidential"])
     return sorted(changed)
 
 
@@ -133,7 +138,7 @@ def membership_set(*, actor: Any, user: User, municipality: Municipality, roles:
 
 @dataclass(frozen=True)
 class MembershipChange:
-    changed: list[str]  # what changed at once ("role", "team", "may_see_protected")
+    changed: list[str]  # what changed at once ("role", "team", "may_see_protected", "may_see_confidential")
     request: AccessRequest | None  # the change that waits for approval, if any
 
 
@@ -153,14 +158,16 @@ def _withdraw_pending(*, actor: Any, user: User, municipality: Municipality, det
 
 @transaction.atomic
 def membership_change(*, actor: Any, user: User, municipality: Municipality, roles: Iterable[str],
-                      team: Team | None = None, may_see_protected: bool = False) -> MembershipChange:
-    """Make the user's roles in ``municipality`` ``roles`` (with this team and grant), under the
-    two-person rule.
+                      team: Team | None = None, may_see_protected: bool = False,
+                      may_see_confidential: bool = False) -> MembershipChange:
+    """Make the user's roles in ``municipality`` ``roles`` (with this team and grants), under the
+    two-person rule. The protected-identity grant and the confidential-entry grant each need the
+    second person, alone or with a role.
 
     A change that does not widen the user's access to youth data (``policy.grants_youth_access``)
     takes effect at once. One that does becomes a pending ``AccessRequest`` holding the whole new
     state, which another administrator or coordinator of the municipality approves; until then only
-    what narrows access (roles removed, the grant turned off) takes effect. A new change replaces a
+    what narrows access (roles removed, a grant turned off) takes effect. A new change replaces a
     pending request for the same user and municipality (the old one is withdrawn).
     """
     if team is not None and team.municipality_id != municipality.pk:
@@ -169,14 +176,17 @@ def membership_change(*, actor: Any, user: User, municipality: Municipality, rol
     team_id = team.pk if team else None
     pending = AccessRequest.objects.filter(user=user, municipality=municipality,
                                            status=AccessRequestStatus.PENDING).first()
-    if pending is not None and (sorted(pending.roles), pending.team_id, pending.may_see_protected) == (
-            wanted, team_id, may_see_protected):
+    if pending is not None and (sorted(pending.roles), pending.team_id, pending.may_see_protected,
+                                pending.may_see_confidential) == (wanted, team_id, may_see_protected,
+                                                                  may_see_confidential):
         return MembershipChange([], pending)  # asked again for exactly what already waits
     _withdraw_pending(actor=actor, user=user, municipality=municipality, detail="replaced")
     current = list(Membership.objects.select_for_update(of=("self",)).filter(user=user, municipality=municipality))
-    if not grants_youth_access(current, roles=wanted, team_id=team_id, may_see_protected=may_see_protected):
+    if not grants_youth_access(current, roles=wanted, team_id=team_id, may_see_protected=may_see_protected,
+                               may_see_confidential=may_see_confidential):
         return MembershipChange(membership_set(actor=actor, user=user, municipality=municipality, roles=wanted,
-                                               team=team, may_see_protected=may_see_protected), None)
+                                               team=team, may_see_protected=may_see_protected,
+                                               may_see_confidential=may_see_confidential), None)
     changed: set[str] = set()
     for membership in current:
         if membership.role not in wanted:
@@ -184,15 +194,22 @@ def membership_change(*, actor: Any, user: User, municipality: Municipality, rol
             changed.add("role")
             audit_record(user=actor, action=AuditAction.DELETE, object_type="membership",
                          object_id=membership.pk, municipality_id=municipality.pk, fields=["role"])
-        elif membership.may_see_protected and not may_see_protected:
-            membership.may_see_protected = False
-            membership.save(update_fields=["may_see_protected"])
-            changed.add("may_see_protected")
-            audit_record(user=actor, action=AuditAction.UPDATE, object_type="membership",
-                         object_id=membership.pk, municipality_id=municipality.pk, fields=["may_see_protected"])
+        else:
+            narrowed = [grant for grant, on in (("may_see_protected", may_see_protected),
+                                                ("may_see_confidential", may_see_confidential))
+                        if getattr(membership, grant) and not on]
+            for grant in narrowed:
+                setattr(membership, grant, False)
+            if narrowed:
+                membership.save(update_fields=narrowed)
+                changed.update(narrowed)
+                audit_record(user=actor, action=AuditAction.UPDATE, object_type="membership",
+                             object_id=membership.pk, municipality_id=municipality.pk, fields=narrowed)
     request = AccessRequest.objects.create(user=user, municipality=municipality, roles=wanted, team=team,
-                                           may_see_protected=may_see_protected, requested_by=actor)
-    _audit_request(actor, request, AuditAction.CREATE, "requested", ["role", "team", "may_see_protected"])
+                                           may_see_protected=may_see_protected,
+                                           may_see_confidential=may_see_confidential, requested_by=actor)
+    _audit_request(actor, request, AuditAction.CREATE, "requested",
+                   ["role", "team", "may_see_protected", "may_see_confidential"])
     return MembershipChange(sorted(changed), request)
 
 
@@ -212,7 +229,8 @@ def access_request_approve(*, actor: Any, request: AccessRequest) -> AccessReque
     """The second person approves: the roles, team and grant of the request take effect now."""
     request = _decidable(actor, request)
     membership_set(actor=actor, user=request.user, municipality=request.municipality, roles=request.roles,
-                   team=request.team, may_see_protected=request.may_see_protected)
+                   team=request.team, may_see_protected=request.may_see_protected,
+                   may_see_confidential=request.may_see_confidential)
     request.status = AccessRequestStatus.APPROVED
     request.decided_by, request.decided_at = actor, timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])

@@ -83,7 +83,8 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         user, change = services.staff_create(
             actor=request.user, username=data["username"], password=data["password"],
             municipality=data["municipality"], roles=data["roles"], team=data["team"],
-            may_see_protected=data["may_see_protected"], first_name=data["first_name"],
+            may_see_protected=data["may_see_protected"], may_see_confidential=data["may_see_confidential"],
+            first_name=data["first_name"],
             last_name=data["last_name"], email=data["email"], phone=data["phone"])
         messages.success(request, _("The account %(username)s was created.") % {"username": user.username})
         if change.request is not None:
@@ -106,11 +107,13 @@ def _roles_forms(request: HttpRequest, subject, bound: RolesForm | None = None) 
         else:
             mine = held.get(municipality.pk, [])
             initial = {"roles": [m.role for m in mine], "team": mine[0].team_id if mine else None,
-                       "may_see_protected": any(m.may_see_protected for m in mine)}
+                       "may_see_protected": any(m.may_see_protected for m in mine),
+                       "may_see_confidential": any(m.may_see_confidential for m in mine)}
             waiting = pending.get(municipality.pk)
             if waiting is not None:
                 initial = {"roles": waiting.roles, "team": waiting.team_id,
-                           "may_see_protected": waiting.may_see_protected}
+                           "may_see_protected": waiting.may_see_protected,
+                           "may_see_confidential": waiting.may_see_confidential}
             form = RolesForm(initial=initial, municipality=municipality, prefix=f"m{municipality.pk}")
         form.pending = pending.get(municipality.pk)
         form.held = held.get(municipality.pk, [])
@@ -153,7 +156,8 @@ def staff_roles(request: HttpRequest, pk: int, municipality_pk: int) -> HttpResp
     data = form.cleaned_data
     change = services.membership_change(actor=request.user, user=subject, municipality=municipality,
                                         roles=data["roles"], team=data["team"],
-                                        may_see_protected=data["may_see_protected"])
+                                        may_see_protected=data["may_see_protected"],
+                                        may_see_confidential=data["may_see_confidential"])
     if change.request is not None:
         messages.info(request, _WAITS)
     else:

@@ -40,6 +40,8 @@ EVENT_LABELS: dict[str, Any] = {
     "casework.evaluation": _("Measure evaluated"),
     "casework.consent": _("Consent recorded"),
     "casework.consent_withdrawn": _("Consent withdrawn"),
+    "casework.referral": _("Referred to a partner"),
+    "casework.referral_answered": _("A partner answered a referral"),
     "casework.closed": _("Case closed"),
     "casework.reopened": _("Case reopened"),
     "casework.declined": _("Declined support, re-contact planned"),

@@ -119,10 +119,26 @@ def _activity(world):
                                    measure_code="regelbundna_samtal")
 
 
+def _partner(world):
+    from kaa.casework.models import Partner
+
+    return Partner.objects.get_or_create(municipality=world["municipality"], name="Arbetsförmedlingen",
+                                         defaults={"kind": "employment_service"})[0]
+
+
+def _referral(world):
+    from kaa.casework.models import Referral
+
+    return Referral.objects.create(youth=world["youth"], partner=partner(world), purpose="Praktik",
+                                   referred_on=timezone.localdate(), consent=consent(world))
+
+
 measure = _cached("measure", _measure)
 consent = _cached("consent", _consent)
 journal_entry = _cached("journal_entry", _journal_entry)
 activity = _cached("activity", _activity)
+partner = _cached("partner", _partner)
+referral = _cached("referral", _referral)
 
 
 # --- Reports (kaa.reporting) ----------------------------------------------------------------------

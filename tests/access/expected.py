@@ -32,6 +32,8 @@ PARAMS = {
     "consent_pk": builders.consent,
     "entry_pk": builders.journal_entry,
     "activity_pk": builders.activity,
+    "partner_pk": builders.partner,
+    "referral_pk": builders.referral,
 }
 # Per-URL parameters where the defaults above do not fit.
 KWARGS = {
@@ -167,6 +169,11 @@ EXPECTED = {
     "casework:plan_pdf":                (LOGIN, 200, 200, 200, 200, 403, 403, 403),
     "casework:extract_pdf":             (LOGIN, 200, 403, 403, 403, 403, 403, 403),
     "casework:extract_json":            (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "casework:partner_list":            (LOGIN, 200, 200, 200, 200, 403, 403, 403),
+    "casework:partner_new":             (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "casework:partner_edit":            (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "casework:referral_new":            (LOGIN, 200, 200, 403, 403, 403, 403, 403),
+    "casework:referral_answer":         (LOGIN, 200, 200, 403, 403, 403, 403, 403),
     "api:create_consent":               (405, 405, 405, 405, 405, 405, 405, 405),
     "api:create_journal_entry":         (401, 200, 200, 200, 200, 404, 404, 404),
     "api:create_measure":               (401, 200, 200, 200, 200, 404, 404, 404),

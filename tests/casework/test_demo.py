@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from kaa.casework import selectors
-from kaa.casework.models import Activity, Evaluation, JournalEntry, Mapping, Measure
+from kaa.casework.models import Activity, Evaluation, JournalEntry, Mapping, Measure, Referral
 from kaa.demo.casework import summary
 from kaa.demo.seed import demo_seed
 from kaa.register.models import Youth
@@ -34,3 +34,8 @@ def test_demo_has_case_work_in_every_stage():
     bank = list(selectors.activities(user=result.users["samordnare"]))
     assert any(selectors.activity_is_unused(a) for a in bank) and any(a.last_used for a in bank)
     assert Activity.objects.filter(municipality=result.municipality).count() == made["activities"]
+    # Partners and referrals: the demo municipality has its partners, and referrals with answers.
+    assert made["partners"] >= 8 and made["referrals"] > 0
+    referrals = Referral.objects.filter(youth__municipality=result.municipality)
+    assert referrals.filter(status="sent").exists() and referrals.filter(status="done").exists()
+    assert all(r.consent.partner_org_id == r.partner_id for r in referrals.select_related("consent"))

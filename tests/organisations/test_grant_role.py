@@ -26,3 +26,12 @@ def test_grant_role_command_refuses_unknown_municipality(municipality):
     with pytest.raises(CommandError):
         call_command("grant_role", "forsta-admin", "--municipality", "9999", "--role", "administrator",
                      stdout=StringIO())
+
+
+def test_grant_role_keeps_the_confidential_entry_grant(municipality):
+    coach = UserFactory(username="coach-med-sekretess")
+    Membership.objects.create(user=coach, municipality=municipality, role=Role.COACH, may_see_confidential=True)
+    call_command("grant_role", "coach-med-sekretess", "--municipality", municipality.code, "--role", "coordinator",
+                 stdout=StringIO())
+    held = {m.role: m.may_see_confidential for m in Membership.objects.filter(user=coach)}
+    assert held == {Role.COACH: True, Role.COORDINATOR: True}

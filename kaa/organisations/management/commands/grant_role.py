@@ -43,7 +43,8 @@ class Command(BaseCommand):
             team = current[0].team if current else None
             grant = options["protected"] or any(m.may_see_protected for m in current)
             changed = membership_set(actor=None, user=user, municipality=municipality, roles=roles, team=team,
-                                     may_see_protected=grant)
+                                     may_see_protected=grant,
+                                     may_see_confidential=any(m.may_see_confidential for m in current))
             audit_record(user=None, action=AuditAction.UPDATE, object_type="user", object_id=user.pk,
                          municipality_id=municipality.pk, fields=changed, detail="grant_role command")
         self.stdout.write(f"{user.username}: {', '.join(sorted(roles))} in {municipality.code}"
