@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records
-from kaa.organisations.models import Municipality
+from kaa.organisations.options import municipality_option
 from kaa.register.export import register_entries, write_csv
 
 
@@ -20,17 +20,6 @@ def parse_date(value: str | None) -> datetime.date:
         raise CommandError(f"--date: not a date (YYYY-MM-DD): {value!r}") from exc
 
 
-def municipality_for(code: str | None) -> Municipality:
-    if code:
-        found = Municipality.objects.filter(code=code).first()
-        if found is None:
-            raise CommandError(f"--municipality: unknown municipality code {code!r}")
-        return found
-    municipalities = list(Municipality.objects.all()[:2])
-    if len(municipalities) != 1:
-        raise CommandError("--municipality: give the municipality code"
-                           + (" (the installation has none)" if not municipalities else ""))
-    return municipalities[0]
 
 
 class Command(BaseCommand):
@@ -44,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         on = parse_date(options["date"])
-        municipality = municipality_for(options["municipality"])
+        municipality = municipality_option(options["municipality"])
         entries = register_entries(municipality=municipality, on=on, include_all=options["all"])
         rows = [entry.as_tuple() for entry in entries]
         if options["output"]:

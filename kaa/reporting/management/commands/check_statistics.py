@@ -5,10 +5,11 @@ One line per problem with the youth's record id (never a personnummer); exits 1 
 
 from django.core.management.base import BaseCommand
 
+from kaa.organisations.options import municipality_option
 from kaa.reporting import scb
 from kaa.reporting.labels import problem_label, severity_label
 
-from ._common import municipality_for, period_from
+from ._common import period_from
 
 
 class Command(BaseCommand):
@@ -20,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         period = period_from(options["period"])
-        municipality = municipality_for(options["municipality"])
+        municipality = municipality_option(options["municipality"])
         statistics = scb.compute(municipality=municipality, period=period)
         for problem in statistics.problems:
             detail = f" ({problem.detail})" if problem.detail else ""

@@ -2,9 +2,10 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kaa.organisations.options import municipality_option
 from kaa.reporting.services import FORMATS, statistics_file_produce
 
-from ._common import municipality_for, period_from
+from ._common import period_from
 
 
 class Command(BaseCommand):
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         period = period_from(options["period"])
-        municipality = municipality_for(options["municipality"])
+        municipality = municipality_option(options["municipality"])
         if options["format"] == "xlsx" and not options["output"]:
             raise CommandError("--output: an XLSX file needs a file name")
         produced = statistics_file_produce(municipality=municipality, period=period, user=None,
