@@ -34,6 +34,7 @@ KAA_APPS = [
     "kaa.casework",
     "kaa.reporting",
     "kaa.audit",
+    "kaa.portability",
     "kaa.demo",
 ]
 

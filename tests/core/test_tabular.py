@@ -64,11 +64,18 @@ def test_xlsx_cells_are_text_never_formulas_and_control_characters_do_not_fail()
     assert cells[len(HOSTILE) + 1].value == 12
 
 
+# The one exception: a municipality's export (docs/portability.md) is read back by a machine and must
+# restore every text exactly, so its cells are written as stored, never quoted for a spreadsheet program
+# (kaa/portability/csvfile.py explains; the documentation warns its readers).
+OWN_CSV_WRITERS = {"portability/csvfile.py"}
+
+
 def test_no_csv_or_xlsx_is_written_outside_the_helper():
     """One helper, used everywhere: a new export that writes CSV/XLSX directly fails here."""
     root = pathlib.Path(__file__).resolve().parents[2] / "kaa"
     pattern = re.compile(r"csv\.(writer|DictWriter)\(|\bWorkbook\(|openpyxl\.Workbook|"
                          r"from openpyxl import .*Workbook\b")
     offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
-                 if path.name != "tabular.py" and pattern.search(path.read_text(encoding="utf-8"))]
+                 if path.name != "tabular.py" and str(path.relative_to(root)) not in OWN_CSV_WRITERS
+                 and pattern.search(path.read_text(encoding="utf-8"))]
     assert offenders == []

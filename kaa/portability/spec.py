@@ -1,0 +1,254 @@
+"""What a municipality's export holds: the explicit list of tables, per app, and what is left out and why.
+
+Every model of the guarded apps that holds municipality-scoped data is either in ``EXPORTS`` (one file
+each) or in ``EXCLUDED`` (with the reason); ``tests/portability/test_spec.py`` fails otherwise, so a
+new model is not silently left behind. An app merged later is guarded by adding its label to
+``GUARDED_APPS`` and its models to ``EXPORTS``
+or ``EXCLUDED`` (docs/portability.md, "Extending the format").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FORMAT = "kaa-municipality"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+MUNICIPALITY_FILE = "municipality.json"
+FILES_DIR = "files"  # stored files (letter batches' PDFs), under their storage name
+
+# How a table is loaded by the import.
+INSERT = "insert"  # new rows with new ids; every reference is translated
+MERGE = "merge"  # installation-wide reference data: matched by its natural key, missing rows added
+USERS = "users"  # matched by username, never created (docs/portability.md, "Staff")
+INFORMATION = "information"  # exported for the receiving municipality to read, not loaded
+
+
+@dataclass(frozen=True)
+class Table:
+    label: str  # the model, "app_label.ModelName"
+    file: str
+    about: str  # one line for docs/portability.md
+    scope: str | None  # the lookup from the model to the municipality's id; None: chosen by the exporter
+    mode: str = INSERT
+    columns: tuple[str, ...] | None = None  # None: every stored field (its column name)
+    key: tuple[str, ...] = ()  # natural key of a MERGE table
+
+
+# Per app (the order of the documentation; the import orders the tables by their references).
+EXPORTS: dict[str, tuple[Table, ...]] = {
+    "organisations": (
+        Table(
+            "organisations.Municipality",
+            MUNICIPALITY_FILE,
+            "The municipality and its settings (one JSON object).",
+            "id",
+        ),
+        Table("organisations.Team", "teams.csv", "The municipality's teams of coaches.", "municipality_id"),
+        Table(
+            "organisations.SchoolUnit",
+            "school_units.csv",
+            "School units named by the municipality's enrolments and school reports, or located in it "
+            "(installation-wide: matched by code).",
+            None,
+            mode=MERGE,
+            key=("code",),
+        ),
+    ),
+    "accounts": (
+        Table(
+            "accounts.User",
+            "users.csv",
+            "Staff named anywhere in the data or holding a role in the municipality (no passwords).",
+            None,
+            mode=USERS,
+            columns=("id", "username", "first_name", "last_name", "email", "is_active"),
+        ),
+        Table(
+            "accounts.Membership",
+            "memberships.csv",
+            "Staff roles in the municipality, for the receiving installation to grant again (not loaded).",
+            "municipality_id",
+            mode=INFORMATION,
+        ),
+    ),
+    "register": (
+        Table("register.Youth", "youths.csv", "Youths and their register state.", "municipality_id"),
+        Table("register.Guardian", "guardians.csv", "Guardians of a youth.", "youth__municipality_id"),
+        Table(
+            "register.Enrolment",
+            "enrolments.csv",
+            "School enrolments (facts from the school data).",
+            "youth__municipality_id",
+        ),
+        Table(
+            "register.RegisterPeriod",
+            "register_periods.csv",
+            "The register's history (in/out periods).",
+            "municipality_id",
+        ),
+        Table("register.SchoolReport", "school_reports.csv", "Schools' reports of pupils leaving.", "municipality_id"),
+        Table("register.EarlySignal", "early_signals.csv", "Early signals about pupils at risk.", "municipality_id"),
+        Table(
+            "register.YouthEvent",
+            "youth_events.csv",
+            "Each youth's timeline (append-only events; ids in the data are translated, see below).",
+            "youth__municipality_id",
+        ),
+    ),
+    "outreach": (
+        Table(
+            "outreach.ContactChain",
+            "contact_chains.csv",
+            "The contact chains (current and earlier).",
+            "municipality_id",
+        ),
+        Table("outreach.ChainStep", "chain_steps.csv", "The steps of each contact chain.", "chain__municipality_id"),
+        Table("outreach.ContactAttempt", "contact_attempts.csv", "Contact attempts.", "youth__municipality_id"),
+        Table("outreach.FirstMeeting", "first_meetings.csv", "First meetings booked.", "youth__municipality_id"),
+        Table(
+            "outreach.ConcernReport",
+            "concern_reports.csv",
+            "Concern reports to social services.",
+            "youth__municipality_id",
+        ),
+    ),
+    "messaging": (
+        Table("messaging.LetterTemplate", "letter_templates.csv", "Letter templates.", "municipality_id"),
+        Table(
+            "messaging.LetterTemplateVersion",
+            "letter_template_versions.csv",
+            "Every version of the letters' texts (each letter names the version it was printed from).",
+            "template__municipality_id",
+        ),
+        Table(
+            "messaging.LetterBatch",
+            "letter_batches.csv",
+            "Letter batches printed (their PDFs under files/).",
+            "municipality_id",
+        ),
+        Table(
+            "messaging.ReplyCode",
+            "reply_codes.csv",
+            "Reply codes (SHA-256 of the code, never the code).",
+            "youth__municipality_id",
+        ),
+        Table("messaging.Letter", "letters.csv", "Letters sent to a youth.", "youth__municipality_id"),
+    ),
+    "casework": (
+        Table(
+            "casework.Code",
+            "code_tables.csv",
+            "The code tables (DOMAIN.md §10), every row (installation-wide: matched by list and code).",
+            None,
+            mode=MERGE,
+            key=("kind", "code"),
+        ),
+        Table("casework.Case", "cases.csv", "Each youth's case (open, declined, closed).", "youth__municipality_id"),
+        Table("casework.Closing", "closings.csv", "Closings of a case and their reopening.", "youth__municipality_id"),
+        Table("casework.Occupation", "occupations.csv", "The occupation history.", "youth__municipality_id"),
+        Table(
+            "casework.Mapping", "mappings.csv", "Every version of the mapping conversation.", "youth__municipality_id"
+        ),
+        Table("casework.ActionPlan", "action_plans.csv", "Action plans.", "youth__municipality_id"),
+        Table("casework.Activity", "activities.csv", "The activity bank.", "municipality_id"),
+        Table("casework.Measure", "measures.csv", "Measures of the action plans.", "youth__municipality_id"),
+        Table(
+            "casework.PlanRevision",
+            "plan_revisions.csv",
+            "Kept versions of the action plans.",
+            "plan__youth__municipality_id",
+        ),
+        Table(
+            "casework.Evaluation",
+            "evaluations.csv",
+            "Follow-ups and evaluations of measures.",
+            "measure__youth__municipality_id",
+        ),
+        Table(
+            "casework.JournalEntry",
+            "journal_entries.csv",
+            "The journal, confidential entries included (column confidential = true).",
+            "youth__municipality_id",
+        ),
+        Table("casework.Partner", "partners.csv", "The municipality's partners.", "municipality_id"),
+        Table("casework.Consent", "consents.csv", "Consents to share information.", "youth__municipality_id"),
+        Table(
+            "casework.Referral", "referrals.csv", "Referrals to partners and their answers.", "youth__municipality_id"
+        ),
+    ),
+    "reporting": (
+        Table(
+            "reporting.StatisticsFile",
+            "statistics_files.csv",
+            "Statistics files produced for SCB (the record).",
+            "municipality_id",
+        ),
+        Table("reporting.PlanningSettings", "planning_settings.csv", "Resource planning settings.", "municipality_id"),
+    ),
+}
+
+# Models of the guarded apps holding municipality-scoped data that are deliberately not exported.
+EXCLUDED: dict[str, str] = {
+    "accounts.AccessRequest": "A pending or decided request for access is this installation's own two-person "
+    "decision; access is granted again in the receiving installation.",
+    "accounts.ApiToken": "Credentials never leave the installation that issued them.",
+    "accounts.EmergencyAccess": "Emergency access lasts three hours; it is in this installation's audit log.",
+    "audit.AuditEntry": "The audit log is this installation's own record of who did what; it stays here, "
+    "append-only, and is thinned by its own rule.",
+    "imports.ImportRun": "The log of import runs (host, process, file names) describes this installation's "
+    "operation; the facts the imports wrote are exported.",
+}
+
+# The apps whose models the guard test walks: every app on main when this format was written.
+GUARDED_APPS = (
+    "core",
+    "accounts",
+    "organisations",
+    "register",
+    "imports",
+    "outreach",
+    "messaging",
+    "casework",
+    "reporting",
+    "audit",
+)
+
+# Keys of YouthEvent.data that hold the id of another record (translated on import).
+EVENT_REFERENCES: dict[str, str] = {
+    "attempt_id": "outreach.ContactAttempt",
+    "closing_id": "casework.Closing",
+    "coach_id": "accounts.User",
+    "code_id": "messaging.ReplyCode",
+    "consent_id": "casework.Consent",
+    "entry_id": "casework.JournalEntry",
+    "evaluation_id": "casework.Evaluation",
+    "mapping_id": "casework.Mapping",
+    "measure_id": "casework.Measure",
+    "meeting_id": "outreach.FirstMeeting",
+    "occupation_id": "casework.Occupation",
+    "partner_id": "casework.Partner",
+    "plan_id": "casework.ActionPlan",
+    "referral_id": "casework.Referral",
+    "team_id": "organisations.Team",
+}
+# ``report_id`` names a school report or a concern report, depending on the event's kind.
+EVENT_KIND_REFERENCES: dict[tuple[str, str], str] = {
+    ("register.school_report", "report_id"): "register.SchoolReport",
+    ("outreach.concern_feedback", "report_id"): "outreach.ConcernReport",
+}
+# Keys of each item of PlanRevision.measures (the plan's measures as they were) that hold an id.
+REVISION_MEASURE_REFERENCES: dict[str, str] = {
+    "id": "casework.Measure",
+    "responsible_staff": "accounts.User",
+    "activity": "casework.Activity",
+}
+
+
+def tables() -> list[Table]:
+    """Every table, in the order of the documentation."""
+    return [table for app_tables in EXPORTS.values() for table in app_tables]
+
+
+def table_for(label: str) -> Table | None:
+    return next((table for table in tables() if table.label == label), None)
