@@ -340,30 +340,46 @@ def _keeping_timestamps(models_: list[type[models.Model]]) -> Iterator[None]:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
+def _may_be_left_out(model_field: models.Field) -> bool:
+    """A field with a default, or one that may be null or empty text (a column added in a later version)."""
+    return model_field.has_default() or model_field.null or (model_field.blank and model_field.empty_strings_allowed)
+
+
+def _file_fields(table: Table, names: list[str]) -> list[models.Field]:
+    """The fields of the file's columns. A folder written before a field was added lacks its column: the
+    field's default is used. A column this installation does not know, or a missing one without a default,
+    is refused."""
+    fields_ = codec.fields_of(table)
+    known = {f.attname: f for f in fields_}
+    unknown = [name for name in names if name not in known]
+    needed = [f.attname for f in fields_ if f.attname not in names and not _may_be_left_out(f)]
+    if unknown or needed or len(set(names)) != len(names):
+        problem_sv = "; ".join([*(f"okänd kolumn {n}" for n in unknown), *(f"kolumnen {n} saknas" for n in needed)])
+        problem_en = "; ".join([*(f"unknown column {n}" for n in unknown), *(f"column {n} is missing" for n in needed)])
+        raise PortabilityError(
+            f"{table.file}: kolumnerna stämmer inte med formatet ({problem_sv or 'dubbla kolumner'})",
+            f"{table.file}: the columns do not match the format ({problem_en or 'repeated columns'})",
+        )
+    return [known[name] for name in names]
+
+
 def _rows_of(directory: Path, table: Table) -> Iterator[tuple[int, dict[str, Any]]]:
     """(row number, {column: value}) for each row of the table's file; row 1 is the first after the header."""
-    fields_ = codec.fields_of(table)
-    columns = [f.attname for f in fields_]
     if table.file.endswith(".json"):
         document = json.loads((directory / table.file).read_text(encoding="utf-8"))
-        if not isinstance(document, dict) or sorted(document) != sorted(columns):
-            raise PortabilityError(
-                f"{table.file}: fälten stämmer inte med formatet", f"{table.file}: the fields do not match the format"
-            )
-        cells = [document[name] for name in columns]
-        yield 1, _decoded(table, fields_, [c if c is None or isinstance(c, bool | int) else str(c) for c in cells], 1)
+        if not isinstance(document, dict):
+            raise PortabilityError(f"{table.file}: inte ett JSON-objekt", f"{table.file}: not a JSON object")
+        fields_ = _file_fields(table, list(document))
+        cells = [c if c is None or isinstance(c, bool | int) else str(c) for c in document.values()]
+        yield 1, _decoded(table, fields_, cells, 1)
         return
     header, rows = csvfile.read_table(directory / table.file)
-    if header != columns:
-        raise PortabilityError(
-            f"{table.file}: kolumnerna stämmer inte med formatet (väntade {','.join(columns)})",
-            f"{table.file}: the columns do not match the format (expected {','.join(columns)})",
-        )
+    fields_ = _file_fields(table, header)
     for number, cells in enumerate(rows, start=1):
-        if len(cells) != len(columns):
+        if len(cells) != len(header):
             raise PortabilityError(
-                f"{table.file}, rad {number}: {len(cells)} celler, väntade {len(columns)}",
-                f"{table.file}, row {number}: {len(cells)} cells, expected {len(columns)}",
+                f"{table.file}, rad {number}: {len(cells)} celler, väntade {len(header)}",
+                f"{table.file}, row {number}: {len(cells)} cells, expected {len(header)}",
             )
         yield number, _decoded(table, fields_, cells, number)
 
@@ -514,15 +530,17 @@ class _Loader:
             for model_field in fields_:
                 label = codec.referenced_label(model_field)
                 name = model_field.attname
+                if name not in values:
+                    continue  # a column the folder predates: the field's default
                 if label is not None:
                     if model_field in self_refs and values[name] in waiting:
                         flush()  # a reference to an earlier row of the same file (a journal correction)
                     values[name] = self._translate(table, number, name, label, values[name], model_field.null)
                 elif codec.kind_of(model_field) == "file":
                     values[name] = self._stored_file(table, number, values[name])
-            if table.label == "register.YouthEvent":
+            if table.label == "register.YouthEvent" and "data" in values:
                 values["data"] = self._event_data(values["kind"], values["data"])
-            elif table.label == "casework.PlanRevision":
+            elif table.label == "casework.PlanRevision" and "measures" in values:
                 values["measures"] = self._revision_measures(values["measures"])
             pending.append((old, values))
             waiting.add(old)

@@ -3,7 +3,9 @@ refuses a municipality the installation already holds, and writes nothing when a
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 from pathlib import Path
 
@@ -144,3 +146,34 @@ def test_the_commands(folder, municipality, tmp_path, capsys):
     assert loaded["unmatched_users"] == []
     call_command("export_municipality", "0480", output=str(tmp_path / "again"))
     assert (tmp_path / "again" / MANIFEST).is_file()
+
+
+def _without_column(content: str, column: str) -> str:
+    rows = list(csv.reader(io.StringIO(content, newline="")))
+    index = rows[0].index(column)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([row[:index] + row[index + 1 :] for row in rows])
+    return out.getvalue()
+
+
+def _set_rows(folder: Path, name: str, rows: int) -> None:
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    next(entry for entry in manifest["files"] if entry["name"] == name)["rows"] = rows
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_an_unknown_column_is_refused(folder, municipality):
+    remove_municipality(municipality)
+    header = (folder / "guardians.csv").read_bytes().decode("utf-8").split("\r\n", 1)[0]
+    _rewrite(folder, "guardians.csv", f"{header},shoe_size\r\n", fix_manifest=True)
+    _set_rows(folder, "guardians.csv", 0)
+    with pytest.raises(PortabilityError, match=r"guardians\.csv: kolumnerna.*unknown column shoe_size"):
+        municipality_import(directory=folder)
+
+
+def test_a_folder_older_than_a_column_loads_with_the_columns_default(folder, municipality):
+    remove_municipality(municipality)
+    content = (folder / "guardians.csv").read_bytes().decode("utf-8")
+    _rewrite(folder, "guardians.csv", _without_column(content, "phone"), fix_manifest=True)
+    municipality_import(directory=folder)
+    assert list(Guardian.objects.order_by("position").values_list("name", "phone")) == [(t, "") for t in HOSTILE]
