@@ -9,8 +9,21 @@ from __future__ import annotations
 from django.db import models
 from django.utils import translation
 
+from kaa.register.rules import REASON_LABELS
+
 from . import codec
-from .spec import EXCLUDED, EXPORTS, INFORMATION, MERGE, USERS, Table
+from .spec import (
+    EVENT_KIND_REFERENCES,
+    EVENT_REFERENCES,
+    EXCLUDED,
+    EXPORTS,
+    INFORMATION,
+    MERGE,
+    REVISION_MEASURE_REFERENCES,
+    USERS,
+    Table,
+    table_for,
+)
 
 BEGIN = "<!-- BEGIN GENERATED: manage.py portability_format -->"
 END = "<!-- END GENERATED -->"
@@ -22,6 +35,22 @@ CODE_TABLE_COLUMNS: dict[tuple[str, str], str] = {
     ("casework.Measure", "end_reason"): "end_reason",
     ("casework.Activity", "measure_code"): "measure",
     ("casework.Closing", "reason"): "closing",
+}
+
+# Columns holding a reason of the register (the target-group rules, INTERFACES.md "Register export").
+REGISTER_REASON_COLUMNS = {
+    ("register.Youth", "register_reason"),
+    ("register.RegisterPeriod", "reason"),
+    ("casework.Closing", "register_reason"),
+}
+# Columns described in the prose of docs/portability.md.
+SEE_PROSE: dict[tuple[str, str], str] = {
+    ("register.YouthEvent", "kind"): "the app that wrote it, a dot, what happened (see “Events”)",
+    ("register.YouthEvent", "data"): "an object per kind; ids in it: see “Ids inside JSON”",
+    (
+        "casework.PlanRevision",
+        "measures",
+    ): "a list of the plan's measures as they were; ids in it: see “Ids inside JSON”",
 }
 
 TYPE_WORDS = {
@@ -45,6 +74,12 @@ MODE_WORDS = {
 }
 
 
+def _file(label: str) -> str:
+    table = table_for(label)
+    assert table is not None, label
+    return table.file
+
+
 def _escape(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
@@ -52,8 +87,7 @@ def _escape(text: str) -> str:
 def _type(table: Table, field: models.Field) -> str:
     kind = codec.kind_of(field)
     if kind == "reference":
-        target = next(t for app in EXPORTS.values() for t in app if t.label == codec.referenced_label(field))
-        words = f"reference: `id` in `{target.file}`"
+        words = f"reference: `id` in `{_file(codec.referenced_label(field) or '')}`"
     elif kind == "text":
         limit = getattr(field, "max_length", None)
         words = f"text (at most {limit} characters)" if limit else "text"
@@ -65,6 +99,10 @@ def _type(table: Table, field: models.Field) -> str:
 
 
 def _values(table: Table, field: models.Field) -> str:
+    if (table.label, field.attname) in SEE_PROSE:
+        return SEE_PROSE[(table.label, field.attname)]
+    if (table.label, field.attname) in REGISTER_REASON_COLUMNS:
+        return "; ".join(f"`{code}` {_escape(label)}" for code, label in REASON_LABELS.items())
     code_kind = CODE_TABLE_COLUMNS.get((table.label, field.attname))
     if code_kind:
         return f"a `code` of `code_tables.csv` with `kind` = `{code_kind}`"
@@ -99,7 +137,20 @@ def format_markdown() -> str:
             lines += [f"## Files of `{app}`", ""]
             for table in app_tables:
                 lines += table_markdown(table)
-        lines += ["## Not exported", "", "| model | why |", "|---|---|"]
+        lines += ["## Ids inside JSON", "", "| where | key | names a row of |", "|---|---|---|"]
+        lines += [
+            f"| `youth_events.csv` `data`, any kind | `{key}` | `{_file(label)}` |"
+            for key, label in EVENT_REFERENCES.items()
+        ]
+        lines += [
+            f"| `youth_events.csv` `data`, kind `{kind}` | `{key}` | `{_file(label)}` |"
+            for (kind, key), label in EVENT_KIND_REFERENCES.items()
+        ]
+        lines += [
+            f"| `plan_revisions.csv` `measures`, each item | `{key}` | `{_file(label)}` |"
+            for key, label in REVISION_MEASURE_REFERENCES.items()
+        ]
+        lines += ["", "## Not exported", "", "| model | why |", "|---|---|"]
         lines += [f"| `{label}` | {_escape(reason)} |" for label, reason in EXCLUDED.items()]
         lines += ["", END]
     return "\n".join(lines) + "\n"
