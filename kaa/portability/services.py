@@ -185,8 +185,9 @@ def municipality_export(*, municipality: Any, output: Path, user: Any = None) ->
     files: list[dict[str, Any]] = []
     users_table = None
     # One snapshot: a repeatable read on PostgreSQL, so no file sees a later write than another.
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:  # (only the first statement of a transaction may)
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         for table in tables():

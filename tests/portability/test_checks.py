@@ -17,7 +17,7 @@ from kaa.organisations.models import Municipality
 from kaa.portability.services import PortabilityError, municipality_export, municipality_import
 from kaa.portability.spec import MANIFEST
 from kaa.register.models import Guardian, Youth
-from tests.factories import YouthFactory
+from tests.factories import MunicipalityFactory, YouthFactory
 from tests.portability.conftest import remove_municipality
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +177,14 @@ def test_a_folder_older_than_a_column_loads_with_the_columns_default(folder, mun
     _rewrite(folder, "guardians.csv", _without_column(content, "phone"), fix_manifest=True)
     municipality_import(directory=folder)
     assert list(Guardian.objects.order_by("position").values_list("name", "phone")) == [(t, "") for t in HOSTILE]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_exports_from_one_snapshot_outside_any_transaction(tmp_path):
+    """As from the command line: the export opens its own transaction (repeatable read on PostgreSQL)."""
+    municipality = MunicipalityFactory(code="0481", name="Oxelösund")
+    YouthFactory(municipality=municipality)
+    call_command("export_municipality", "0481", output=str(tmp_path / "out"))
+    manifest = json.loads((tmp_path / "out" / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["municipality"] == {"code": "0481", "name": "Oxelösund"}
+    assert next(entry["rows"] for entry in manifest["files"] if entry["name"] == "youths.csv") == 1
