@@ -20,7 +20,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from kaa.audit.models import AuditAction
@@ -472,6 +472,22 @@ class _Loader:
             raise PortabilityError(f"{cell}: filen saknas", f"{cell}: the file is missing")
         return default_storage.save(cell.removeprefix(f"{FILES_DIR}/"), ContentFile(path.read_bytes()))
 
+    def _refuse_taken(
+        self, table: Table, model: type[models.Model], name: str, rows: list[tuple[int, dict[str, Any]]]
+    ) -> None:
+        """A value that must be unique in the installation and is already there (a youth another
+        municipality holds): refused by row number, never quoting the value."""
+        values = {row[name]: number for number, row in rows if row.get(name) not in (None, "")}
+        taken = sorted(
+            values[v] for v in model.objects.filter(**{f"{name}__in": list(values)}).values_list(name, flat=True)
+        )
+        if taken:
+            shown = ", ".join(str(number) for number in taken[:10]) + (" …" if len(taken) > 10 else "")
+            raise PortabilityError(
+                f"{table.file}, rad {shown}, kolumn {name}: värdet finns redan i installationen",
+                f"{table.file}, row {shown}, column {name}: the value is already in this installation",
+            )
+
     def load_users(self, table: Table) -> None:
         exported = {values["id"]: values["username"] for _n, values in _rows_of(self.directory, table)}
         here = dict(get_user_model().objects.filter(username__in=exported.values()).values_list("username", "pk"))
@@ -518,9 +534,23 @@ class _Loader:
         pending: list[tuple[int, dict[str, Any]]] = []
         waiting: set[int] = set()  # exported ids in ``pending``
 
+        unique = [f.attname for f in fields_ if f.unique and not f.primary_key]
+        numbers: dict[int, int] = {}  # exported id -> row number, for the messages
+
         def flush() -> None:
+            for name in unique:
+                self._refuse_taken(table, model, name, [(numbers[old], values) for old, values in pending])
             objects = [model(**values) for _old, values in pending]
-            model.objects.bulk_create(objects, batch_size=BATCH)
+            try:
+                with transaction.atomic():
+                    model.objects.bulk_create(objects, batch_size=BATCH)
+            except IntegrityError as exc:
+                # The database's words may quote a value (a personnummer): name the file and the rule only.
+                constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or "?"
+                raise PortabilityError(
+                    f"{table.file}: en rad strider mot en regel i databasen ({constraint})",
+                    f"{table.file}: a row breaks a rule of the database ({constraint})",
+                ) from None
             for (old, _values), obj in zip(pending, objects, strict=True):
                 mapping[old] = obj.pk
             pending.clear()
@@ -545,6 +575,7 @@ class _Loader:
                 values["measures"] = self._revision_measures(values["measures"])
             pending.append((old, values))
             waiting.add(old)
+            numbers[old] = number
             if len(pending) >= BATCH:
                 flush()
         flush()

@@ -188,3 +188,14 @@ def test_the_command_exports_from_one_snapshot_outside_any_transaction(tmp_path)
     manifest = json.loads((tmp_path / "out" / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["municipality"] == {"code": "0481", "name": "Oxelösund"}
     assert next(entry["rows"] for entry in manifest["files"] if entry["name"] == "youths.csv") == 1
+
+
+def test_a_youth_another_municipality_holds_is_refused_by_row_without_the_personnummer(folder, municipality):
+    personnummer = Youth.objects.get().personnummer
+    remove_municipality(municipality)
+    YouthFactory(municipality=MunicipalityFactory(code="0482"), personnummer=personnummer)
+    with pytest.raises(PortabilityError) as caught:
+        municipality_import(directory=folder)
+    assert "youths.csv, rad 1, kolumn personnummer: värdet finns redan" in str(caught.value)
+    assert personnummer not in str(caught.value)
+    assert not Municipality.objects.filter(code="0480").exists()
