@@ -102,9 +102,11 @@ def _user_ids_in(table: Table, values: list[Any], user_ids: set[int]) -> None:
         if codec.referenced_label(model_field) == USER_LABEL:
             user_ids.add(value)
         elif table.label == "register.YouthEvent" and model_field.name == "data" and isinstance(value, dict):
-            coach = value.get("coach_id")
-            if isinstance(coach, int):
-                user_ids.add(coach)
+            user_ids.update(
+                value[key]
+                for key, label in EVENT_REFERENCES.items()
+                if label == USER_LABEL and isinstance(value.get(key), int)
+            )
         elif table.label == "casework.PlanRevision" and model_field.name == "measures" and isinstance(value, list):
             user_ids.update(
                 item["responsible_staff"]
@@ -113,15 +115,16 @@ def _user_ids_in(table: Table, values: list[Any], user_ids: set[int]) -> None:
             )
 
 
-def _copy_file(name: str, output: Path, files: list[dict[str, Any]]) -> None:
-    """A stored file (a letter batch's PDF) into files/, under its storage name."""
+def _copy_file(name: str, output: Path, files: list[dict[str, Any]]) -> bool:
+    """A stored file (a letter batch's PDF) into files/, under its storage name; False when there is none."""
     if not name or not default_storage.exists(name):
-        return
+        return False
     target = output / FILES_DIR / name
     target.parent.mkdir(parents=True, exist_ok=True)
     with default_storage.open(name, "rb") as source:
         target.write_bytes(source.read())
     files.append({"name": f"{FILES_DIR}/{name}", "rows": None, "sha256": csvfile.sha256_of(target)})
+    return True
 
 
 def _json_value(model_field: models.Field, value: Any) -> Any:
@@ -144,11 +147,13 @@ def _write_table(
         return 1
 
     def rows() -> Iterator[list[str]]:
-        for values in queryset.iterator(chunk_size=BATCH):
-            _user_ids_in(table, list(values), user_ids)
-            for model_field, value in zip(fields_, values, strict=True):
-                if codec.kind_of(model_field) == "file":
-                    _copy_file(value, output, stored_files)
+        for row in queryset.iterator(chunk_size=BATCH):
+            values = list(row)
+            _user_ids_in(table, values, user_ids)
+            for index, model_field in enumerate(fields_):
+                # A file the storage no longer holds is written as none, so the folder stays whole.
+                if codec.kind_of(model_field) == "file" and not _copy_file(values[index], output, stored_files):
+                    values[index] = ""
             yield [codec.encode(f, value) for f, value in zip(fields_, values, strict=True)]
 
     return csvfile.write_table(output / table.file, columns, rows())
