@@ -82,7 +82,7 @@ def encode(field: models.Field, value: Any) -> str:
     if kind == "boolean":
         return "true" if value else "false"
     if kind == "timestamp":
-        return value.astimezone(datetime.UTC).isoformat()
+        return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     if kind in ("date", "time"):
         return value.isoformat()
     if kind == "json":

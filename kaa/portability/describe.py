@@ -59,7 +59,7 @@ TYPE_WORDS = {
     "boolean": "`true` or `false`",
     "timestamp": "timestamp (ISO 8601, UTC, e.g. `2026-03-16T10:00:00.123456+00:00`)",
     "date": "date (`YYYY-MM-DD`)",
-    "time": "time (`HH:MM:SS`)",
+    "time": "time (`HH:MM:SS`, `.ffffff` after it when not a whole second)",
     "decimal": "decimal number (`.` as decimal point)",
     "json": "JSON (compact, UTF-8)",
     "file": "path of a file in the folder (`files/…`), or empty",
