@@ -199,3 +199,29 @@ def test_a_youth_another_municipality_holds_is_refused_by_row_without_the_person
     assert "youths.csv, rad 1, kolumn personnummer: värdet finns redan" in str(caught.value)
     assert personnummer not in str(caught.value)
     assert not Municipality.objects.filter(code="0480").exists()
+
+
+def test_shared_code_rows_are_matched_and_differences_reported(folder, municipality):
+    from kaa.casework.models import Code
+
+    remove_municipality(municipality)
+    changed = Code.objects.order_by("pk").first()
+    changed.label_sv = "Ändrad här"
+    changed.save()
+    result = municipality_import(directory=folder)
+    assert result.code_differences == [f"{changed.kind}:{changed.code}"]
+    changed.refresh_from_db()
+    assert changed.label_sv == "Ändrad här"  # the receiving installation's row is kept
+
+
+def test_an_id_in_event_data_of_a_record_no_longer_there_becomes_none(municipality, coach, tmp_path):
+    from kaa.register.models import YouthEvent
+
+    youth = YouthFactory(municipality=municipality, coach=coach)
+    YouthEvent.objects.create(youth=youth, kind="casework.evaluation", data={"measure_id": 999999, "kind": "during"})
+    municipality_export(municipality=municipality, output=tmp_path / "out")
+    remove_municipality(municipality)
+    result = municipality_import(directory=tmp_path / "out")
+    assert result.dangling_references == 1
+    event = YouthEvent.objects.get(kind="casework.evaluation")
+    assert event.data == {"measure_id": None, "kind": "during"}
