@@ -127,9 +127,11 @@ def code_table() -> list[Code]:
     return list(Code.objects.order_by("kind", "order", "code"))
 
 
-def follow_up_report(*, user: Any, municipality: Any, start: datetime.date, end: datetime.date) -> Any:
-    """The follow-up as page, PDF and XLSX show it (``followup.FollowUpReport``); audited like ``follow_up``."""
-    audit_record(user=user, action=AuditAction.LIST, object_type="follow_up", municipality_id=municipality.pk,
+def follow_up_report(*, user: Any, municipality: Any, start: datetime.date, end: datetime.date,
+                     action: str = AuditAction.LIST) -> Any:
+    """The follow-up as page, PDF and XLSX show it (``followup.FollowUpReport``); audited like ``follow_up``,
+    a download as an export."""
+    audit_record(user=user, action=action, object_type="follow_up", municipality_id=municipality.pk,
                  detail=f"{start.isoformat()} {end.isoformat()}")
     return followup.follow_up_report(municipality=municipality, start=start, end=end)
 

@@ -138,13 +138,14 @@ def _follow_up_range(request: HttpRequest) -> tuple[FollowUpForm, datetime.date,
     return form, start, end
 
 
-def _follow_up(request: HttpRequest) -> dict:
+def _follow_up(request: HttpRequest, action: str = AuditAction.LIST) -> dict:
     municipality = selectors.municipality_for(user=request.user, perm=Perm.REPORTS_VIEW,
                                               code=request.GET.get("municipality"))
     form, start, end = _follow_up_range(request)
     return {
         "form": form, "municipality": municipality, "start": start, "end": end,
-        "report": selectors.follow_up_report(user=request.user, municipality=municipality, start=start, end=end),
+        "report": selectors.follow_up_report(user=request.user, municipality=municipality, start=start, end=end,
+                                             action=action),
         "exact": has_perm(request.user, Perm.STATISTICS_EXPORT, municipality.pk),
         "goals": selectors.follow_up_goals(municipality=municipality, year=end.year),
     }
@@ -171,7 +172,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.REPORTS_VIEW)
 def follow_up_pdf(request: HttpRequest) -> HttpResponse:
-    found = _follow_up(request)
+    found = _follow_up(request, AuditAction.EXPORT)
     doc, content = pdf.follow_up_pdf(report=found["report"], municipality=found["municipality"],
                                      start=found["start"], end=found["end"], exact=found["exact"],
                                      goals=found["goals"])
@@ -182,7 +183,7 @@ def follow_up_pdf(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.REPORTS_VIEW)
 def follow_up_xlsx(request: HttpRequest) -> HttpResponse:
-    found = _follow_up(request)
+    found = _follow_up(request, AuditAction.EXPORT)
     with translation.override("sv"):
         doc = _document(found)
         content = followup_output.xlsx(doc)

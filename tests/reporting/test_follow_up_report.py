@@ -105,7 +105,7 @@ def test_pdf_has_the_same_figures_in_swedish(with_activities, goals, client):
     assert text.count("Praktik på bygg") == 2  # the chart's label (drawn as text) and its table
     for y in (with_activities.a, with_activities.e):
         assert y.personnummer not in text and y.family_name not in text
-    assert AuditEntry.objects.filter(object_type="follow_up", detail="2026-01-01 2026-06-30").exists()
+    assert AuditEntry.objects.filter(object_type="follow_up", action="export", detail="2026-01-01 2026-06-30").exists()
 
 
 def test_xlsx_has_the_same_figures_and_native_charts(with_activities, goals, client):
