@@ -58,6 +58,7 @@ KWARGS = {
     "messaging:batch_pdf": {"pk": builders.batch},
     "messaging:reply": {"code": builders.reply_code},
     "reporting:code_edit": {"code_pk": builders.code},
+    "reporting:follow_up_goals": {"year": 2026},
 }
 
 EXPECTED = {
@@ -190,6 +191,9 @@ EXPECTED = {
     "reporting:statistics_download":    (405, 405, 405, 405, 405, 405, 405, 405),
     "reporting:resource_plan":          (LOGIN, 200, 403, 403, 403, 200, 403, 200),
     "reporting:follow_up":              (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:follow_up_pdf":          (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:follow_up_xlsx":         (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:follow_up_goals":        (LOGIN, 200, 403, 403, 403, 403, 403, 403),
     "reporting:code_list":              (LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "reporting:code_edit":              (LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "reporting:code_new":               (LOGIN, 403, 403, 403, 403, 403, 403, 200),
