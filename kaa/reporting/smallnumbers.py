@@ -64,7 +64,7 @@ def _pinned(cells: Sequence[int | str], total: int | None) -> bool:
     for i, mark in enumerate(hidden):
         if mark != UNDER:
             continue
-        others = hidden[:i] + hidden[i + 1:]
+        others = hidden[:i] + hidden[i + 1 :]
         high = min(_HIGH[UNDER], rest - sum(_LOW[m] for m in others))
         # A ".." count has no upper bound, so with one among the others this count may be as low as 1.
         low = _LOW[UNDER] if SECONDARY in others else max(_LOW[UNDER], rest - sum(_HIGH[m] for m in others))
