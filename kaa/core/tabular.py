@@ -10,6 +10,10 @@ with the text in the message. They are replaced by U+FFFD, so no export fails on
 
 Numbers, dates and other non-text values are written as they are: a personnummer, a code or an ISO
 date starts with a digit or a letter and is not touched (INTERFACES.md formats stay as documented).
+
+A workbook may hold several sheets (``xlsx_workbook_bytes``), each with native bar charts drawn from
+a block of its own cells (``XlsxBarChart``): the chart reads the cells, so it shows exactly the
+figures written, and its title passes the same control-character filter.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import IO, Any
 
 # A cell starting with one of these is read as a formula by Excel, LibreOffice or Google Sheets.
@@ -82,18 +87,90 @@ def _xlsx_row(sheet: Any, row: Iterable[Any]) -> list[Any]:
     return cells
 
 
-def xlsx_bytes(rows: Iterable[Sequence[Any]], *, header: Sequence[str] | None = None,
-               sheet_title: str = "Sheet") -> bytes:
-    """One sheet with an optional header row, every cell safe, as the bytes of an .xlsx file."""
+@dataclass(frozen=True)
+class XlsxBarChart:
+    """A native bar chart of a block of a sheet's rows: labels in one column, numbers in another.
+
+    ``first_row`` is the 0-based index of the block's first row among the sheet's ``rows`` (the
+    header row not counted) and ``count`` its number of rows; columns are 0-based. The chart is put
+    at ``anchor`` (a cell such as ``"E2"``), by default two columns right of the values, at the
+    block's first row. A cell that holds text (``"<5"``) is drawn as no bar.
+    """
+
+    title: str
+    first_row: int
+    count: int
+    label_column: int = 0
+    value_column: int = 1
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class XlsxSheet:
+    """One sheet of a workbook: rows (every cell made safe), an optional header row, charts."""
+
+    title: str
+    rows: Iterable[Sequence[Any]]
+    header: Sequence[str] | None = None
+    charts: Sequence[XlsxBarChart] = ()
+
+
+def _sheet_title(title: str) -> str:
+    return _SHEET_TITLE_FORBIDDEN.sub(" ", CONTROL_CHARACTERS.sub("", title)).strip()[:31] or "Sheet"
+
+
+def _bar_chart(sheet: Any, spec: XlsxBarChart, offset: int) -> Any:
+    """The chart of ``spec`` on ``sheet``: horizontal bars, dark grey (prints in greyscale), values shown."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
+    from openpyxl.utils import get_column_letter
+
+    first, last = offset + spec.first_row + 1, offset + spec.first_row + spec.count
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = CONTROL_CHARACTERS.sub(REPLACEMENT, spec.title)
+    chart.legend = None
+    chart.add_data(Reference(sheet, min_col=spec.value_column + 1, min_row=first, max_row=last), titles_from_data=False)
+    chart.set_categories(Reference(sheet, min_col=spec.label_column + 1, min_row=first, max_row=last))
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.scaling.orientation = "maxMin"  # the first row on top, as in the table
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    series = chart.series[0]
+    series.graphicalProperties.solidFill = "404040"
+    series.graphicalProperties.line.solidFill = "000000"
+    series.dLbls = DataLabelList()
+    series.dLbls.showVal = True
+    chart.height = max(5.0, 1.5 + 0.8 * spec.count)
+    chart.width = 16.0
+    sheet.add_chart(chart, spec.anchor or f"{get_column_letter(spec.value_column + 3)}{first}")
+    return chart
+
+
+def xlsx_workbook_bytes(sheets: Sequence[XlsxSheet]) -> bytes:
+    """Several sheets, every cell safe, with their native charts, as the bytes of an .xlsx file."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    title = _SHEET_TITLE_FORBIDDEN.sub(" ", CONTROL_CHARACTERS.sub("", sheet_title)).strip()[:31] or "Sheet"
-    sheet = workbook.create_sheet(title)
-    if header is not None:
-        sheet.append(_xlsx_row(sheet, header))
-    for row in rows:
-        sheet.append(_xlsx_row(sheet, row))
+    for spec in sheets:
+        sheet = workbook.create_sheet(_sheet_title(spec.title))
+        if spec.header is not None:
+            sheet.append(_xlsx_row(sheet, spec.header))
+        for row in spec.rows:
+            sheet.append(_xlsx_row(sheet, row))
+        for chart in spec.charts:
+            _bar_chart(sheet, chart, offset=1 if spec.header is not None else 0)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def xlsx_bytes(
+    rows: Iterable[Sequence[Any]],
+    *,
+    header: Sequence[str] | None = None,
+    sheet_title: str = "Sheet",
+    charts: Sequence[XlsxBarChart] = (),
+) -> bytes:
+    """One sheet with an optional header row and charts, every cell safe, as the bytes of an .xlsx file."""
+    return xlsx_workbook_bytes([XlsxSheet(title=sheet_title, rows=rows, header=header, charts=charts)])
