@@ -30,21 +30,24 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from kaa.accounts.models import Membership, Role
+from kaa.accounts.policy import Perm, municipality_ids_with
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record
 from kaa.casework.codes import CodeTable
 from kaa.casework.models import CodeKind
-from kaa.core.tabular import xlsx_bytes
+from kaa.core.tabular import XlsxBarChart, xlsx_bytes
 from kaa.organisations.models import Municipality
 
-from . import followup, scb, smallnumbers
+from . import charts, followup, scb, smallnumbers
 from .models import BoardReport
 from .periods import DateRange, HalfYear, local_day
 
@@ -88,8 +91,11 @@ class BoardPeriod:
     def label(self) -> str:
         if self.kind == MONTH:
             return date_format(self.start, "F Y")
-        return _("January–June %(year)d") % {"year": self.start.year} if self.start.month == 1 else (
-            _("July–December %(year)d") % {"year": self.start.year})
+        return (
+            _("January–June %(year)d") % {"year": self.start.year}
+            if self.start.month == 1
+            else (_("July–December %(year)d") % {"year": self.start.year})
+        )
 
 
 def recent_periods(today: datetime.date, months: int = 12, halves: int = 4) -> list[BoardPeriod]:
@@ -112,6 +118,7 @@ class Section:
     title: str
     rows: list[tuple[str, int | str]]
     total: int | str | None = None
+    chart: charts.Chart | None = None
 
 
 @dataclass
@@ -137,15 +144,29 @@ def counts(*, municipality: Any, period: BoardPeriod, now: datetime.datetime | N
     figures = followup.follow_up(municipality=municipality, start=period.start, end=period.end, now=now)
     # The follow-up does not give these; the SCB computation gives each youth's stretch and history.
     youths = scb.compute(municipality=municipality, period=DateRange(period.start, period.end), now=now).youths
-    figures.update({
-        "new": sum(1 for y in youths if period.start <= y.stretch.start <= period.end),
-        "at_end": sum(1 for y in youths if y.stretch.end is None or y.stretch.end > period.end),
-        "mapped": sum(1 for y in youths if y.occupation_on(period.end) not in (None, scb.UNKNOWN_OCCUPATION)),
-        "ever_contacted": sum(1 for y in youths if y.ever_contacted),
-        "offered": sum(1 for y in youths if y.measures),
-        "planned": sum(1 for y in youths if y.planned),
-    })
+    figures.update(
+        {
+            "new": sum(1 for y in youths if period.start <= y.stretch.start <= period.end),
+            "at_end": sum(1 for y in youths if y.stretch.end is None or y.stretch.end > period.end),
+            "mapped": sum(1 for y in youths if y.occupation_on(period.end) not in (None, scb.UNKNOWN_OCCUPATION)),
+            "ever_contacted": sum(1 for y in youths if y.ever_contacted),
+            "offered": sum(1 for y in youths if y.measures),
+            "planned": sum(1 for y in youths if y.planned),
+        }
+    )
     return figures
+
+
+def _chart(key: str, title: str, values: dict[str, int], rows: list[tuple[str, Any]]) -> charts.Chart:
+    """The section's bar chart with the section's own shown values: a hidden count ("<5" or "..") draws
+    no bar, so the picture tells no more than the table (``charts.bar_chart`` knows only "<5")."""
+    chart_rows = tuple(
+        charts.ChartRow(label, n, str(shown)) for (label, shown), n in zip(rows, values.values(), strict=True)
+    )
+    svg = charts._draw(title=title, rows=chart_rows, key=key) if chart_rows else mark_safe("")
+    return charts.Chart(
+        key=key, title=title, rows=chart_rows, svg=svg, label_header=_("Category"), value_header=_("Youths")
+    )
 
 
 def _median(value: float | None, basis: int) -> Any:
@@ -165,27 +186,30 @@ def _goal(label: str, met: int, total: int, total_shown: Any, exact: bool) -> di
     return {"label": label, "met": shown_met, "not_met": shown_not, "percent": percent}
 
 
-def report(*, municipality: Any, period: BoardPeriod, now: datetime.datetime | None = None,
-           exact: bool = False) -> Report:
+def report(
+    *, municipality: Any, period: BoardPeriod, now: datetime.datetime | None = None, exact: bool = False
+) -> Report:
     """The report as shown (page, PDF, XLSX): labels in the active language, small numbers hidden."""
     now = now or timezone.now()
     c = counts(municipality=municipality, period=period, now=now)
     codes = CodeTable.load()
 
-    def table(title: str, values: dict[str, int], kind: str, *, additive: bool = True) -> tuple[Section, Any]:
+    def table(key: str, title: str, values: dict[str, int], kind: str, *, additive: bool = True) -> tuple[Section, Any]:
         shown = smallnumbers.suppress(values, additive=additive, exact=exact)
         rows = [(codes.label(kind, key) or "–", shown.cells[key]) for key in values]
-        return Section(title, rows, shown.total), shown
+        return Section(title, rows, shown.total, chart=_chart(f"board-{key}", title, values, rows)), shown
 
-    by_reason, reason_t = table(_("Reason for registration"), c["by_reason"], CodeKind.REGISTRATION_REASON)
-    now_s, now_t = table(_("What they do at the end of the period"), c["occupation_now"], CodeKind.OCCUPATION)
-    contact_s, contact_t = table(_("Occupation at first contact"), c["occupation_at_contact"], CodeKind.OCCUPATION)
-    measures_s, _m = table(_("Measures (a youth may have several)"), c["measures"], CodeKind.MEASURE,
-                           additive=False)
-    left_s, left_t = table(_("Left the register, by reason"), c["left"], CodeKind.DEREGISTRATION)
+    by_reason, reason_t = table("reason", _("Reason for registration"), c["by_reason"], CodeKind.REGISTRATION_REASON)
+    now_s, now_t = table("now", _("What they do at the end of the period"), c["occupation_now"], CodeKind.OCCUPATION)
+    contact_s, contact_t = table(
+        "contact", _("Occupation at first contact"), c["occupation_at_contact"], CodeKind.OCCUPATION
+    )
+    measures_s, _m = table(
+        "measures", _("Measures (a youth may have several)"), c["measures"], CodeKind.MEASURE, additive=False
+    )
+    left_s, left_t = table("left", _("Left the register, by reason"), c["left"], CodeKind.DEREGISTRATION)
     # The same count is the total of two tables: if either had to hide it, both do.
-    register_shown = (smallnumbers.SECONDARY if reason_t.total_hidden or now_t.total_hidden
-                      else reason_t.total)
+    register_shown = smallnumbers.SECONDARY if reason_t.total_hidden or now_t.total_hidden else reason_t.total
     by_reason.total = now_s.total = register_shown
     summary = [
         (_("Youths in the register during the period"), register_shown),
@@ -206,8 +230,15 @@ def report(*, municipality: Any, period: BoardPeriod, now: datetime.datetime | N
         _goal(_("Offered a measure in the period"), c["offered"], total, register_shown, exact),
         _goal(_("Has an action plan"), c["planned"], total, register_shown, exact),
     ]
-    return Report(municipality=municipality, period=period, made_at=now, summary=summary, goals=goals,
-                  sections=[by_reason, contact_s, measures_s, now_s, left_s], exact=exact)
+    return Report(
+        municipality=municipality,
+        period=period,
+        made_at=now,
+        summary=summary,
+        goals=goals,
+        sections=[by_reason, contact_s, measures_s, now_s, left_s],
+        exact=exact,
+    )
 
 
 def _shown(value: Any) -> Any:
@@ -216,19 +247,26 @@ def _shown(value: Any) -> Any:
 
 def xlsx(rep: Report) -> bytes:
     """The report as one sheet: the same figures as the page, section by section."""
-    rows: list[list[Any]] = [[rep.title], [rep.municipality.name],
-                             [_("Made %(when)s") % {"when": local_day(rep.made_at).isoformat()}], []]
+    rows: list[list[Any]] = [
+        [rep.title],
+        [rep.municipality.name],
+        [_("Made %(when)s") % {"when": local_day(rep.made_at).isoformat()}],
+        [],
+    ]
     rows += [[label, _shown(value)] for label, value in rep.summary]
     rows += [[], [_("Goals")], [_("Goal"), _("Met"), _("Not met"), _("Share met (%)")]]
     rows += [[g["label"], _shown(g["met"]), _shown(g["not_met"]), _shown(g["percent"])] for g in rep.goals]
+    bars = []
     for section in rep.sections:
         rows += [[], [section.title], [_("Category"), _("Youths")]]
+        if section.rows:
+            bars.append(XlsxBarChart(title=section.title, first_row=len(rows), count=len(section.rows)))
         rows += [[label, value] for label, value in section.rows] or [[_("None"), 0]]
         if section.total is not None:
             rows.append([_("Total"), section.total])
     if not rep.exact:
         rows += [[], [legend()]]
-    return xlsx_bytes(rows, sheet_title=rep.period.key)
+    return xlsx_bytes(rows, sheet_title=rep.period.key, charts=bars)
 
 
 def legend() -> str:
@@ -239,11 +277,15 @@ def pdf(rep: Report) -> bytes:
     """The report as a PDF (WeasyPrint), in the language active when ``rep`` was made."""
     from weasyprint import HTML
 
-    html = render_to_string("reporting/board_pdf.html", {
-        "report": rep, "legend": legend(),
-        "font_regular": (FONT_DIR / "DejaVuSans.ttf").as_uri(),
-        "font_bold": (FONT_DIR / "DejaVuSans-Bold.ttf").as_uri(),
-    })
+    html = render_to_string(
+        "reporting/board_pdf.html",
+        {
+            "report": rep,
+            "legend": legend(),
+            "font_regular": (FONT_DIR / "DejaVuSans.ttf").as_uri(),
+            "font_bold": (FONT_DIR / "DejaVuSans-Bold.ttf").as_uri(),
+        },
+    )
     out = io.BytesIO()
     HTML(string=html, base_url=str(FONT_DIR)).write_pdf(out)
     return out.getvalue()
@@ -256,8 +298,9 @@ def files(*, municipality: Any, period: BoardPeriod, now: datetime.datetime | No
         return pdf(rep), xlsx(rep)
 
 
-def prepare(*, municipality: Any, period: BoardPeriod, user: Any = None,
-            now: datetime.datetime | None = None) -> tuple[BoardReport, bool]:
+def prepare(
+    *, municipality: Any, period: BoardPeriod, user: Any = None, now: datetime.datetime | None = None
+) -> tuple[BoardReport, bool]:
     """The stored report of ``period`` (made now if missing) and whether it was made by this call.
 
     Idempotent: a report exists once per municipality, kind and period (a unique constraint), so two
@@ -271,12 +314,24 @@ def prepare(*, municipality: Any, period: BoardPeriod, user: Any = None,
     try:
         with transaction.atomic():
             made = BoardReport.objects.create(
-                municipality=municipality, kind=period.kind, period=period.key, created_by=user,
-                pdf=pdf_bytes, xlsx=xlsx_data, checksum=hashlib.sha256(pdf_bytes).hexdigest())
+                municipality=municipality,
+                kind=period.kind,
+                period=period.key,
+                created_by=user,
+                pdf=pdf_bytes,
+                xlsx=xlsx_data,
+                checksum=hashlib.sha256(pdf_bytes).hexdigest(),
+            )
     except IntegrityError:
         return found.defer("pdf", "xlsx").get(), False
-    audit_record(user=user, action=AuditAction.CREATE, object_type="board_report", object_id=str(made.pk),
-                 municipality_id=municipality.pk, detail=period.key)
+    audit_record(
+        user=user,
+        action=AuditAction.CREATE,
+        object_type="board_report",
+        object_id=str(made.pk),
+        municipality_id=municipality.pk,
+        detail=period.key,
+    )
     return made, True
 
 
@@ -297,16 +352,20 @@ def ready_messages(made: list[BoardReport]) -> list[tuple[str, str, str, list[st
     by_municipality: dict[int, list[BoardReport]] = {}
     for rep in made:
         by_municipality.setdefault(rep.municipality_id, []).append(rep)
-    coordinators = (Membership.objects.filter(municipality_id__in=by_municipality, role=Role.COORDINATOR,
-                                              user__is_active=True).exclude(user__email="")
-                    .select_related("user", "municipality"))
+    coordinators = (
+        Membership.objects.filter(municipality_id__in=by_municipality, role=Role.COORDINATOR, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user", "municipality")
+    )
     out = []
     with translation.override(settings.LANGUAGE_CODE):
         for membership in coordinators:
             reports = by_municipality[membership.municipality_id]
             titles = [BoardPeriod.parse(r.period).label() for r in reports]
-            body = render_to_string("reporting/board_email.txt", {
-                "municipality": membership.municipality.name, "titles": titles, "link": link})
+            body = render_to_string(
+                "reporting/board_email.txt",
+                {"municipality": membership.municipality.name, "titles": titles, "link": link},
+            )
             subject = _("KAA: the board report for %(period)s is ready") % {"period": titles[0]}
             out.append((subject, body, settings.DEFAULT_FROM_EMAIL, [membership.user.email]))
     return out
@@ -322,3 +381,29 @@ def prepare_due(day: datetime.date, now: datetime.datetime | None = None) -> lis
             if created:
                 made.append(rep)
     return made
+
+
+def stored_reports(*, municipality: Any, limit: int = 12) -> list[BoardReport]:
+    """The municipality's prepared reports, newest first (without their bytes)."""
+    return list(BoardReport.objects.filter(municipality=municipality).defer("pdf", "xlsx")[:limit])
+
+
+def stored_report_or_404(*, user: Any, pk: int) -> BoardReport:
+    """A prepared report of a municipality where the user may read reports."""
+    return get_object_or_404(
+        BoardReport.objects.select_related("municipality"),
+        pk=pk,
+        municipality_id__in=municipality_ids_with(user, Perm.REPORTS_VIEW),
+    )
+
+
+def dashboard_context(user: Any, *, days: int = 31) -> dict[str, Any]:
+    """The coordinator's start page: the reports prepared in the last month, one line each."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    ids = municipality_ids_with(user, Perm.STATISTICS_EXPORT)
+    ready = (
+        BoardReport.objects.filter(municipality_id__in=ids, created_at__gte=since)
+        .select_related("municipality")
+        .defer("pdf", "xlsx")[:6]
+    )
+    return {"ready": [{"report": r, "label": BoardPeriod.parse(r.period).label()} for r in ready]}

@@ -28,5 +28,10 @@ def prepare_board_reports(period: str) -> int:
     return len(made)
 
 
-periodic("reporting_board_reports", "kaa.reporting.tasks.prepare_board_reports", every="day",
-         at=datetime.time(5, 0), catch_up=2)
+periodic(
+    "reporting_board_reports",
+    "kaa.reporting.tasks.prepare_board_reports",
+    every="day",
+    at=datetime.time(5, 0),
+    catch_up=2,
+)

@@ -13,3 +13,13 @@ urlpatterns = [
     path("codes/new/", views.code_new, name="code_new"),
     path("codes/<int:code_pk>/", views.code_edit, name="code_edit"),
 ]
+
+# Board reports (issue 13, item 5) and the region's combined view (item 10).
+from . import board_views, region_views  # noqa: E402
+
+urlpatterns += [
+    path("board/", board_views.board_report, name="board"),
+    path("board/download/<str:file_format>/", board_views.board_download, name="board_download"),
+    path("board/files/<int:report_pk>/<str:file_format>/", board_views.board_file, name="board_file"),
+    path("region/", region_views.region_view, name="region"),
+]
