@@ -129,7 +129,7 @@ def test_page_pdf_and_xlsx_show_the_same_figures(october, client):
         assert f"<td>{shown}</td>".replace("<5", "&lt;5") in html
         assert str(label) in text
     with zipfile.ZipFile(io.BytesIO(xlsx.content)) as raw:  # native charts (openpyxl reads them back not)
-        assert sum(name.startswith("xl/charts/chart") for name in raw.namelist()) == 4  # measures: none
+        assert sum(name.startswith("xl/charts/chart") for name in raw.namelist()) == 5  # one per table
 
 
 def test_the_page_takes_a_bounded_number_of_queries(october, client, django_assert_max_num_queries):
@@ -193,4 +193,3 @@ def test_heads_key_figures_hide_small_numbers_and_coordinators_see_them(client):
     client.force_login(staff(Role.COORDINATOR, m))
     html = client.get("/").content.decode()
     assert 'data-testid="figure-total">6<' in html and "<td>5</td>" in html and "<td>1</td>" in html
-
