@@ -91,11 +91,9 @@ class BoardPeriod:
     def label(self) -> str:
         if self.kind == MONTH:
             return date_format(self.start, "F Y")
-        return (
-            _("January–June %(year)d") % {"year": self.start.year}
-            if self.start.month == 1
-            else (_("July–December %(year)d") % {"year": self.start.year})
-        )
+        if self.start.month == 1:
+            return _("January–June %(year)d") % {"year": self.start.year}
+        return _("July–December %(year)d") % {"year": self.start.year}
 
 
 def recent_periods(today: datetime.date, months: int = 12, halves: int = 4) -> list[BoardPeriod]:
@@ -196,7 +194,7 @@ def report(
 
     def table(key: str, title: str, values: dict[str, int], kind: str, *, additive: bool = True) -> tuple[Section, Any]:
         shown = smallnumbers.suppress(values, additive=additive, exact=exact)
-        rows = [(codes.label(kind, key) or "–", shown.cells[key]) for key in values]
+        rows = [(codes.label(kind, code) or "–", shown.cells[code]) for code in values]
         return Section(title, rows, shown.total, chart=_chart(f"board-{key}", title, values, rows)), shown
 
     by_reason, reason_t = table("reason", _("Reason for registration"), c["by_reason"], CodeKind.REGISTRATION_REASON)

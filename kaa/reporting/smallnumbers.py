@@ -18,6 +18,12 @@ The rule, for one table of counts and its total (``suppress``):
    ``total_hidden`` says so, so the report hides that same total wherever else it shows it. A total
    under 5 is itself shown as ``<5``.
 
+Where one count is the total of several tables (the youths in the register are the total of the
+reasons and of what they do now), the report hides that total everywhere as soon as one table had to
+hide it (``kaa.reporting.board.report``, ``kaa.reporting.region.combined``). A share (per cent) is
+shown only when both the count and the rest of the total are shown. A single count on its own
+(``cell``) follows the primary rule only.
+
 "Could be worked out" is decided from what a reader knows: a ``<5`` count is 1 to 4, a ``..``
 count is 5 or more, a shown count is exact and the counts add up to the total when it is shown.
 Each hidden count then lies in an interval; a count is safe when its interval holds two values or
