@@ -122,7 +122,8 @@ def _matplotlib_svg(rows: tuple[ChartRow, ...]) -> str:
             "svg.hashsalt": "kaa",
         }
     ):
-        figure = Figure(figsize=(6.4, 0.9 + 0.42 * len(rows)), layout="constrained")
+        # 4.8 inches = 346 units of the viewBox: about one unit per CSS pixel in a phone's column.
+        figure = Figure(figsize=(4.8, 0.5 + 0.34 * len(rows)), layout="constrained")
         axes = figure.add_subplot()
         positions = list(range(len(rows)))[::-1]  # the first row on top, as in the table
         styles = [STYLES[i % len(STYLES)] for i in range(len(rows))]
@@ -145,7 +146,7 @@ def _matplotlib_svg(rows: tuple[ChartRow, ...]) -> str:
     return out.getvalue()
 
 
-def _short(label: str, width: int = 40) -> str:
+def _short(label: str, width: int = 32) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
 

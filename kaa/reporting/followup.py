@@ -12,6 +12,7 @@ import datetime
 import statistics as stats
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, Subquery
@@ -56,9 +57,53 @@ def _median(values: list[int]) -> float | None:
     return float(stats.median(values)) if values else None
 
 
+# Time in the register (seed 001 §7 "registreringstid"), as buckets of days: (key, from, to exclusive).
+TIME_BUCKETS = (("under_3_months", 0, 91), ("3_to_6_months", 91, 183), ("6_to_12_months", 183, 365),
+                ("over_a_year", 365, None))
+
+
+@dataclass(frozen=True)
+class FollowUpReport:
+    """The follow-up as the page, the PDF and the XLSX show it.
+
+    ``figures`` are exactly the API's (INTERFACES.md); besides them, the youths per activity of the
+    activity bank (title: youths with a measure on it touching the range, not declined, not
+    waiting) and per bucket of time in the register (``TIME_BUCKETS``).
+    """
+
+    figures: dict
+    activities: dict[str, int]
+    time_in_register: dict[str, int]
+
+
 def follow_up(*, municipality: Any, start: datetime.date, end: datetime.date,
               now: datetime.datetime | None = None) -> dict:
     """The follow-up's figures for persons in the target group on at least one day of [start, end]."""
+    return follow_up_report(municipality=municipality, start=start, end=end, now=now).figures
+
+
+def _activities(youth_ids: Any, youths: dict, start: datetime.date, end: datetime.date) -> dict[str, int]:
+    rows = (Measure.objects.filter(youth_id__in=youth_ids, waiting=False, declined=False, activity__isnull=False,
+                                   start__lte=end)
+            .filter(Q(end__isnull=True) | Q(end__gte=start))
+            .values_list("youth_id", "activity__title"))
+    # A youth counts once per activity, however many of its measures used it.
+    pairs = {(youth_id, title) for youth_id, title in rows.iterator(chunk_size=5000) if youth_id in youths}
+    counts = Counter(title for _youth_id, title in pairs)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _time_buckets(days: list[int]) -> dict[str, int]:
+    counts = dict.fromkeys((key for key, _lo, _hi in TIME_BUCKETS), 0)
+    for n in days:
+        key = next(k for k, lo, hi in TIME_BUCKETS if n >= lo and (hi is None or n < hi))
+        counts[key] += 1
+    return counts
+
+
+def follow_up_report(*, municipality: Any, start: datetime.date, end: datetime.date,
+                     now: datetime.datetime | None = None) -> FollowUpReport:
+    """The follow-up's figures (the API's) with the activities and the time in the register."""
     now = now or timezone.now()
     span = DateRange(start, end)
     result = scb.compute(municipality=municipality, period=span, now=now)
@@ -108,7 +153,7 @@ def follow_up(*, municipality: Any, start: datetime.date, end: datetime.date,
     left = Counter(codes.deregistration(y.deregistration_reason) for y in youths.values() if y.deregistration_day)
     after_end = end + datetime.timedelta(days=1)
     days_in_register = [(min(y.stretch.end or after_end, after_end) - y.stretch.start).days for y in youths.values()]
-    return {
+    figures = {
         "in_register": len(youths),
         "by_reason": dict(sorted(by_reason.items())),
         "first_time": sum(1 for y in youths.values() if y.first_time),
@@ -127,3 +172,5 @@ def follow_up(*, municipality: Any, start: datetime.date, end: datetime.date,
                                            for i, day in first_since_start.items()]),
         "left": dict(sorted(left.items())),
     }
+    return FollowUpReport(figures=figures, activities=_activities(youth_ids, youths, start, end),
+                          time_in_register=_time_buckets(days_in_register))

@@ -59,3 +59,10 @@ class FollowUpForm(SafeForm):
         elif start and end and (end - start).days > 3660:
             self.add_error("end", _("Choose a range of at most ten years."))
         return data
+
+
+class FollowUpGoalsForm(SafeForm):
+    goals_text = forms.CharField(label=_("Our goals for KAA"), required=False, max_length=5000,
+                                 widget=forms.Textarea(attrs={"rows": 6}))
+    work_text = forms.CharField(label=_("How we work towards the goals"), required=False, max_length=5000,
+                                widget=forms.Textarea(attrs={"rows": 6}))

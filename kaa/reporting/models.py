@@ -94,3 +94,26 @@ class BoardReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.period}"
+
+
+class FollowUpGoals(models.Model):
+    """The municipality's goals for KAA in a year and how it works towards them (*mål för KAA* and
+    *hur arbetar vi för att nå målet*, seed 001 §7): written by the coordinator, kept with the June
+    follow-up of that year (page, PDF and XLSX)."""
+
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.CASCADE,
+                                     related_name="follow_up_goals", verbose_name=_("municipality"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2099)])
+    goals_text = models.TextField(_("our goals"), blank=True, max_length=5000)
+    work_text = models.TextField(_("how we work towards them"), blank=True, max_length=5000)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("updated by"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("goals of the follow-up")
+        verbose_name_plural = _("goals of the follow-up")
+        constraints = [models.UniqueConstraint(fields=["municipality", "year"], name="follow_up_goals_one_per_year")]
+
+    def __str__(self) -> str:
+        return f"goals {self.municipality_id} {self.year}"

@@ -150,3 +150,19 @@ def follow_up(*, user: Any, municipality: Any, start: datetime.date, end: dateti
 
 def code_table() -> list[Code]:
     return list(Code.objects.order_by("kind", "order", "code"))
+
+
+def follow_up_report(*, user: Any, municipality: Any, start: datetime.date, end: datetime.date,
+                     action: str = AuditAction.LIST) -> Any:
+    """The follow-up as page, PDF and XLSX show it (``followup.FollowUpReport``); audited like ``follow_up``,
+    a download as an export."""
+    audit_record(user=user, action=action, object_type="follow_up", municipality_id=municipality.pk,
+                 detail=f"{start.isoformat()} {end.isoformat()}")
+    return followup.follow_up_report(municipality=municipality, start=start, end=end)
+
+
+def follow_up_goals(*, municipality: Any, year: int) -> Any:
+    """The coordinator's goals of ``year`` (``FollowUpGoals``), or None when none are written."""
+    from .models import FollowUpGoals
+
+    return FollowUpGoals.objects.filter(municipality=municipality, year=year).select_related("updated_by").first()

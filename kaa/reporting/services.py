@@ -91,3 +91,17 @@ def code_save(*, form: Any, user: Any) -> Any:
     audit_record(user=user, action=AuditAction.UPDATE, object_type="code", object_id=code.pk,
                  fields=list(form.changed_data))
     return code
+
+
+@transaction.atomic
+def follow_up_goals_save(*, municipality: Any, year: int, user: Any, goals_text: str, work_text: str) -> Any:
+    """The coordinator's goals for the year and how the municipality works towards them (seed 001 §7)."""
+    from .models import FollowUpGoals
+
+    goals, _created = FollowUpGoals.objects.select_for_update().get_or_create(municipality=municipality, year=year)
+    goals.goals_text, goals.work_text, goals.updated_by = goals_text, work_text, user
+    goals.full_clean()
+    goals.save()
+    audit_record(user=user, action=AuditAction.UPDATE, object_type="follow_up_goals", object_id=goals.pk,
+                 municipality_id=municipality.pk, fields=["goals_text", "work_text"], detail=str(year))
+    return goals

@@ -13,6 +13,11 @@ urlpatterns = [
     path("codes/new/", views.code_new, name="code_new"),
     path("codes/<int:code_pk>/", views.code_edit, name="code_edit"),
 ]
+urlpatterns += [
+    path("follow-up/pdf/", views.follow_up_pdf, name="follow_up_pdf"),
+    path("follow-up/xlsx/", views.follow_up_xlsx, name="follow_up_xlsx"),
+    path("follow-up/goals/<int:year>/", views.follow_up_goals, name="follow_up_goals"),
+]
 
 # Board reports (issue 13, item 5) and the region's combined view (item 10).
 from . import board_views, region_views  # noqa: E402

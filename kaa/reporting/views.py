@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaa.accounts.policy import Perm, has_perm, municipalities_with, require_perm
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record
-from kaa.casework.codes import CodeTable
-from kaa.casework.models import Code, CodeKind
-from kaa.outreach.models import Channel
+from kaa.casework.models import Code
+from kaa.core import tabular
 
-from . import followup, scb, selectors, services
-from .forms import CodeForm, CodeNewForm, FollowUpForm, PlanningSettingsForm, WhatIfForm
+from . import followup_output, pdf, scb, selectors, services
+from .forms import CodeForm, CodeNewForm, FollowUpForm, FollowUpGoalsForm, PlanningSettingsForm, WhatIfForm
 from .labels import problem_label, severity_label
 from .periods import HalfYear
 
@@ -126,23 +126,8 @@ def resource_plan(request: HttpRequest) -> HttpResponse:
     })
 
 
-SMALL = 5  # cells under this are shown as "<5" to heads and boards (no youth can be singled out)
-
-
-def _cell(n: Any, exact: bool) -> str:
-    if isinstance(n, int) and not exact and 0 < n < SMALL:
-        return f"<{SMALL}"
-    return str(n)
-
-
-def _table(counts: dict[str, int], label: Any, exact: bool) -> list[dict]:
-    return [{"label": label(key), "n": _cell(n, exact)} for key, n in counts.items()]
-
-
-@require_perm(Perm.REPORTS_VIEW)
-def follow_up(request: HttpRequest) -> HttpResponse:
-    municipality = selectors.municipality_for(user=request.user, perm=Perm.REPORTS_VIEW,
-                                              code=request.GET.get("municipality"))
+def _follow_up_range(request: HttpRequest) -> tuple[FollowUpForm, datetime.date, datetime.date]:
+    """The range asked for (``start``, ``end``); from 1 January to today by default or when invalid."""
     form = FollowUpForm(request.GET if "start" in request.GET else None)
     today = timezone.localdate()
     start, end = today.replace(month=1, day=1), today
@@ -150,34 +135,78 @@ def follow_up(request: HttpRequest) -> HttpResponse:
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     elif not form.is_bound:
         form = FollowUpForm(initial={"start": start, "end": end})
-    figures = selectors.follow_up(user=request.user, municipality=municipality, start=start, end=end)
-    exact = has_perm(request.user, Perm.STATISTICS_EXPORT, municipality.pk)
-    codes = CodeTable.load()
-    channels = {**dict(Channel.choices), followup.PUBLIC_PAGE: _("Reply on the public page"),
-                followup.MEETING: _("Meeting")}
-    sections = [
-        (_("Reason for registration"), _table(figures["by_reason"],
-                                              lambda c: codes.label(CodeKind.REGISTRATION_REASON, c), exact)),
-        (_("How contact was made"), _table(figures["by_channel"], lambda c: str(channels.get(c, c)), exact)),
-        (_("Occupation at first contact"), _table(figures["occupation_at_contact"],
-                                                  lambda c: codes.label(CodeKind.OCCUPATION, c), exact)),
-        (_("Measures"), _table(figures["measures"], lambda c: codes.label(CodeKind.MEASURE, c), exact)),
-        (_("What they do now"), _table(figures["occupation_now"],
-                                       lambda c: codes.label(CodeKind.OCCUPATION, c), exact)),
-        (_("Left the register"), _table(figures["left"], lambda c: codes.label(CodeKind.DEREGISTRATION, c),
-                                        exact)),
-    ]
-    summary = [
-        (_("Youths in the register during the range"), _cell(figures["in_register"], exact)),
-        (_("Registered for the first time"), _cell(figures["first_time"], exact)),
-        (_("Contacted"), _cell(figures["contacted"], exact)),
-        (_("In a measure"), _cell(figures["youths_in_measure"], exact)),
-        (_("Declined their first measure"), _cell(figures["declined_first_measure"], exact)),
-        (_("Median days in the register"), figures["median_days_in_register"]),
-        (_("Median days to the first contact attempt"), figures["median_days_to_first_attempt"]),
-        (_("Median days to contact"), figures["median_days_to_contact"]),
-    ]
+    return form, start, end
+
+
+def _follow_up(request: HttpRequest, action: str = AuditAction.LIST) -> dict:
+    municipality = selectors.municipality_for(user=request.user, perm=Perm.REPORTS_VIEW,
+                                              code=request.GET.get("municipality"))
+    form, start, end = _follow_up_range(request)
+    return {
+        "form": form, "municipality": municipality, "start": start, "end": end,
+        "report": selectors.follow_up_report(user=request.user, municipality=municipality, start=start, end=end,
+                                             action=action),
+        "exact": has_perm(request.user, Perm.STATISTICS_EXPORT, municipality.pk),
+        "goals": selectors.follow_up_goals(municipality=municipality, year=end.year),
+    }
+
+
+def _document(found: dict) -> followup_output.FollowUpDocument:
+    return followup_output.document(report=found["report"], municipality=found["municipality"],
+                                    start=found["start"], end=found["end"], exact=found["exact"],
+                                    goals=found["goals"])
+
+
+@require_perm(Perm.REPORTS_VIEW)
+def follow_up(request: HttpRequest) -> HttpResponse:
+    found = _follow_up(request)
+    doc = _document(found)
+    query = urlencode({"municipality": doc.municipality.code, "start": doc.start.isoformat(),
+                       "end": doc.end.isoformat()})
     return render(request, "reporting/follow_up.html", {
-        "municipality": municipality, "municipalities": municipalities_with(request.user, Perm.REPORTS_VIEW),
-        "form": form, "start": start, "end": end, "summary": summary, "sections": sections, "exact": exact,
+        "doc": doc, "form": found["form"], "query": query,
+        "municipalities": municipalities_with(request.user, Perm.REPORTS_VIEW),
+        "may_edit_goals": has_perm(request.user, Perm.STATISTICS_EXPORT, doc.municipality.pk),
+    })
+
+
+@require_perm(Perm.REPORTS_VIEW)
+def follow_up_pdf(request: HttpRequest) -> HttpResponse:
+    found = _follow_up(request, AuditAction.EXPORT)
+    doc, content = pdf.follow_up_pdf(report=found["report"], municipality=found["municipality"],
+                                     start=found["start"], end=found["end"], exact=found["exact"],
+                                     goals=found["goals"])
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{followup_output.filename(doc, "pdf")}"'
+    return response
+
+
+@require_perm(Perm.REPORTS_VIEW)
+def follow_up_xlsx(request: HttpRequest) -> HttpResponse:
+    found = _follow_up(request, AuditAction.EXPORT)
+    with translation.override("sv"):
+        doc = _document(found)
+        content = followup_output.xlsx(doc)
+    response = HttpResponse(content, content_type=tabular.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{followup_output.filename(doc, "xlsx")}"'
+    return response
+
+
+# The goals are the coordinator's: the grant of the individual-level statistics is the coordinator's alone.
+@require_perm(Perm.STATISTICS_EXPORT)
+def follow_up_goals(request: HttpRequest, year: int) -> HttpResponse:
+    municipality = selectors.municipality_for(user=request.user, perm=Perm.STATISTICS_EXPORT,
+                                              code=request.GET.get("municipality"))
+    if not 2000 <= year <= 2099:
+        raise Http404
+    goals = selectors.follow_up_goals(municipality=municipality, year=year)
+    initial = {"goals_text": goals.goals_text, "work_text": goals.work_text} if goals else None
+    form = FollowUpGoalsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.follow_up_goals_save(municipality=municipality, year=year, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The goals are saved."))
+        back = urlencode({"municipality": municipality.code, "start": f"{year}-01-01", "end": f"{year}-06-30"})
+        return redirect(f"{reverse('reporting:follow_up')}?{back}")
+    return render(request, "reporting/follow_up_goals.html", {
+        "form": form, "municipality": municipality, "year": year, "goals": goals,
     })

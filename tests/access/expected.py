@@ -60,6 +60,7 @@ KWARGS = {
     "reporting:code_edit": {"code_pk": builders.code},
     "reporting:board_download": {"file_format": "xlsx"},
     "reporting:board_file": {"report_pk": builders.board_report, "file_format": "xlsx"},
+    "reporting:follow_up_goals": {"year": 2026},
 }
 
 EXPECTED = {
@@ -192,6 +193,9 @@ EXPECTED = {
     "reporting:statistics_download":    (405, 405, 405, 405, 405, 405, 405, 405),
     "reporting:resource_plan":          (LOGIN, 200, 403, 403, 403, 200, 403, 200),
     "reporting:follow_up":              (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:follow_up_pdf":          (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:follow_up_xlsx":         (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:follow_up_goals":        (LOGIN, 200, 403, 403, 403, 403, 403, 403),
     "reporting:code_list":              (LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "reporting:code_edit":              (LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "reporting:code_new":               (LOGIN, 403, 403, 403, 403, 403, 403, 200),

@@ -1,8 +1,10 @@
 """The statistics journey (issue 13, "Done when"), at 375 px wide: the coordinator opens the reports page,
 reads the pre-submission check, follows the link to a youth with a problem, fixes it (records the
-occupation), comes back, sees the check clean and downloads the SCB file (its text checked)."""
+occupation), comes back, sees the check clean and downloads the SCB file (its text checked); then opens
+the June follow-up, writes the year's goals and downloads the follow-up's PDF (its text checked)."""
 
 import datetime
+import re
 
 import pytest
 
@@ -75,3 +77,44 @@ def test_the_coordinator_checks_fixes_and_downloads_the_half_year_file(page, liv
     page.reload()
     expect(page.get_by_test_id("files")).to_contain_text("2026H1 (CSV)")
     _fits(page)
+
+    _follow_up_journey(page, live_url, tmp_path)
+
+
+def _follow_up_journey(page, live_url, tmp_path) -> None:
+    """The June follow-up: the range of the first half-year, the year's goals, the charts and the PDF."""
+    from playwright.sync_api import expect
+    from pypdf import PdfReader
+
+    page.goto(f"{live_url}/reports/")
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("^Uppföljningen")).click()
+    page.locator("input[name=start]").fill("2026-01-01")
+    page.locator("input[name=end]").fill("2026-06-30")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Visa").click()
+    expect(page.get_by_test_id("summary")).to_contain_text("Ungdomar i registret under perioden")
+    expect(page.get_by_role("img", name="Hur kontakten togs")).to_be_visible()  # the chart, named
+    expect(page.get_by_role("table", name="Hur kontakten togs")).to_contain_text("Telefon")  # and its table
+    _fits(page)
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Skriv målen för 2026").click()
+    page.get_by_label("Våra mål för KAA").fill("Alla unga ska nås inom en månad.")
+    page.get_by_label("Hur vi arbetar för att nå målen").fill("Sms och samtal på kvällstid.")
+    _fits(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_test_id("goals")).to_contain_text("Alla unga ska nås inom en månad.")
+    _fits(page)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Ladda ner som PDF").click()
+    assert download_info.value.suggested_filename == "uppfoljning-0765-2026-01-01-2026-06-30.pdf"
+    path = tmp_path / "uppfoljning.pdf"
+    download_info.value.save_as(path)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
+    assert "Uppföljning: Älmhult" in text
+    assert "Ungdomar i registret under perioden 1" in text and "Kontaktade (nådda) 1" in text
+    assert "Alla unga ska nås inom en månad." in text and "Sms och samtal på kvällstid." in text
+    assert "Hur kontakten togs" in text and "Arbete" in text
