@@ -47,7 +47,7 @@ from kaa.casework.models import CodeKind
 from kaa.core.tabular import XlsxBarChart, xlsx_bytes
 from kaa.organisations.models import Municipality
 
-from . import charts, followup, scb, smallnumbers
+from . import charts, followup, scb, selectors, smallnumbers
 from .models import BoardReport
 from .periods import DateRange, HalfYear, local_day
 
@@ -128,6 +128,7 @@ class Report:
     goals: list[dict[str, Any]]
     sections: list[Section] = field(default_factory=list)
     exact: bool = False
+    written: Any = None  # the coordinator's goals of the year (FollowUpGoals): half-year reports only
 
     @property
     def title(self) -> str:
@@ -236,6 +237,12 @@ def report(
         goals=goals,
         sections=[by_reason, contact_s, measures_s, now_s, left_s],
         exact=exact,
+        # Seed 004: the June and December report says how the goals were met: the year's goals as written.
+        written=(
+            selectors.follow_up_goals(municipality=municipality, year=period.start.year)
+            if period.kind == HALF_YEAR
+            else None
+        ),
     )
 
 
@@ -252,6 +259,14 @@ def xlsx(rep: Report) -> bytes:
         [],
     ]
     rows += [[label, _shown(value)] for label, value in rep.summary]
+    if rep.written is not None:
+        rows += [
+            [],
+            [_("Our goals for KAA (%(year)s)") % {"year": rep.written.year}],
+            [rep.written.goals_text],
+            [_("How we work towards the goals")],
+            [rep.written.work_text],
+        ]
     rows += [[], [_("Goals")], [_("Goal"), _("Met"), _("Not met"), _("Share met (%)")]]
     rows += [[g["label"], _shown(g["met"]), _shown(g["not_met"]), _shown(g["percent"])] for g in rep.goals]
     bars = []

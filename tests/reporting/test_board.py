@@ -15,7 +15,7 @@ from kaa.accounts.models import Role
 from kaa.casework.codes import ensure_default_codes
 from kaa.core.scheduler import discover
 from kaa.reporting import board, tasks
-from kaa.reporting.models import BoardReport
+from kaa.reporting.models import BoardReport, FollowUpGoals
 from kaa.reporting.periods import TZ
 from kaa.reporting.smallnumbers import SECONDARY, UNDER
 from tests.factories import MunicipalityFactory, YouthFactory, staff
@@ -175,10 +175,19 @@ def test_the_job_prepares_last_month_once_and_tells_the_coordinator(october, cli
 
 def test_half_year_report_after_june(scenario):
     staff(Role.COORDINATOR, scenario.municipality)
+    FollowUpGoals.objects.create(
+        municipality=scenario.municipality,
+        year=2026,
+        goals_text="Alla ska kontaktas.",
+        work_text="Hembesök inom en månad.",
+    )
     made = board.prepare_due(D(2026, 7, 1))
     assert sorted((r.kind, r.period) for r in made) == [(board.HALF_YEAR, "2026H1"), (board.MONTH, "2026-06")]
     text = PdfReader(io.BytesIO(bytes(BoardReport.objects.get(kind=board.HALF_YEAR).pdf))).pages[0].extract_text()
     assert "januari–juni 2026" in text.lower() and "Älmhult" in text
+    assert "Alla ska kontaktas." in text and "Hembesök inom en månad." in text  # the year's goals as written
+    monthly = BoardReport.objects.get(kind=board.MONTH).pdf
+    assert "Alla ska kontaktas." not in PdfReader(io.BytesIO(bytes(monthly))).pages[0].extract_text()
 
 
 def test_heads_key_figures_hide_small_numbers_and_coordinators_see_them(client):
