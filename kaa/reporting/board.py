@@ -24,6 +24,7 @@ import datetime
 import hashlib
 import io
 import logging
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -246,6 +247,10 @@ def report(
     )
 
 
+def _chart_rows(bars: int) -> int:
+    return math.ceil(max(5.0, 1.5 + 0.8 * bars) / 0.53)
+
+
 def _shown(value: Any) -> Any:
     return "–" if value is None else value
 
@@ -277,6 +282,8 @@ def xlsx(rep: Report) -> bytes:
         rows += [[label, value] for label, value in section.rows] or [[_("None"), 0]]
         if section.total is not None:
             rows.append([_("Total"), section.total])
+        if section.rows:  # room for the chart (tabular's height: 1.5 + 0.8 cm a bar, a row ≈ 0.53 cm)
+            rows += [[] for _i in range(_chart_rows(len(section.rows)) - (len(rows) - bars[-1].first_row))]
     if not rep.exact:
         rows += [[], [legend()]]
     return xlsx_bytes(rows, sheet_title=rep.period.key, charts=bars)
