@@ -20,6 +20,7 @@ matplotlib is imported lazily (it is large) and is not thread-safe: one chart is
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
@@ -42,6 +43,7 @@ STYLES = (
     ("#bfbfbf", "\\\\"),
 )
 FONT = "'DejaVu Sans', Arial, sans-serif"
+WIDTH_INCHES = 4.8  # 346 units of the viewBox: about one unit per CSS pixel in a phone's column
 _LOCK = threading.Lock()
 _URL_REF = re.compile(r"url\(#([^)]+)\)")
 
@@ -100,6 +102,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-zA-Z0-9_-]", "", text)[:40]
 
 
+# The same chart is asked for again by the PDF and by the next reader of the page: keep the last ones
+# (an SVG is some 10 kB).
+@functools.lru_cache(maxsize=256)
 def _draw(*, title: str, rows: tuple[ChartRow, ...], key: str) -> SafeString:
     with _LOCK:
         raw = _matplotlib_svg(rows)
@@ -122,8 +127,15 @@ def _matplotlib_svg(rows: tuple[ChartRow, ...]) -> str:
             "svg.hashsalt": "kaa",
         }
     ):
-        # 4.8 inches = 346 units of the viewBox: about one unit per CSS pixel in a phone's column.
-        figure = Figure(figsize=(4.8, 0.5 + 0.34 * len(rows)), layout="constrained")
+        height = 0.5 + 0.34 * len(rows)
+        figure = Figure(figsize=(WIDTH_INCHES, height))
+        # Margins from the longest label (DejaVu Sans: about 5.4 pt a character at 10 pt), not from a
+        # layout engine: it would draw the figure once more only to measure it.
+        width_pt, height_pt = WIDTH_INCHES * 72, height * 72
+        longest = max((len(_short(row.label)) for row in rows), default=1)
+        figure.subplots_adjust(
+            left=min(0.6, (longest * 5.4 + 12) / width_pt), right=0.97, bottom=6 / height_pt, top=1 - 6 / height_pt
+        )
         axes = figure.add_subplot()
         positions = list(range(len(rows)))[::-1]  # the first row on top, as in the table
         styles = [STYLES[i % len(STYLES)] for i in range(len(rows))]

@@ -108,8 +108,9 @@ def _follow_up_journey(page, live_url, tmp_path) -> None:
     expect(page.get_by_test_id("goals")).to_contain_text("Alla unga ska nås inom en månad.")
     _fits(page)
 
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Ladda ner som PDF").click()
+    # The PDF is drawn while the browser waits: give a busy machine time.
+    with page.expect_download(timeout=120_000) as download_info:
+        page.get_by_role("link", name="Ladda ner som PDF").click(timeout=120_000)
     assert download_info.value.suggested_filename == "uppfoljning-0765-2026-01-01-2026-06-30.pdf"
     path = tmp_path / "uppfoljning.pdf"
     download_info.value.save_as(path)
