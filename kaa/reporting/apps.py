@@ -20,3 +20,8 @@ class ReportingConfig(AppConfig):
         DashboardSection("reports.view", "reporting/_dashboard_key_figures.html",
                          "kaa.reporting.selectors.dashboard_context", order=50),
     ]
+    # The board reports the scheduled job prepared (issue 13, item 5): the coordinator's start page.
+    dashboard_sections += [
+        DashboardSection("statistics.export", "reporting/board_dashboard.html",
+                         "kaa.reporting.board.dashboard_context", order=51),
+    ]

@@ -67,6 +67,35 @@ class PlanningSettings(models.Model):
         return f"planning {self.municipality_id}"
 
 
+class BoardReport(models.Model):
+    """A board report prepared for a month or half-year (*månadsstatistik*, *rapport till nämnden*).
+
+    Prepared by the scheduled job at the start of each month (``created_by`` empty) so the coordinator
+    finds it ready. Holds aggregates only, small numbers hidden: never a youth's name or personnummer.
+    """
+
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.CASCADE,
+                                     related_name="board_reports", verbose_name=_("municipality"))
+    kind = models.CharField(_("kind"), max_length=10)
+    period = models.CharField(_("period"), max_length=7)
+    created_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("prepared by"))
+    pdf = models.BinaryField(_("PDF"))
+    xlsx = models.BinaryField(_("XLSX"))
+    checksum = models.CharField(_("SHA-256 checksum of the PDF"), max_length=64)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("board report")
+        verbose_name_plural = _("board reports")
+        constraints = [models.UniqueConstraint(fields=["municipality", "kind", "period"],
+                                               name="reporting_board_report_once_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period}"
+
+
 class FollowUpGoals(models.Model):
     """The municipality's goals for KAA in a year and how it works towards them (*mål för KAA* and
     *hur arbetar vi för att nå målet*, seed 001 §7): written by the coordinator, kept with the June

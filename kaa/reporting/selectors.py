@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
-from kaa.accounts.policy import Perm, municipalities_with
+from kaa.accounts.policy import Perm, has_perm, municipalities_with
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record
 from kaa.casework.models import Code
@@ -73,7 +73,32 @@ def key_figures(*, user: Any, today: datetime.date | None = None) -> list[dict[s
 
 
 def dashboard_context(user: Any) -> dict[str, Any]:
-    return {"figures": key_figures(user=user)}
+    return {"figures": [shown_key_figures(f, exact=has_perm(user, Perm.STATISTICS_EXPORT, f["municipality"].pk))
+                        for f in key_figures(user=user)]}
+
+
+def shown_key_figures(figures: dict[str, Any], *, exact: bool) -> dict[str, Any]:
+    """The key figures as a head sees them: small numbers hidden (kaa.reporting.smallnumbers); a
+    coordinator (``exact``) sees them all. The reasons add up to the register's count; the share
+    reached is shown only when neither the reached nor the others are hidden."""
+    from .smallnumbers import cell, suppress
+
+    total = figures["total"]
+    reasons = suppress({i: r["count"] for i, r in enumerate(figures["by_reason"])}, exact=exact)
+    reached = suppress({"reached": figures["reached"], "not": total - figures["reached"]}, exact=exact)
+    both_shown = all(isinstance(v, int) for v in reached.cells.values())
+    return {
+        **figures,
+        "total": reasons.total,
+        "new_this_month": cell(figures["new_this_month"], exact=exact),
+        "unassigned": cell(figures["unassigned"], exact=exact),
+        "reached": reached.cells["reached"],
+        "reached_percent": figures["reached_percent"] if both_shown else None,
+        "extended": cell(figures["extended"], exact=exact),
+        "by_reason": [{**r, "count": reasons.cells[i]} for i, r in enumerate(figures["by_reason"])],
+        "reached_is_count": isinstance(reached.cells["reached"], int),
+        "some_hidden": not both_shown or any(isinstance(v, str) for v in reasons.cells.values()),
+    }
 
 
 SEED_TABLE = (10, 50, 100)  # seed 000: 10 → 30 %, 50 → 51 %, 100 → 76 %

@@ -18,3 +18,13 @@ urlpatterns += [
     path("follow-up/xlsx/", views.follow_up_xlsx, name="follow_up_xlsx"),
     path("follow-up/goals/<int:year>/", views.follow_up_goals, name="follow_up_goals"),
 ]
+
+# Board reports (issue 13, item 5) and the region's combined view (item 10).
+from . import board_views, region_views  # noqa: E402
+
+urlpatterns += [
+    path("board/", board_views.board_report, name="board"),
+    path("board/download/<str:file_format>/", board_views.board_download, name="board_download"),
+    path("board/files/<int:report_pk>/<str:file_format>/", board_views.board_file, name="board_file"),
+    path("region/", region_views.region_view, name="region"),
+]

@@ -152,3 +152,15 @@ def _code(world):
 
 
 code = _cached("code", _code)
+
+
+# --- Board reports (kaa.reporting) ----------------------------------------------------------------
+
+def _board_report(world):
+    from kaa.reporting.models import BoardReport
+
+    return BoardReport.objects.create(municipality=world["municipality"], kind="month", period="2026-01",
+                                      pdf=b"%PDF-1.7", xlsx=b"PK", checksum="0" * 64)
+
+
+board_report = _cached("board_report", _board_report)

@@ -58,6 +58,8 @@ KWARGS = {
     "messaging:batch_pdf": {"pk": builders.batch},
     "messaging:reply": {"code": builders.reply_code},
     "reporting:code_edit": {"code_pk": builders.code},
+    "reporting:board_download": {"file_format": "xlsx"},
+    "reporting:board_file": {"report_pk": builders.board_report, "file_format": "xlsx"},
     "reporting:follow_up_goals": {"year": 2026},
 }
 
@@ -197,6 +199,10 @@ EXPECTED = {
     "reporting:code_list":              (LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "reporting:code_edit":              (LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "reporting:code_new":               (LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    "reporting:board":                  (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:board_download":         (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:board_file":             (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:region":                 (LOGIN, 200, 403, 403, 403, 200, 403, 403),
     "api:reports_resource_plan":        (401, 200, 403, 403, 403, 200, 403, 403),
     "api:reports_follow_up":            (401, 422, 422, 422, 422, 422, 422, 422),
 }
