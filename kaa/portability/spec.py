@@ -185,6 +185,9 @@ EXPORTS: dict[str, tuple[Table, ...]] = {
             "municipality_id",
         ),
         Table("reporting.PlanningSettings", "planning_settings.csv", "Resource planning settings.", "municipality_id"),
+        Table("reporting.FollowUpGoals", "follow_up_goals.csv",
+              "The coordinator's goals per year and how the municipality works towards them (the June follow-up).",
+              "municipality_id"),
     ),
 }
 
@@ -193,6 +196,8 @@ EXCLUDED: dict[str, str] = {
     "accounts.AccessRequest": "A pending or decided request for access is this installation's own two-person "
     "decision; access is granted again in the receiving installation.",
     "accounts.ApiToken": "Credentials never leave the installation that issued them.",
+    "reporting.BoardReport": "A prepared board report is a file made from the exported data; the receiving "
+    "installation makes it again for any month or half-year.",
     "accounts.EmergencyAccess": "Emergency access lasts three hours; it is in this installation's audit log.",
     "audit.AuditEntry": "The audit log is this installation's own record of who did what; it stays here, "
     "append-only, and is thinned by its own rule.",
