@@ -31,7 +31,7 @@ class DecisionForm(SafeForm):
         label=_("Next step"),
         max_length=200,
         required=False,
-        help_text=_("Who does what, e.g. “Call the youth and book a meeting”."),
+        help_text=_("Who does what, for example: call the youth and book a meeting."),
     )
     next_step_on = forms.DateField(
         label=_("Next step by"),

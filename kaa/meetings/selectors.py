@@ -94,6 +94,7 @@ def _new_this_week(ids: list[int], on: datetime.date) -> set[int]:
         YouthEvent.objects.filter(
             youth_id__in=ids, kind__in=NEW_EVENT_KINDS, occurred_at__gte=since, occurred_at__lte=until
         )
+        .order_by()
         .values_list("youth_id", flat=True)
         .distinct()
     )
