@@ -10,6 +10,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     nav_items = [
-        NavItem("meetings.review", "meetings:review_list", _("Case review"), order=40),
+        NavItem("meetings.review", "meetings:review_list", _("Case review"), order=40, menu="more"),
         NavItem("meetings.network", "meetings:meeting_list", _("Network meetings"), order=62, menu="more"),
     ]
