@@ -20,7 +20,7 @@ from kaa.audit.services import audit_records
 from kaa.casework.codes import CodeTable
 from kaa.organisations.models import Municipality
 
-from . import selectors, services
+from . import pdf, selectors, services
 from .forms import DecisionForm, FollowUpForm, MeetingDecisionForm, MeetingForm, PresentForm, apply_errors
 from .models import FollowUp, Meeting, MeetingKind, MeetingYouth
 
@@ -150,6 +150,20 @@ def review_print(request: HttpRequest, review_pk: int) -> HttpResponse:
     return render(request, "meetings/review_print.html", _review_context(request, review_pk))
 
 
+def _pdf_response(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@require_perm(REVIEW)
+def review_pdf(request: HttpRequest, review_pk: int) -> HttpResponse:
+    """The minutes as a PDF (the names in it are audited as a list read, like the page)."""
+    context = _review_context(request, review_pk)
+    data = pdf.render_pdf("meetings/review_print.html", context)
+    return _pdf_response(data, f"elevgenomgang-{context['review'].held_on.isoformat()}.pdf")
+
+
 # --- Network meetings and the steering group ------------------------------------------------------------------
 
 
@@ -269,6 +283,13 @@ def meeting_detail(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 def meeting_print(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     meeting = selectors.meeting_or_404(user=request.user, pk=meeting_pk)
     return render(request, "meetings/meeting_print.html", _meeting_context(request, meeting))
+
+
+@require_perm(NETWORK)
+def meeting_pdf(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    meeting = selectors.meeting_or_404(user=request.user, pk=meeting_pk)
+    data = pdf.render_pdf("meetings/meeting_print.html", _meeting_context(request, meeting))
+    return _pdf_response(data, f"protokoll-{meeting.held_on.isoformat()}.pdf")
 
 
 @require_POST

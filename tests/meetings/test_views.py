@@ -110,3 +110,28 @@ def test_meeting_list_proposes_the_next_dates(client, coordinator, municipality)
     assert page.status_code == 200
     assert (timezone.localdate() + days(42)).isoformat() in page.text
     assert client.get(reverse("meetings:meeting_new") + "?kind=steering").status_code == 200
+
+
+def test_the_minutes_as_pdf(client, coach, team, youth, coordinator, af):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from kaa.meetings import services
+
+    review = services.review_open(team=team, user=coach)
+    services.review_decide(review=review, youth=youth, user=coach, text="Alva erbjuds praktik.")
+    client.force_login(coach)
+    response = client.get(reverse("meetings:review_pdf", args=[review.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages)
+    assert "Alva erbjuds praktik." in text and "Team Norr" in text
+    meeting = services.meeting_save(
+        meeting=Meeting(municipality=youth.municipality, held_on=timezone.localdate(), agenda="Sommarjobb"),
+        user=coordinator,
+        partners=[af],
+    )
+    client.force_login(coordinator)
+    response = client.get(reverse("meetings:meeting_pdf", args=[meeting.pk]))
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages)
+    assert "Sommarjobb" in text and "Arbetsförmedlingen" in text
