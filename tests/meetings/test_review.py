@@ -152,3 +152,14 @@ def test_the_proposals_take_a_fixed_number_of_queries(municipality, team, coach,
     with django_assert_max_num_queries(12):
         found = selectors.review_proposals(user=coach, team=team, review=review)
     assert len(found) == size
+
+
+def test_the_timeline_names_the_meeting_events(team, coach, youth):
+    from kaa.register.labels import event_label
+
+    review = services.review_open(team=team, user=coach)
+    services.review_decide(review=review, youth=youth, user=coach, text="Beslut.", next_step="Ring",
+                           next_step_on=timezone.localdate())
+    kinds = set(youth.events.values_list("kind", flat=True))
+    assert {"casework.next_step", "meetings.review_decision"} <= kinds
+    assert all("(" not in event_label(k) for k in kinds if k.startswith(("meetings.", "casework.next")))
