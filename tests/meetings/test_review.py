@@ -158,8 +158,9 @@ def test_the_timeline_names_the_meeting_events(team, coach, youth):
     from kaa.register.labels import event_label
 
     review = services.review_open(team=team, user=coach)
-    services.review_decide(review=review, youth=youth, user=coach, text="Beslut.", next_step="Ring",
-                           next_step_on=timezone.localdate())
+    services.review_decide(
+        review=review, youth=youth, user=coach, text="Beslut.", next_step="Ring", next_step_on=timezone.localdate()
+    )
     kinds = set(youth.events.values_list("kind", flat=True))
     assert {"casework.next_step", "meetings.review_decision"} <= kinds
     assert all("(" not in event_label(k) for k in kinds if k.startswith(("meetings.", "casework.next")))

@@ -135,3 +135,34 @@ def test_the_minutes_as_pdf(client, coach, team, youth, coordinator, af):
     response = client.get(reverse("meetings:meeting_pdf", args=[meeting.pk]))
     text = "".join(p.extract_text() for p in PdfReader(BytesIO(response.content)).pages)
     assert "Sommarjobb" in text and "Arbetsförmedlingen" in text
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_the_lists_and_minutes_cost_the_same_whatever_their_size(
+    client, coach, coordinator, team, municipality, af, size, django_assert_max_num_queries
+):
+    from kaa.meetings import services
+
+    review = services.review_open(team=team, user=coach)
+    meeting = services.meeting_save(
+        meeting=Meeting(municipality=municipality, held_on=timezone.localdate()), user=coordinator, partners=[af]
+    )
+    for i in range(size):
+        youth = register_youth(municipality, team, coach, given_name=f"U{i}")
+        services.review_decide(review=review, youth=youth, user=coach, text=f"Beslut {i}.")
+        casework.consent_record(
+            youth=youth, user=coordinator, partner_org=af, purpose="Nätverksmöte", valid_from=timezone.localdate()
+        )
+        services.meeting_youth_add(meeting=meeting, youth=youth, user=coordinator)
+        CaseReview.objects.create(team=team, held_on=timezone.localdate() - days(7 * (i + 1)))
+        Meeting.objects.create(municipality=municipality, held_on=timezone.localdate() - days(42 * (i + 1)))
+    client.force_login(coach)
+    client.get("/")
+    for url in (reverse("meetings:review_list"), reverse("meetings:review_detail", args=[review.pk])):
+        with django_assert_max_num_queries(16):
+            assert client.get(url).status_code == 200
+    client.force_login(coordinator)
+    client.get("/")
+    for url in (reverse("meetings:meeting_list"), reverse("meetings:meeting_detail", args=[meeting.pk])):
+        with django_assert_max_num_queries(18):
+            assert client.get(url).status_code == 200
