@@ -123,12 +123,19 @@ def review_youth_queryset(user: Any, team: Team) -> QuerySet[Youth]:
 
 
 def review_proposals(
-    *, user: Any, team: Team, on: datetime.date | None = None, review: CaseReview | None = None
+    *,
+    user: Any,
+    team: Team,
+    on: datetime.date | None = None,
+    review: CaseReview | None = None,
+    youth_id: int | None = None,
 ) -> list[Proposal]:
     """The youths the team should discuss on ``on``, each with why; those already decided at ``review``
-    stay on the list with their decision. A fixed number of queries whatever the team's size."""
+    stay on the list with their decision (``youth_id``: only that youth). A fixed number of queries
+    whatever the team's size."""
     on = on or timezone.localdate()
-    youths = list(review_youth_queryset(user, team))
+    qs = review_youth_queryset(user, team)
+    youths = list(qs.filter(pk=youth_id) if youth_id is not None else qs)
     ids = [y.pk for y in youths]
     states = states_for([y for y in youths if y.in_target_group])
     facts = facts_for(youths, on=on) if youths else {}

@@ -85,14 +85,8 @@ def review_decide(request: HttpRequest, team_id: int, pk: int) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     review = selectors.review_for(team=team, on=today)
-    proposal = next(
-        (
-            p
-            for p in selectors.review_proposals(user=request.user, team=team, on=today, review=review)
-            if p.youth.pk == youth.pk
-        ),
-        None,
-    )
+    found = selectors.review_proposals(user=request.user, team=team, on=today, review=review, youth_id=youth.pk)
+    proposal = found[0] if found else None
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
