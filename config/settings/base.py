@@ -32,6 +32,7 @@ KAA_APPS = [
     "kaa.outreach",
     "kaa.messaging",
     "kaa.casework",
+    "kaa.meetings",
     "kaa.reporting",
     "kaa.audit",
     "kaa.portability",

@@ -561,3 +561,72 @@ def case_may_refer(user: Any, youth: Youth) -> bool:
 def partner_municipality_ids(user: Any) -> list[int]:
     """Municipalities whose list of partners the user keeps (the coordinators', like the activity bank)."""
     return municipality_ids_with(user, CasePerm.ACTIVITIES)  # type: ignore[arg-type]
+
+
+# =================================================================================================
+# Meetings (issue 14, kaa.meetings): the team's weekly case review, network meetings, the steering group.
+# - A team's case review (*elevgenomgång*): the municipality's coordinators (they lead it, seed 002)
+#   and the team's own caseworkers (coach, study counsellor, teacher whose membership names the team).
+#   It proposes the team's youths the user sees (``visible_youths``); a decision is a journal entry, so
+#   recording one needs the case-work contribution right on that youth (``case_may_contribute``).
+# - Network meetings and the steering group: the coordinator convenes and keeps them (seed 002, 004).
+#   A youth is discussed there only with a valid consent naming every partner present (the service).
+# - Partners are not users: they are names on the meeting, never logins.
+# =================================================================================================
+
+
+class MeetingPerm(StrEnum):
+    """Meeting permissions (strings, so they sit in ROLE_PERMISSIONS beside ``Perm``)."""
+
+    REVIEW = "meetings.review"  # a team's weekly case review and its minutes
+    NETWORK = "meetings.network"  # network meetings and the steering group, their minutes
+
+
+MEETING_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset({MeetingPerm.REVIEW, MeetingPerm.NETWORK}),
+    Role.COACH: frozenset({MeetingPerm.REVIEW}),
+    Role.STUDY_COUNSELLOR: frozenset({MeetingPerm.REVIEW}),
+    Role.TEACHER: frozenset({MeetingPerm.REVIEW}),
+}
+for _role, _extra in MEETING_ROLE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra  # type: ignore[operator]
+
+
+def review_team_scope(user: Any) -> Q:
+    """The teams whose case review the user takes part in (a Q on ``organisations.Team``)."""
+    scope = Q(pk__in=[])
+    for m in memberships(user):
+        if MeetingPerm.REVIEW not in ROLE_PERMISSIONS.get(m.role, ()):
+            continue
+        if m.role == Role.COORDINATOR:
+            scope |= Q(municipality_id=m.municipality_id)
+        elif m.role in CASEWORKER_ROLES and m.team_id:
+            scope |= Q(pk=m.team_id)
+    return scope
+
+
+def review_teams(user: Any, queryset: QuerySet) -> QuerySet:
+    """The teams (of ``queryset``, a Team queryset) whose case review the user takes part in."""
+    if not has_perm(user, MeetingPerm.REVIEW):  # type: ignore[arg-type]
+        return queryset.none()
+    return queryset.filter(review_team_scope(user))
+
+
+def review_team_or_404(user: Any, pk: Any, queryset: QuerySet) -> Any:
+    """The team whose case review the user takes part in; 404 otherwise (no existence leak)."""
+    try:
+        return review_teams(user, queryset).get(pk=int(pk))
+    except (ValueError, TypeError) as exc:
+        raise Http404 from exc
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def review_youths(user: Any, team: Any, queryset: QuerySet[Youth] | None = None) -> QuerySet[Youth]:
+    """The team's youths the user sees: what its case review may propose and decide on."""
+    return visible_youths(user, queryset).filter(team_id=team.pk)
+
+
+def meeting_municipality_ids(user: Any) -> list[int]:
+    """Municipalities whose network meetings and steering group the user keeps (the coordinators')."""
+    return municipality_ids_with(user, MeetingPerm.NETWORK)  # type: ignore[arg-type]

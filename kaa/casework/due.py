@@ -14,6 +14,8 @@ contact, the register's latest word), on a given day:
 - ``no_contact``: an open case with no contact with the youth for 30 days;
 - ``recontact``: a youth who declined is due to be contacted again;
 - ``closing_proposal``: the register says the youth left the target group: close the case.
+- ``next_step``: a meeting (the team's case review) agreed a next step with a date, and nobody has
+  written in the journal or reached the youth since (``open_next_step``).
 
 Items are sorted overdue first, then by date. Only open cases have items; a declined case has its
 re-contact (and a closing proposal); a closed case none.
@@ -37,8 +39,10 @@ EVALUATION_WINDOW = datetime.timedelta(days=14)
 CLOSING_PROPOSAL, RECONTACT, PLAN_REVIEW = "closing_proposal", "recontact", "plan_review"
 FOLLOW_UP, EVALUATION, EVALUATION_AFTER = "follow_up", "evaluation", "evaluation_after"
 MEASURE_ENDING, TURNING_20, NO_CONTACT = "measure_ending", "turning_20", "no_contact"
-KIND_ORDER = {k: i for i, k in enumerate((CLOSING_PROPOSAL, RECONTACT, NO_CONTACT, PLAN_REVIEW, EVALUATION_AFTER,
-                                          EVALUATION, FOLLOW_UP, MEASURE_ENDING, TURNING_20))}
+NEXT_STEP = "next_step"
+KIND_ORDER = {k: i for i, k in enumerate((CLOSING_PROPOSAL, RECONTACT, NO_CONTACT, NEXT_STEP, PLAN_REVIEW,
+                                          EVALUATION_AFTER, EVALUATION, FOLLOW_UP, MEASURE_ENDING, TURNING_20))}
+NEXT_STEP_EVENT = "casework.next_step"
 
 OPEN, DECLINED, CLOSED = "open", "declined", "closed"
 CONTACT_JOURNAL_KINDS = frozenset({"meeting", "phone"})
@@ -85,6 +89,7 @@ class CaseFacts:
     last_contact_on: datetime.date | None = None
     measures: tuple[MeasureFacts, ...] = ()
     proposal: Proposal | None = None
+    next_step_on: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,29 @@ def last_contact(events: Iterable[tuple[str, datetime.date, dict]], on: datetime
     return latest
 
 
+def open_next_step(events: Iterable[tuple[str, datetime.datetime, dict]]) -> datetime.date | None:
+    """The date of the next step a meeting agreed (``casework.next_step``), while it is open.
+
+    ``events`` are (kind, when recorded, data). The latest agreed step counts (a later one replaces it);
+    it is done once a journal entry is written or a contact is made after it was agreed, except the
+    entry that records the decision itself (``entry_id``).
+    """
+    due_on: datetime.date | None = None
+    own_entry = None
+    agreed_at: datetime.datetime | None = None
+    for kind, recorded_at, data in sorted(events, key=lambda e: e[1]):
+        if kind == NEXT_STEP_EVENT:
+            try:
+                due_on = datetime.date.fromisoformat(str(data.get("due")))
+            except ValueError:
+                continue
+            own_entry, agreed_at = data.get("entry_id"), recorded_at
+        elif due_on is not None and agreed_at is not None and recorded_at > agreed_at and not (
+                kind == "casework.journal" and data.get("entry_id") == own_entry):
+            due_on = None
+    return due_on
+
+
 def _measure_items(facts: CaseFacts, m: MeasureFacts, on: datetime.date, horizon: datetime.date) -> list[DueItem]:
     if m.declined:
         return []
@@ -178,6 +206,8 @@ def due_items(facts: CaseFacts, on: datetime.date) -> list[DueItem]:
     items: list[DueItem] = []
     if facts.proposal is not None and not facts.proposal.ukaa and facts.status in (OPEN, DECLINED):
         items.append(DueItem(CLOSING_PROPOSAL, facts.proposal.left_on, facts.youth_id))
+    if facts.next_step_on is not None and facts.status in (OPEN, DECLINED) and facts.next_step_on <= horizon:
+        items.append(DueItem(NEXT_STEP, facts.next_step_on, facts.youth_id))
     if facts.status == DECLINED and facts.recontact_on is not None and facts.recontact_on <= horizon:
         items.append(DueItem(RECONTACT, facts.recontact_on, facts.youth_id))
     if facts.status == OPEN:

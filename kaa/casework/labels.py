@@ -18,6 +18,7 @@ DUE_LABELS: dict[str, Any] = {
     due.MEASURE_ENDING: _("The measure ends this week"),
     due.TURNING_20: _("Turns 20 soon"),
     due.NO_CONTACT: _("No contact for 30 days"),
+    due.NEXT_STEP: _("Next step agreed at a meeting"),
 }
 
 REVISION_LABELS: dict[str, Any] = {

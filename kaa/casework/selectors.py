@@ -54,7 +54,9 @@ from .models import (
 
 JOURNAL_ON_PAGE = 30
 DUE_EVENT_KINDS = ("outreach.contact", "outreach.reply", "outreach.meeting_booked", "casework.journal",
-                   "casework.mapping", "register.left")
+                   "casework.mapping", "register.left", due.NEXT_STEP_EVENT)
+# The events that close a next step agreed at a meeting (due.open_next_step).
+NEXT_STEP_KINDS = frozenset({due.NEXT_STEP_EVENT, "casework.journal", "outreach.contact"})
 
 
 def case_youth(*, user: Any, pk: Any) -> Youth:
@@ -190,6 +192,7 @@ def facts_for(youths: list[Youth], *, on: datetime.date | None = None) -> dict[i
         evaluations[measure_id].append((kind, day))
     events: dict[int, list[tuple[str, datetime.date, dict]]] = defaultdict(list)
     left: dict[int, tuple[str, datetime.date, datetime.datetime]] = {}
+    steps: dict[int, list[tuple[str, datetime.datetime, dict]]] = defaultdict(list)
     # Only the events that can mean contact (or the register's word): a youth with hundreds of
     # unanswered calls must not cost hundreds of rows.
     contact = Q(kind="outreach.contact") & (Q(data__outcome__in=["reached", "declined"])
@@ -198,9 +201,11 @@ def facts_for(youths: list[Youth], *, on: datetime.date | None = None) -> dict[i
     for youth_id, kind, at, recorded_at, data in YouthEvent.objects.filter(relevant, youth_id__in=ids).order_by(
             "occurred_at", "pk").values_list("youth_id", "kind", "occurred_at", "recorded_at", "data"):
         data = data or {}
+        if kind in NEXT_STEP_KINDS:
+            steps[youth_id].append((kind, recorded_at, data))
         if kind == "register.left":
             left[youth_id] = (str(data.get("reason", "")), _local_day(at), recorded_at)
-        else:
+        elif kind != due.NEXT_STEP_EVENT:
             events[youth_id].append((kind, _local_day(at), data))
     out = {}
     for y in youths:
@@ -217,7 +222,8 @@ def facts_for(youths: list[Youth], *, on: datetime.date | None = None) -> dict[i
             youth_id=y.pk, birth_date=y.birth_date, status=case.status if case else "",
             opened_on=case.opened_on if case else None, review_on=plan.review_on if plan else None,
             recontact_on=case.recontact_on if case else None,
-            last_contact_on=due.last_contact(events.get(y.pk, []), on), measures=mfacts, proposal=proposal), case)
+            last_contact_on=due.last_contact(events.get(y.pk, []), on), measures=mfacts, proposal=proposal,
+            next_step_on=due.open_next_step(steps.get(y.pk, []))), case)
     return out
 
 

@@ -65,6 +65,7 @@ EV_JOURNAL = "casework.journal"
 EV_CONSENT, EV_CONSENT_WITHDRAWN = "casework.consent", "casework.consent_withdrawn"
 EV_REFERRAL, EV_REFERRAL_ANSWERED = "casework.referral", "casework.referral_answered"
 EV_CLOSED, EV_REOPENED, EV_DECLINED = "casework.closed", "casework.reopened", "casework.declined"
+EV_NEXT_STEP = "casework.next_step"  # a next step with a date agreed at a meeting (due.open_next_step)
 
 PLAN_REVIEW_MONTHS = 3
 TEXT_LIMIT = 10000
@@ -516,6 +517,20 @@ def journal_add(*, youth: Youth, user: Any, text: str, kind: str = JournalKind.N
     _audit(user, CREATE, "journal_entry", entry, youth, ["kind", "occurred_on", "text"]
            + (["confidential"] if confidential else []) + (["corrects"] if corrects else []))
     return entry
+
+
+@transaction.atomic
+def next_step_plan(*, youth: Youth, user: Any, due_on: datetime.date, entry: JournalEntry) -> YouthEvent:
+    """A next step with a date, agreed at a meeting and written in the journal entry ``entry``: a due
+    item on the worklist until someone writes in the journal or reaches the youth (``due.open_next_step``)."""
+    _require(case_may_contribute(user, youth))
+    if entry.youth_id != youth.pk:
+        raise ValidationError({"entry": _("The journal entry belongs to another youth.")})
+    if due_on < timezone.localdate():
+        raise ValidationError({"next_step_on": _("The date cannot be in the past.")})
+    event = _event(youth, EV_NEXT_STEP, user, {"due": due_on.isoformat(), "entry_id": entry.pk})
+    _audit(user, CREATE, "next_step", entry, youth, ["next_step_on"])
+    return event
 
 
 # --- Consent ---------------------------------------------------------------------------------------

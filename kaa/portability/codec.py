@@ -16,7 +16,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
-from .spec import EVENT_REFERENCES, FILES_DIR, REVISION_MEASURE_REFERENCES, Table, tables
+from .spec import EVENT_KIND_REFERENCES, EVENT_REFERENCES, FILES_DIR, REVISION_MEASURE_REFERENCES, Table, tables
 
 NULL = ""  # an empty cell is null where the column allows null (docs: "Values")
 TEXT_FIELDS = (models.CharField, models.TextField)
@@ -133,8 +133,7 @@ def dependencies(table: Table) -> set[str]:
     """The tables this one's references point to (the import loads them first)."""
     needed = {label for field in fields_of(table) if (label := referenced_label(field)) and label != table.label}
     if table.label == "register.YouthEvent":
-        needed |= set(EVENT_REFERENCES.values())
-        needed |= {"register.SchoolReport", "outreach.ConcernReport"}
+        needed |= set(EVENT_REFERENCES.values()) | set(EVENT_KIND_REFERENCES.values())
     if table.label == "casework.PlanRevision":
         needed |= set(REVISION_MEASURE_REFERENCES.values())
     return needed

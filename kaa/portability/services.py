@@ -411,6 +411,10 @@ class _Loader:
         self.result = result
         self.ids = result.ids
 
+    def _unmatched_user(self, fields_: list, values: dict[str, Any]) -> bool:
+        return any(codec.referenced_label(f) == USER_LABEL and values.get(f.attname) is not None
+                   and values[f.attname] not in self.ids.get(USER_LABEL, {}) for f in fields_)
+
     def _translate(self, table: Table, number: int, name: str, label: str, old: int | None, nullable: bool) -> Any:
         if old is None:
             return None
@@ -444,7 +448,8 @@ class _Loader:
         for key, value in data.items():
             label = EVENT_KIND_REFERENCES.get((kind, key)) or EVENT_REFERENCES.get(key)
             if label is not None:
-                out[key] = self._json_id(label, value)
+                out[key] = ([self._json_id(label, item) for item in value] if isinstance(value, list)
+                            else self._json_id(label, value))
         return out
 
     def _revision_measures(self, measures: Any) -> Any:
@@ -561,8 +566,12 @@ class _Loader:
             pending.clear()
             waiting.clear()
 
+        through = codec.model_of(table)._meta.auto_created  # a many-to-many link: a row per pair
         for number, values in _rows_of(self.directory, table):
             old = values.pop("id")
+            if through and self._unmatched_user(fields_, values):
+                self.result.cleared_user_references += 1
+                continue  # e.g. "present at a review": a staff member missing here is left out
             for model_field in fields_:
                 label = codec.referenced_label(model_field)
                 name = model_field.attname

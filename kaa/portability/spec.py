@@ -177,6 +177,24 @@ EXPORTS: dict[str, tuple[Table, ...]] = {
             "casework.Referral", "referrals.csv", "Referrals to partners and their answers.", "youth__municipality_id"
         ),
     ),
+    "meetings": (
+        Table("meetings.CaseReview", "case_reviews.csv",
+              "The team's case reviews (elevgenomgång), one per team and day.", "team__municipality_id"),
+        Table("meetings.CaseReview_present", "case_review_present.csv", "Who was present at a case review.",
+              "casereview__team__municipality_id"),
+        Table("meetings.ReviewDecision", "review_decisions.csv",
+              "A case review's decision about a youth (its text is the journal entry it points to).",
+              "review__team__municipality_id"),
+        Table("meetings.Meeting", "meetings.csv", "Network meetings and steering-group meetings.", "municipality_id"),
+        Table("meetings.Meeting_partners", "meeting_partners.csv", "The partner organisations taking part.",
+              "meeting__municipality_id"),
+        Table("meetings.MeetingYouth", "meeting_youths.csv", "A youth on a meeting's agenda (with consent).",
+              "meeting__municipality_id"),
+        Table("meetings.MeetingYouth_consents", "meeting_youth_consents.csv",
+              "The consents a youth's place on the agenda relied on.", "meetingyouth__meeting__municipality_id"),
+        Table("meetings.FollowUp", "meeting_follow_ups.csv", "A meeting's follow-ups: what, who, by when, done.",
+              "meeting__municipality_id"),
+    ),
     "reporting": (
         Table(
             "reporting.StatisticsFile",
@@ -217,6 +235,7 @@ GUARDED_APPS = (
     "casework",
     "reporting",
     "audit",
+    "meetings",
 )
 
 # Keys of YouthEvent.data that hold the id of another record (translated on import).
@@ -237,10 +256,17 @@ EVENT_REFERENCES: dict[str, str] = {
     "referral_id": "casework.Referral",
     "team_id": "organisations.Team",
 }
-# ``report_id`` names a school report or a concern report, depending on the event's kind.
+# ``report_id`` names a school report or a concern report, depending on the event's kind (a list of ids,
+# such as ``consent_ids``, has each id translated).
 EVENT_KIND_REFERENCES: dict[tuple[str, str], str] = {
     ("register.school_report", "report_id"): "register.SchoolReport",
     ("outreach.concern_feedback", "report_id"): "outreach.ConcernReport",
+    # meeting_id names an outreach first meeting above; in the meetings app's events, a network meeting.
+    ("meetings.review_decision", "review_id"): "meetings.CaseReview",
+    ("meetings.review_decision", "decision_id"): "meetings.ReviewDecision",
+    ("meetings.discussed", "meeting_id"): "meetings.Meeting",
+    ("meetings.discussed", "consent_ids"): "casework.Consent",
+    ("meetings.meeting_decision", "meeting_id"): "meetings.Meeting",
 }
 # Keys of each item of PlanRevision.measures (the plan's measures as they were) that hold an id.
 REVISION_MEASURE_REFERENCES: dict[str, str] = {

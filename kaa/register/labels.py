@@ -45,6 +45,10 @@ EVENT_LABELS: dict[str, Any] = {
     "casework.closed": _("Case closed"),
     "casework.reopened": _("Case reopened"),
     "casework.declined": _("Declined support, re-contact planned"),
+    "casework.next_step": _("Next step agreed at a meeting"),
+    "meetings.review_decision": _("Decision at the team's case review"),
+    "meetings.discussed": _("Discussed at a network meeting, with consent"),
+    "meetings.meeting_decision": _("Decision at a network meeting"),
 }
 
 CORRECTION_LABELS: dict[str, Any] = {

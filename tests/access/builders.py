@@ -164,3 +164,32 @@ def _board_report(world):
 
 
 board_report = _cached("board_report", _board_report)
+
+
+# Meetings (kaa.meetings)
+
+def _case_review(world):
+    from kaa.meetings.models import CaseReview
+
+    return CaseReview.objects.create(team=world["team"], held_on=timezone.localdate(), created_by=world["coach"])
+
+
+def _meeting(world):
+    from kaa.meetings.models import Meeting
+
+    meeting = Meeting.objects.create(municipality=world["municipality"], held_on=timezone.localdate(),
+                                     agenda="Ungdomar vi inte nått", created_by=world["coordinator"])
+    meeting.partners.set([partner(world)])
+    return meeting
+
+
+def _follow_up(world):
+    from kaa.meetings.models import FollowUp
+
+    return FollowUp.objects.create(meeting=meeting(world), text="Bjud in Fontänhuset", responsible="Samordnaren",
+                                   due_on=timezone.localdate() + datetime.timedelta(days=14))
+
+
+case_review = _cached("case_review", _case_review)
+meeting = _cached("meeting", _meeting)
+follow_up = _cached("follow_up", _follow_up)

@@ -34,6 +34,10 @@ PARAMS = {
     "activity_pk": builders.activity,
     "partner_pk": builders.partner,
     "referral_pk": builders.referral,
+    # Meetings (kaa.meetings)
+    "review_pk": builders.case_review,
+    "meeting_pk": builders.meeting,
+    "follow_up_pk": builders.follow_up,
 }
 # Per-URL parameters where the defaults above do not fit.
 KWARGS = {
@@ -205,4 +209,21 @@ EXPECTED = {
     "reporting:region":                 (LOGIN, 200, 403, 403, 403, 200, 403, 403),
     "api:reports_resource_plan":        (401, 200, 403, 403, 403, 200, 403, 403),
     "api:reports_follow_up":            (401, 422, 422, 422, 422, 422, 422, 422),
+    # Meetings (kaa.meetings): the team's case review; network meetings and the steering group
+    "meetings:review_list":             (LOGIN, 200, 200, 200, 200, 403, 403, 403),
+    "meetings:review_team":             (LOGIN, 200, 200, 200, 200, 403, 403, 403),
+    "meetings:review_decide":           (LOGIN, 200, 200, 200, 200, 403, 403, 403),
+    "meetings:review_detail":           (LOGIN, 200, 200, 200, 200, 403, 403, 403),
+    "meetings:review_print":            (LOGIN, 200, 200, 200, 200, 403, 403, 403),
+    "meetings:review_pdf":              (LOGIN, 200, 200, 200, 200, 403, 403, 403),
+    "meetings:meeting_list":            (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "meetings:meeting_new":             (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "meetings:meeting_detail":          (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "meetings:meeting_edit":            (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "meetings:meeting_print":           (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "meetings:meeting_pdf":             (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "meetings:meeting_youth_add":       (405, 405, 405, 405, 405, 405, 405, 405),
+    "meetings:meeting_youth_decide":    (405, 405, 405, 405, 405, 405, 405, 405),
+    "meetings:follow_up_add":           (405, 405, 405, 405, 405, 405, 405, 405),
+    "meetings:follow_up_done":          (405, 405, 405, 405, 405, 405, 405, 405),
 }

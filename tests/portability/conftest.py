@@ -38,7 +38,11 @@ class Built:
 
 def remove_municipality(municipality: Municipality) -> None:
     """Take the municipality out of the installation (what protects it from a careless delete, in order)."""
+    from kaa.meetings.models import CaseReview, Meeting
+
     youths = Youth.objects.filter(municipality=municipality)
+    Meeting.objects.filter(municipality=municipality).delete()
+    CaseReview.objects.filter(team__municipality=municipality).delete()
     Referral.objects.filter(youth__in=youths).delete()
     Consent.objects.filter(youth__in=youths).delete()
     Letter.objects.filter(youth__in=youths).delete()
@@ -149,6 +153,19 @@ def _school_side(municipality: Any, users: dict[str, Any], youth: Youth) -> None
     )
 
 
+def _follow_up_side(municipality: Municipality, users: dict, youth: Youth) -> None:
+    """The year's goals and a case review's decision (the apps that came after the case)."""
+    from kaa.meetings.models import ReviewDecision
+    from kaa.meetings.services import review_decide, review_open
+    from kaa.reporting.services import follow_up_goals_save
+
+    follow_up_goals_save(municipality=municipality, year=TODAY.year, user=users["samordnare"],
+                         goals_text="Alla ska nås inom 30 dagar.", work_text="Uppsökande varje vecka.")
+    if not ReviewDecision.objects.filter(youth=youth).exists():
+        review = review_open(team=youth.team, user=users["coach1"], on=TODAY)
+        review_decide(review=review, youth=youth, user=users["coach1"], text="Erbjud praktik via AF.")
+
+
 @pytest.fixture
 def built(db, time_machine) -> Built:
     time_machine.move_to(datetime.datetime(2026, 3, 16, 10, 0, tzinfo=datetime.UTC), tick=False)
@@ -161,6 +178,7 @@ def built(db, time_machine) -> Built:
     )
     _case_records(youth, users["coach1"], users["samordnare"])
     _school_side(municipality, users, youth)
+    _follow_up_side(municipality, users, youth)
     YouthEvent.objects.create(
         youth=youth, kind="outreach.assigned", data={"coach_id": users["coach2"].pk, "team_id": youth.team_id}
     )

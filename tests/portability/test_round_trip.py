@@ -64,7 +64,7 @@ def _with_new_ids(records: dict[str, Any], ids: dict[str, dict[int, int]]) -> di
             for key, value in row["data"].items():
                 label = EVENT_KIND_REFERENCES.get((row["kind"], key)) or EVENT_REFERENCES.get(key)
                 if label:
-                    row["data"][key] = new(label, value)
+                    row["data"][key] = [new(label, v) for v in value] if isinstance(value, list) else new(label, value)
     return out
 
 
@@ -141,7 +141,8 @@ def test_staff_missing_here_are_left_empty_and_reported(built, tmp_path):
     assert result.cleared_user_references > 0
     youth = Youth.objects.get(personnummer=built.youth.personnummer)
     assert youth.coach_id is None
-    assert youth.journal_entries.filter(author__isnull=True).count() == 3
+    # the three entries of _case_records and the case review decision (_follow_up_side), all by coach1
+    assert youth.journal_entries.filter(author__isnull=True).count() == 4
     assert any(role["username"] == "coach1" for role in result.roles_not_granted)
 
 
