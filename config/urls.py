@@ -21,6 +21,7 @@ urlpatterns = [
     path("imports/", include("kaa.imports.urls")),
     path("casework/", include("kaa.casework.urls")),
     path("reports/", include("kaa.reporting.urls")),
+    path("handover/", include("kaa.handover.urls")),
     path("", include("kaa.messaging.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
