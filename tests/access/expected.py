@@ -34,6 +34,10 @@ PARAMS = {
     "activity_pk": builders.activity,
     "partner_pk": builders.partner,
     "referral_pk": builders.referral,
+    # Hand-over (kaa.handover)
+    "transfer_pk": builders.transfer,
+    "transfer_id": builders.transfer,
+    "fraktsedel_pk": builders.fraktsedel,
 }
 # Per-URL parameters where the defaults above do not fit.
 KWARGS = {
@@ -195,4 +199,19 @@ EXPECTED = {
     "reporting:code_new":               (LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "api:reports_resource_plan":        (401, 200, 403, 403, 403, 200, 403, 403),
     "api:reports_follow_up":            (401, 422, 422, 422, 422, 422, 422, 422),
+    # Hand-over (kaa.handover)
+    "handover:fraktsedel_new":          (LOGIN, 200, 200, 403, 403, 403, 403, 403),
+    "handover:fraktsedel_detail":       (LOGIN, 200, 200, 200, 200, 403, 403, 403),
+    "handover:fraktsedel_pdf":          (LOGIN, 200, 200, 200, 200, 403, 403, 403),
+    "handover:transfer_new":            (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "handover:transfer_list":           (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "handover:transfer_detail":         (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "handover:transfer_accept":         (405, 405, 405, 405, 405, 405, 405, 405),
+    "handover:transfer_reject":         (405, 405, 405, 405, 405, 405, 405, 405),
+    "handover:transfer_revoke":         (405, 405, 405, 405, 405, 405, 405, 405),
+    "api:create_transfer":              (405, 405, 405, 405, 405, 405, 405, 405),
+    "api:accept_transfer":              (405, 405, 405, 405, 405, 405, 405, 405),
+    "api:reject_transfer":              (405, 405, 405, 405, 405, 405, 405, 405),
+    "api:revoke_transfer":              (405, 405, 405, 405, 405, 405, 405, 405),
+    "api:list_transfers":               (401, 200, 200, 200, 200, 200, 200, 200),
 }
