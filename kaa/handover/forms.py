@@ -25,7 +25,7 @@ class FraktsedelForm(SafeForm):
     recipient_organisation = forms.CharField(
         label=_("Receiving organisation"),
         max_length=200,
-        help_text=_("For example the receiving school, Arbetsförmedlingen or the folk high school."),
+        help_text=_("For example the receiving school, the employment service or the folk high school."),
     )
     recipient_name = forms.CharField(
         label=_("Receiving person"),

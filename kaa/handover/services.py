@@ -24,7 +24,7 @@ from kaa.accounts.policy import (
     may_revoke_transfer,
 )
 from kaa.audit.models import AuditAction
-from kaa.audit.services import audit_record
+from kaa.audit.services import audit_record, audit_youth_view
 from kaa.casework import services as casework_services
 from kaa.casework.models import Case, Consent, GivenBy
 from kaa.casework.selectors import consent_valid
@@ -217,10 +217,8 @@ def fraktsedel_give(
 
 
 def fraktsedel_pdf_audit(*, fraktsedel: Fraktsedel, user: Any) -> None:
-    """The PDF of a fraktsedel was produced: an export of the youth's data."""
-    _audit(
-        user, AuditAction.PRINT, "fraktsedel", fraktsedel, fraktsedel.youth, fraktsedel.municipality_id, detail="pdf"
-    )
+    """The fraktsedel printed as a PDF: a read of the youth's record (one entry, like the plan's PDF)."""
+    audit_youth_view(user=user, youth=fraktsedel.youth, detail=f"fraktsedel_pdf:{fraktsedel.pk}")
 
 
 # --- Transfers between municipalities --------------------------------------------------------------------
