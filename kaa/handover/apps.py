@@ -3,6 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from kaa.core.registry import DashboardSection, NavItem
 
+EVENT_WORDS = {
+    "handover.fraktsedel": _("Fraktsedel given"),
+    "handover.transfer_offered": _("Offered to another municipality"),
+    "handover.transfer_accepted": _("Moved to another municipality (transfer accepted)"),
+    "handover.transfer_rejected": _("Transfer to another municipality rejected"),
+    "handover.transfer_revoked": _("Transfer to another municipality revoked"),
+}
+
 
 class HandoverConfig(AppConfig):
     name = "kaa.handover"
@@ -43,6 +51,10 @@ class HandoverConfig(AppConfig):
             ),
         ]
         post_save.connect(_pin_owner, sender=Case, dispatch_uid="handover_pin_case_owner")
+        # The youth's timeline names hand-over's events in words (the register's table, filled in here).
+        from kaa.register.labels import EVENT_LABELS
+
+        EVENT_LABELS.update(EVENT_WORDS)
 
 
 def _pin_owner(sender: type, instance: object, created: bool, raw: bool = False, **kwargs: object) -> None:

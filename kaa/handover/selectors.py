@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
 
@@ -31,6 +31,7 @@ from .models import CaseOwnership, Fraktsedel, FraktsedelSection, Transfer, Tran
 
 ON_SECTION = 10
 ON_DASHBOARD = 10
+ON_MOVED_AWAY = 50
 
 # The fraktsedel speaks to the youth and the receiver in plain Swedish.
 SECTION_TITLES_SV = {
@@ -229,3 +230,22 @@ def transfer_section_context(user: Any, youth: Youth) -> dict:
 def receiving_municipalities(*, youth: Youth, owner_id: int) -> QuerySet[Municipality]:
     """The other municipalities of the installation a case may be offered to."""
     return Municipality.objects.exclude(pk=owner_id).order_by("name")
+
+
+def moved_away_cases(user: Any) -> list[Youth]:
+    """Youths whose case the user's municipalities hold while the population data has moved them
+    elsewhere, with no transfer waiting: the coordinator offers each case from here (the youth page is
+    the new municipality's now). Bounded; the owner is set on each youth so the policy asks no more."""
+    rows = (
+        CaseOwnership.objects.filter(until__isnull=True, municipality_id__in=transfer_municipality_ids(user))
+        .exclude(youth__municipality_id=F("municipality_id"))
+        .exclude(youth__transfers__status=TransferStatus.IN_PROGRESS)
+        .select_related("youth__municipality")
+        .order_by("youth__family_name", "youth_id")[:ON_MOVED_AWAY]
+    )
+    out = []
+    for row in rows:
+        row.youth._kaa_case_owner = (row.municipality_id, row.since if row.transfer_id else None)
+        if may_offer_transfer(user, row.youth):
+            out.append(row.youth)
+    return out

@@ -131,10 +131,17 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
         ],
         detail=f"transfers:{direction}",
     )
+    moved_away = selectors.moved_away_cases(request.user) if direction == "outgoing" else []
     return render(
         request,
         "handover/transfer_list.html",
-        {"page": page, "direction": direction, "status": status, "statuses": TransferStatus.choices},
+        {
+            "page": page,
+            "direction": direction,
+            "status": status,
+            "statuses": TransferStatus.choices,
+            "moved_away": moved_away,
+        },
     )
 
 

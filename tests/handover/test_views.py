@@ -65,3 +65,16 @@ def test_a_coach_sees_no_transfers(client, case, coach):
     assert client.get(reverse("handover:transfer_list")).status_code == 403
     page = client.get(reverse("register:youth_detail", args=[case.pk])).content.decode()
     assert 'data-testid="handover-transfers"' not in page
+
+
+def test_a_case_left_behind_by_a_population_move_is_offered_from_the_list(client, case, sender, receiver, other):
+    from kaa.register.models import Youth
+
+    Youth.objects.filter(pk=case.pk).update(municipality=other, coach=None, team=None)
+    client.force_login(sender)
+    page = client.get(reverse("handover:transfer_list") + "?direction=outgoing").content.decode()
+    assert 'data-testid="moved-away"' in page and reverse("handover:transfer_new", args=[case.pk]) in page
+    client.post(reverse("handover:transfer_new", args=[case.pk]), {"to_municipality": other.pk})
+    assert Transfer.objects.get().from_municipality_id != other.pk
+    page = client.get(reverse("handover:transfer_list") + "?direction=outgoing").content.decode()
+    assert 'data-testid="moved-away"' not in page  # a transfer is waiting now
