@@ -27,7 +27,6 @@ from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record, audit_youth_view
 from kaa.casework import services as casework_services
 from kaa.casework.models import Case, Consent, GivenBy
-from kaa.casework.selectors import consent_valid
 from kaa.organisations.models import Municipality
 from kaa.register.models import Youth, YouthEvent
 
@@ -118,10 +117,9 @@ def _fraktsedel_consent(
     if consent is not None:
         if consent.youth_id != youth.pk or not consent.is_valid_on(today):
             errors["consent"] = _("Choose a consent that is valid today.")
-        elif (
-            consent_valid(youth=youth, partner=organisation, on=today) is None
-            or " ".join(consent.partner.split()).casefold() != organisation.casefold()
-        ):
+        elif " ".join(consent.partner.split()).casefold() != organisation.casefold():
+            # The consent names whom the youth agreed to share with (as written, or the partner picked
+            # from the list, whose name it keeps): the receiver must be exactly that one.
             errors["consent"] = _("The consent must name the receiving organisation.")
         return consent
     if given_by not in GivenBy.values:

@@ -101,3 +101,16 @@ def test_pages_and_pdf(client, case, coach):
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Fraktsedel" in text and "Om mig" in text and "Korta pass" in text
     assert "Mitt mål" not in text and "Gymnasiet Nord" in text
+
+
+def test_a_consent_naming_a_partner_of_the_list_is_accepted(case, coach, municipality):
+    from kaa.casework.models import Partner
+
+    af = Partner.objects.get(municipality=municipality, name="Arbetsförmedlingen")
+    consent = cw.consent_record(youth=case, user=coach, partner_org=af, purpose="DUA", valid_from=timezone.localdate())
+    doc = give(case, coach, consent=consent, given_by="", recipient_organisation="arbetsförmedlingen")
+    assert doc.consent == consent
+    cw.consent_withdraw(consent=consent, user=coach)
+    consent.refresh_from_db()
+    with pytest.raises(ValidationError):  # withdrawn: no longer valid today
+        give(case, coach, consent=consent, given_by="", recipient_organisation="Arbetsförmedlingen")
