@@ -56,6 +56,9 @@ def test_fraktsedel_and_transfer_between_municipalities(page, live_url, log_in):
     expect(section).to_contain_text("Ingen fraktsedel lämnad än.")
     with page.expect_navigation():
         section.get_by_role("link", name="Lämna en fraktsedel").click()
+    with page.expect_navigation():  # sent empty first: the error messages are checked by axe too
+        page.get_by_role("button", name="Lämna fraktsedeln").click()
+    expect(page.locator(".ds-validation-message").first).to_be_visible()
     page.get_by_label("Om mig: intressen, önskemål och styrkor").check()
     page.get_by_label("Mitt mål och min plan").check()
     page.get_by_label("Från KAA till en samverkanspart", exact=False).check()
@@ -103,3 +106,5 @@ def test_fraktsedel_and_transfer_between_municipalities(page, live_url, log_in):
     expect(page.get_by_test_id("handover-transfers")).to_contain_text("Mottagen")
     transfer.refresh_from_db()
     assert transfer.status == "accepted"
+    page.goto(f"{live_url}/handover/transfers/?direction=incoming")
+    expect(page.get_by_test_id("transfer-list")).to_contain_text("Mottagen")
