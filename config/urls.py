@@ -22,6 +22,7 @@ urlpatterns = [
     path("casework/", include("kaa.casework.urls")),
     path("meetings/", include("kaa.meetings.urls")),
     path("reports/", include("kaa.reporting.urls")),
+    path("handover/", include("kaa.handover.urls")),
     path("", include("kaa.messaging.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

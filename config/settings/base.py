@@ -33,6 +33,7 @@ KAA_APPS = [
     "kaa.messaging",
     "kaa.casework",
     "kaa.meetings",
+    "kaa.handover",
     "kaa.reporting",
     "kaa.audit",
     "kaa.portability",

@@ -457,6 +457,10 @@ def _covers(user: Any, m: Membership, youth: Youth) -> bool:
     """Whether this membership's record scope covers the youth (the rule of ``youth_scope``)."""
     if m.municipality_id != youth.municipality_id or (youth.protection and not m.may_see_protected):
         return False
+    # The case records are the owning municipality's (hand-over, below): a youth whose register moved
+    # to this municipality brings no case records until a transfer with the case is accepted.
+    if m.municipality_id != case_owner_id(youth):
+        return False
     if m.role == Role.COORDINATOR:
         return True
     if m.role in CASEWORKER_ROLES:
@@ -630,3 +634,95 @@ def review_youths(user: Any, team: Any, queryset: QuerySet[Youth] | None = None)
 def meeting_municipality_ids(user: Any) -> list[int]:
     """Municipalities whose network meetings and steering group the user keeps (the coordinators')."""
     return municipality_ids_with(user, MeetingPerm.NETWORK)  # type: ignore[arg-type]
+# Hand-over (issue 14): case ownership and transfers between municipalities (kaa.handover).
+# Nothing here imports kaa.handover (it sits above accounts): the ownership rows are read by their
+# model label at run time.
+#
+# - A youth's case records (mapping, plan, measures, journal, consents, fraktsedlar) belong to one
+#   municipality: the open ``handover.CaseOwnership`` row's, or the youth's own municipality when there
+#   is none. ``_covers`` above asks for both: a case is read through a role in the municipality that
+#   holds the youth's register record AND owns the case. So a population file that moves a youth
+#   never hands the new municipality the old one's case, and after a transfer with the case is
+#   accepted, the sending municipality reads none of it (the youth is no longer in its register).
+# - Confidential journal entries never move: after a transfer the new owner reads only those written
+#   since it took the case over (``case_confidential_since``; casework's ``journal_for`` applies it).
+# - A transfer is offered by a coordinator of the owning municipality (``may_offer_transfer``),
+#   answered by a coordinator of the receiving one and revoked by one of the sending one.
+# - A user who is a member of several municipalities (a regional coordinator) reads each
+#   municipality's cases only through their role there: every rule here is per membership.
+# =================================================================================================
+
+
+class HandoverPerm(StrEnum):
+    TRANSFER = "handover.transfer"  # offer, answer and list transfers between municipalities
+
+
+ROLE_PERMISSIONS[Role.COORDINATOR] = ROLE_PERMISSIONS[Role.COORDINATOR] | {HandoverPerm.TRANSFER}  # type: ignore[operator]
+
+
+def _case_owner(youth: Youth) -> tuple[int, datetime.datetime | None]:
+    """(owning municipality id, since when if it came through a transfer), loaded once per youth object."""
+    cached = getattr(youth, "_kaa_case_owner", None)
+    if cached is None:
+        from django.apps import apps
+
+        cached = (youth.municipality_id, None)
+        if apps.is_installed("kaa.handover"):
+            row = (apps.get_model("handover", "CaseOwnership").objects
+                   .filter(youth_id=youth.pk, until__isnull=True)
+                   .values_list("municipality_id", "since", "transfer_id").first())
+            if row is not None:
+                cached = (row[0], row[1] if row[2] else None)
+        youth._kaa_case_owner = cached
+    return cached
+
+
+def case_owner_id(youth: Youth) -> int:
+    """The municipality that holds the youth's case records."""
+    return _case_owner(youth)[0]
+
+
+def forget_case_owner(youth: Youth) -> None:
+    """After a change of ownership: the next question reads it again."""
+    if hasattr(youth, "_kaa_case_owner"):
+        del youth._kaa_case_owner
+
+
+def case_confidential_since(youth: Youth) -> datetime.datetime | None:
+    """Confidential journal entries written before this moment are another municipality's (they never
+    move with a transfer); None when the owner has held the case from the start."""
+    return _case_owner(youth)[1]
+
+
+def transfer_municipality_ids(user: Any) -> list[int]:
+    """Municipalities whose transfers the user sees and answers (where they are coordinator)."""
+    return municipality_ids_with(user, HandoverPerm.TRANSFER)  # type: ignore[arg-type]
+
+
+def may_offer_transfer(user: Any, youth: Youth) -> bool:
+    """A coordinator of the municipality that owns the case (a protected identity only with the grant),
+    also when a population file has already moved the youth's register record elsewhere."""
+    owner = case_owner_id(youth)
+    return any(m.municipality_id == owner and HandoverPerm.TRANSFER in ROLE_PERMISSIONS.get(m.role, ())
+               and (not youth.protection or m.may_see_protected) for m in memberships(user))
+
+
+def transfer_youth_or_404(user: Any, pk: Any) -> Youth:
+    """The youth whose case the user may offer to another municipality; 404 otherwise (no leak)."""
+    from kaa.register.models import Youth
+
+    try:
+        youth = Youth.objects.select_related("municipality").get(pk=int(pk))
+    except (ValueError, TypeError, Youth.DoesNotExist) as exc:
+        raise Http404 from exc
+    if not may_offer_transfer(user, youth):
+        raise Http404
+    return youth
+
+
+def may_answer_transfer(user: Any, to_municipality_id: int) -> bool:
+    return has_perm(user, HandoverPerm.TRANSFER, to_municipality_id)  # type: ignore[arg-type]
+
+
+def may_revoke_transfer(user: Any, from_municipality_id: int) -> bool:
+    return has_perm(user, HandoverPerm.TRANSFER, from_municipality_id)  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from kaa.accounts.policy import (
     activity_bank_municipality_ids,
+    case_confidential_since,
     case_may_contribute,
     case_may_read_confidential,
     case_may_refer,
@@ -137,6 +138,9 @@ def journal_for(*, user: Any, youth: Youth) -> QuerySet[JournalEntry]:
     qs = JournalEntry.objects.filter(youth=youth).select_related("author", "corrects")
     if not case_may_read_confidential(user, youth):
         qs = qs.non_confidential()
+    elif (since := case_confidential_since(youth)) is not None:
+        # Confidential entries never move with a transfer (kaa.handover): the earlier owner's stay behind.
+        qs = qs.exclude(confidential=True, created_at__lt=since)
     return qs.order_by("-occurred_on", "-pk")
 
 

@@ -28,6 +28,7 @@ from kaa.audit.services import audit_record
 
 from . import codec, csvfile
 from .spec import (
+    EVENT_DROPPED_REFERENCES,
     EVENT_KIND_REFERENCES,
     EVENT_REFERENCES,
     FILES_DIR,
@@ -446,6 +447,9 @@ class _Loader:
             return data
         out = dict(data)
         for key, value in data.items():
+            if key in EVENT_DROPPED_REFERENCES:
+                out[key] = None
+                continue
             label = EVENT_KIND_REFERENCES.get((kind, key)) or EVENT_REFERENCES.get(key)
             if label is not None:
                 out[key] = ([self._json_id(label, item) for item in value] if isinstance(value, list)

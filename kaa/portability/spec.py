@@ -177,6 +177,11 @@ EXPORTS: dict[str, tuple[Table, ...]] = {
             "casework.Referral", "referrals.csv", "Referrals to partners and their answers.", "youth__municipality_id"
         ),
     ),
+    "handover": (
+        Table("handover.Fraktsedel", "fraktsedlar.csv",
+              "Hand-over documents given (sections chosen, the text as given, to whom, when, the consent).",
+              "municipality_id"),
+    ),
     "meetings": (
         Table("meetings.CaseReview", "case_reviews.csv",
               "The team's case reviews (elevgenomgång), one per team and day.", "team__municipality_id"),
@@ -214,6 +219,10 @@ EXCLUDED: dict[str, str] = {
     "accounts.AccessRequest": "A pending or decided request for access is this installation's own two-person "
     "decision; access is granted again in the receiving installation.",
     "accounts.ApiToken": "Credentials never leave the installation that issued them.",
+    "handover.Transfer": "A transfer is between two municipalities of this installation; what it moved is in "
+    "the receiving municipality's own export. Events that named a transfer keep their text, not its id.",
+    "handover.CaseOwnership": "Which municipality of this installation held a case when; an exported case is "
+    "held by the exporting municipality, which the receiving installation assumes.",
     "reporting.BoardReport": "A prepared board report is a file made from the exported data; the receiving "
     "installation makes it again for any month or half-year.",
     "accounts.EmergencyAccess": "Emergency access lasts three hours; it is in this installation's audit log.",
@@ -236,6 +245,7 @@ GUARDED_APPS = (
     "reporting",
     "audit",
     "meetings",
+    "handover",
 )
 
 # Keys of YouthEvent.data that hold the id of another record (translated on import).
@@ -247,6 +257,7 @@ EVENT_REFERENCES: dict[str, str] = {
     "consent_id": "casework.Consent",
     "entry_id": "casework.JournalEntry",
     "evaluation_id": "casework.Evaluation",
+    "fraktsedel_id": "handover.Fraktsedel",
     "mapping_id": "casework.Mapping",
     "measure_id": "casework.Measure",
     "meeting_id": "outreach.FirstMeeting",
@@ -256,6 +267,8 @@ EVENT_REFERENCES: dict[str, str] = {
     "referral_id": "casework.Referral",
     "team_id": "organisations.Team",
 }
+# Keys of YouthEvent.data naming a record that is not exported (spec.EXCLUDED): null after the import.
+EVENT_DROPPED_REFERENCES: dict[str, str] = {"transfer_id": "handover.Transfer"}
 # ``report_id`` names a school report or a concern report, depending on the event's kind (a list of ids,
 # such as ``consent_ids``, has each id translated).
 EVENT_KIND_REFERENCES: dict[tuple[str, str], str] = {

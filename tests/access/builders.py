@@ -193,3 +193,25 @@ def _follow_up(world):
 case_review = _cached("case_review", _case_review)
 meeting = _cached("meeting", _meeting)
 follow_up = _cached("follow_up", _follow_up)
+# --- Hand-over (kaa.handover) ---------------------------------------------------------------------
+
+def _transfer(world):
+    from kaa.handover.models import Transfer
+    from kaa.organisations.models import Municipality
+
+    other = Municipality.objects.get_or_create(code="0488", defaults={"name": "Trosa"})[0]
+    return Transfer.objects.create(youth=world["youth"], from_municipality=world["municipality"],
+                                   to_municipality=other, created_by=world["coordinator"])
+
+
+def _fraktsedel(world):
+    from kaa.handover.models import Fraktsedel
+
+    return Fraktsedel.objects.create(youth=world["youth"], municipality=world["municipality"], transition="partner",
+                                     recipient_organisation="Arbetsförmedlingen", sections=["about_me"],
+                                     content=[{"key": "about_me", "title": "Om mig", "items": []}],
+                                     given_on=timezone.localdate(), consent=consent(world))
+
+
+transfer = _cached("transfer", _transfer)
+fraktsedel = _cached("fraktsedel", _fraktsedel)

@@ -38,6 +38,10 @@ PARAMS = {
     "review_pk": builders.case_review,
     "meeting_pk": builders.meeting,
     "follow_up_pk": builders.follow_up,
+    # Hand-over (kaa.handover)
+    "transfer_pk": builders.transfer,
+    "transfer_id": builders.transfer,
+    "fraktsedel_pk": builders.fraktsedel,
 }
 # Per-URL parameters where the defaults above do not fit.
 KWARGS = {
@@ -226,4 +230,19 @@ EXPECTED = {
     "meetings:meeting_youth_decide":    (405, 405, 405, 405, 405, 405, 405, 405),
     "meetings:follow_up_add":           (405, 405, 405, 405, 405, 405, 405, 405),
     "meetings:follow_up_done":          (405, 405, 405, 405, 405, 405, 405, 405),
+    # Hand-over (kaa.handover)
+    "handover:fraktsedel_new":          (LOGIN, 200, 200, 403, 403, 403, 403, 403),
+    "handover:fraktsedel_detail":       (LOGIN, 200, 200, 200, 200, 403, 403, 403),
+    "handover:fraktsedel_pdf":          (LOGIN, 200, 200, 200, 200, 403, 403, 403),
+    "handover:transfer_new":            (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "handover:transfer_list":           (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "handover:transfer_detail":         (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "handover:transfer_accept":         (405, 405, 405, 405, 405, 405, 405, 405),
+    "handover:transfer_reject":         (405, 405, 405, 405, 405, 405, 405, 405),
+    "handover:transfer_revoke":         (405, 405, 405, 405, 405, 405, 405, 405),
+    "api:create_transfer":              (405, 405, 405, 405, 405, 405, 405, 405),
+    "api:accept_transfer":              (405, 405, 405, 405, 405, 405, 405, 405),
+    "api:reject_transfer":              (405, 405, 405, 405, 405, 405, 405, 405),
+    "api:revoke_transfer":              (405, 405, 405, 405, 405, 405, 405, 405),
+    "api:list_transfers":               (401, 200, 200, 200, 200, 200, 200, 200),
 }

@@ -38,9 +38,13 @@ class Built:
 
 def remove_municipality(municipality: Municipality) -> None:
     """Take the municipality out of the installation (what protects it from a careless delete, in order)."""
+    from kaa.handover.models import CaseOwnership, Fraktsedel, Transfer
     from kaa.meetings.models import CaseReview, Meeting
 
     youths = Youth.objects.filter(municipality=municipality)
+    Fraktsedel.objects.filter(youth__in=youths).delete()
+    CaseOwnership.objects.filter(youth__in=youths).delete()
+    Transfer.objects.filter(youth__in=youths).delete()
     Meeting.objects.filter(municipality=municipality).delete()
     CaseReview.objects.filter(team__municipality=municipality).delete()
     Referral.objects.filter(youth__in=youths).delete()

@@ -16,7 +16,13 @@ from kaa.casework.extract import extract_build
 from kaa.outreach.models import ContactChain
 from kaa.portability import codec
 from kaa.portability.services import municipality_export, municipality_import
-from kaa.portability.spec import EVENT_KIND_REFERENCES, EVENT_REFERENCES, MANIFEST, tables
+from kaa.portability.spec import (
+    EVENT_DROPPED_REFERENCES,
+    EVENT_KIND_REFERENCES,
+    EVENT_REFERENCES,
+    MANIFEST,
+    tables,
+)
 from kaa.register.models import Youth, YouthEvent
 from kaa.reporting.models import PlanningSettings
 from tests.portability.conftest import remove_municipality as _remove
@@ -62,6 +68,9 @@ def _with_new_ids(records: dict[str, Any], ids: dict[str, dict[int, int]]) -> di
             )
         for row in record["events"]:
             for key, value in row["data"].items():
+                if key in EVENT_DROPPED_REFERENCES:
+                    row["data"][key] = None
+                    continue
                 label = EVENT_KIND_REFERENCES.get((row["kind"], key)) or EVENT_REFERENCES.get(key)
                 if label:
                     row["data"][key] = [new(label, v) for v in value] if isinstance(value, list) else new(label, value)
@@ -123,7 +132,8 @@ def test_event_data_names_only_records_the_import_translates(built):
     unknown = set()
     for kind, data in YouthEvent.objects.values_list("kind", "data"):
         for key in data or {}:
-            if key.endswith("_id") and key not in EVENT_REFERENCES and (kind, key) not in EVENT_KIND_REFERENCES:
+            if (key.endswith("_id") and key not in EVENT_REFERENCES and key not in EVENT_DROPPED_REFERENCES
+                    and (kind, key) not in EVENT_KIND_REFERENCES):
                 unknown.add((kind, key))
     assert unknown == set()
 
