@@ -20,6 +20,7 @@ urlpatterns = [
     path("organisation/", include("kaa.organisations.urls")),
     path("imports/", include("kaa.imports.urls")),
     path("casework/", include("kaa.casework.urls")),
+    path("prevention/", include("kaa.prevention.urls")),
     path("reports/", include("kaa.reporting.urls")),
     path("", include("kaa.messaging.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

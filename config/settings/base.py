@@ -32,6 +32,7 @@ KAA_APPS = [
     "kaa.outreach",
     "kaa.messaging",
     "kaa.casework",
+    "kaa.prevention",
     "kaa.reporting",
     "kaa.audit",
     "kaa.demo",
