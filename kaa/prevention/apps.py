@@ -13,12 +13,12 @@ class PreventionConfig(AppConfig):
         NavItem("prevention.work", "prevention:signals", _("Signals"), order=42),
         NavItem("prevention.work", "prevention:cases", _("Preventive cases"), order=43),
         NavItem("imports.run", "prevention:attendance_upload", _("Import attendance"), order=71, menu="more"),
-        NavItem("settings.manage", "prevention:attendance_settings", _("Attendance signals"), order=72,
-                menu="more"),
+        NavItem("settings.manage", "prevention:attendance_settings", _("Attendance signals"), order=72, menu="more"),
     ]
     dashboard_sections = [
-        DashboardSection("prevention.work", "prevention/_dashboard.html", "kaa.prevention.selectors.dashboard",
-                         order=35),
+        DashboardSection(
+            "prevention.work", "prevention/_dashboard.html", "kaa.prevention.selectors.dashboard", order=35
+        ),
     ]
     # The register computation calls it with the youths that entered (kaa.register.hooks): a pupil with a
     # preventive case brings the mapping into the case work.

@@ -48,8 +48,16 @@ def read_attendance(data: bytes) -> AttendanceFile:
     """Read and check a whole file; problems come back as errors, never as exceptions."""
     if data.startswith(b"PK\x03\x04"):
         out = AttendanceFile(format="xlsx")
-        out.errors.append(issue(None, "", _("Attendance is imported from CSV or SS 12000 JSON, not a spreadsheet "
-                                            "file: save it as CSV separated by semicolons.")))
+        out.errors.append(
+            issue(
+                None,
+                "",
+                _(
+                    "Attendance is imported from CSV or SS 12000 JSON, not a spreadsheet "
+                    "file: save it as CSV separated by semicolons."
+                ),
+            )
+        )
         return out
     text = decode(data)
     stripped = text.lstrip()
@@ -125,8 +133,9 @@ def _read_csv(text: str) -> AttendanceFile:
     index, missing = _columns(table, CSV_COLUMNS, CSV_COLUMNS)
     if missing:
         return out
-    records = ((num, dict(zip(CSV_COLUMNS, values, strict=True)))
-               for num, values in _records(table, index, CSV_COLUMNS))
+    records = (
+        (num, dict(zip(CSV_COLUMNS, values, strict=True))) for num, values in _records(table, index, CSV_COLUMNS)
+    )
     _check_rows(records, out)
     return out
 
@@ -160,8 +169,13 @@ def _read_ss12000(text: str) -> AttendanceFile:
         return out
     records = _items(doc.get("aggregatedAttendance")) if isinstance(doc, dict) else []
     if not records:
-        out.errors.append(issue(None, "aggregatedAttendance", _(
-            "The file is not an SS 12000 document with aggregated attendance, or it has none.")))
+        out.errors.append(
+            issue(
+                None,
+                "aggregatedAttendance",
+                _("The file is not an SS 12000 document with aggregated attendance, or it has none."),
+            )
+        )
         return out
     persons = {str(p.get("id")): p for p in _items(doc.get("persons")) if isinstance(p, dict)}
     weeks: dict[tuple[str, datetime.date], list] = {}
@@ -171,8 +185,9 @@ def _read_ss12000(text: str) -> AttendanceFile:
         return out
     for (pnr, monday), (offered, valid, invalid, protected) in sorted(weeks.items()):
         if offered:
-            out.rows.append((pnr, monday, round(100 * (valid + invalid) / offered, 1),
-                             round(100 * invalid / offered, 1), protected))
+            out.rows.append(
+                (pnr, monday, round(100 * (valid + invalid) / offered, 1), round(100 * invalid / offered, 1), protected)
+            )
     return out
 
 

@@ -16,8 +16,15 @@ from kaa.register.models import ConsentBy
 
 from .models import MeetingKind, SchoolStage
 
-__all__ = ["AttendanceImportForm", "MeetingForm", "OpenCaseForm", "PreventiveMappingForm", "SettingsForm",
-           "WorkerForm", "apply_errors"]
+__all__ = [
+    "AttendanceImportForm",
+    "MeetingForm",
+    "OpenCaseForm",
+    "PreventiveMappingForm",
+    "SettingsForm",
+    "WorkerForm",
+    "apply_errors",
+]
 
 
 def _date(label: Any, required: bool = True, **kwargs: Any) -> forms.DateField:
@@ -34,7 +41,8 @@ class OpenCaseForm(SafeForm):
     consent = forms.BooleanField(
         label=_("The pupil or a guardian consents to preventive work with KAA"),
         help_text=_("Without consent no preventive case is opened. It does not put the pupil in the register."),
-        error_messages={"required": _("Consent: a preventive case needs the consent of the pupil or a guardian.")})
+        error_messages={"required": _("Consent: a preventive case needs the consent of the pupil or a guardian.")},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})
@@ -45,8 +53,11 @@ class OpenCaseForm(SafeForm):
 class MeetingForm(SafeForm):
     kind = forms.ChoiceField(label=_("Meeting"), choices=MeetingKind.choices, widget=forms.RadioSelect)
     held_on = _date(_("Held on"))
-    participants = forms.CharField(label=_("Who took part"), max_length=300, help_text=_(
-        "For example: the pupil, a guardian, the mentor, the study counsellor."))
+    participants = forms.CharField(
+        label=_("Who took part"),
+        max_length=300,
+        help_text=_("For example: the pupil, a guardian, the mentor, the study counsellor."),
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
     follow_up_on = _date(_("Next follow-up"), required=False)
 
@@ -79,7 +90,8 @@ class AttendanceImportForm(SafeForm):
         self.too_large = too_large
         self.fields["file"].help_text = _(
             "CSV with the columns personnummer;vecka;franvaro_procent;ogiltig_procent, or SS 12000 JSON with "
-            "aggregated attendance. At most %(size)s.") % {"size": filesizeformat(settings.KAA_MAX_UPLOAD_BYTES)}
+            "aggregated attendance. At most %(size)s."
+        ) % {"size": filesizeformat(settings.KAA_MAX_UPLOAD_BYTES)}
         self.fields["municipality"].choices = [(m.code, str(m)) for m in municipalities]
         if len(municipalities) == 1:
             self.fields["municipality"].initial = municipalities[0].code
@@ -88,16 +100,17 @@ class AttendanceImportForm(SafeForm):
     def clean(self) -> dict:
         data = super().clean()
         if self.too_large:
-            self.add_error("file", _("The file is too large: at most %(size)s can be imported at a time.") % {
-                "size": filesizeformat(settings.KAA_MAX_UPLOAD_BYTES)})
+            self.add_error(
+                "file",
+                _("The file is too large: at most %(size)s can be imported at a time.")
+                % {"size": filesizeformat(settings.KAA_MAX_UPLOAD_BYTES)},
+            )
         data["municipality"] = self.municipalities.get(data.get("municipality", ""))
         return data
 
 
 class SettingsForm(SafeForm):
-    threshold_percent = forms.IntegerField(label=_("Unexcused absence at or above (%)"), min_value=1,
-                                           max_value=100)
+    threshold_percent = forms.IntegerField(label=_("Unexcused absence at or above (%)"), min_value=1, max_value=100)
     weeks = forms.IntegerField(label=_("Weeks in a row"), min_value=1, max_value=10)
     keep_weeks = forms.IntegerField(label=_("Keep attendance data (weeks)"), min_value=1, max_value=104)
-    thinning_months = forms.IntegerField(label=_("Thin preventive cases after (months)"), min_value=1,
-                                         max_value=60)
+    thinning_months = forms.IntegerField(label=_("Thin preventive cases after (months)"), min_value=1, max_value=60)

@@ -44,8 +44,12 @@ class PreventiveStatus(models.TextChoices):
 class PreventiveCase(models.Model):
     """Preventive case (*förebyggande ärende*): the pupil's early contact with KAA, with consent."""
 
-    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT,
-                                     related_name="preventive_cases", verbose_name=_("municipality"))
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        related_name="preventive_cases",
+        verbose_name=_("municipality"),
+    )
     personnummer = models.CharField(_("personal identity number"), max_length=12, db_index=True)
     birth_date = models.DateField(_("date of birth"))
     given_name = models.CharField(_("first name"), max_length=100)
@@ -54,23 +58,38 @@ class PreventiveCase(models.Model):
     stage = models.CharField(_("school year"), max_length=16, choices=SchoolStage.choices)
     protected = models.BooleanField(_("protected identity"), default=False)
     origin = models.CharField(_("opened from"), max_length=16, choices=Origin.choices)
-    early_signal = models.ForeignKey("register.EarlySignal", on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("early signal"))
-    attendance_signal = models.ForeignKey("prevention.AttendanceSignal", on_delete=models.SET_NULL, null=True,
-                                          blank=True, related_name="+", verbose_name=_("attendance signal"))
+    early_signal = models.ForeignKey(
+        "register.EarlySignal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("early signal"),
+    )
+    attendance_signal = models.ForeignKey(
+        "prevention.AttendanceSignal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("attendance signal"),
+    )
     consent_by = models.CharField(_("consent given by"), max_length=10, choices=ConsentBy.choices)
     consent_on = models.DateField(_("consent given on"))
-    status = models.CharField(_("status"), max_length=10, choices=PreventiveStatus.choices,
-                              default=PreventiveStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PreventiveStatus.choices, default=PreventiveStatus.OPEN
+    )
     follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True)
     last_activity_on = models.DateField(_("last activity"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                  related_name="+", verbose_name=_("opened by"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("opened by")
+    )
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     # Set when the pupil entered the register and the mapping was carried into the case work.
-    youth = models.ForeignKey("register.Youth", on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name=_("youth"))
+    youth = models.ForeignKey(
+        "register.Youth", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("youth")
+    )
     carried_at = models.DateTimeField(_("carried into KAA at"), null=True, blank=True)
     carried_mapping_id = models.PositiveBigIntegerField(null=True, blank=True)
 
@@ -80,8 +99,11 @@ class PreventiveCase(models.Model):
         verbose_name_plural = _("preventive cases")
         indexes = [models.Index(fields=["municipality", "status"])]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "personnummer"],
-                                    condition=models.Q(status="open"), name="prevention_one_open_case"),
+            models.UniqueConstraint(
+                fields=["municipality", "personnummer"],
+                condition=models.Q(status="open"),
+                name="prevention_one_open_case",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -96,10 +118,12 @@ class CaseWorker(models.Model):
     """A person working with the pupil: the only people who see the preventive case."""
 
     case = models.ForeignKey(PreventiveCase, on_delete=models.CASCADE, related_name="workers")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                             verbose_name=_("staff member"))
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                 related_name="+", verbose_name=_("added by"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("staff member")
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("added by")
+    )
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:
@@ -127,8 +151,9 @@ class PreventiveMeeting(models.Model):
     held_on = models.DateField(_("held on"))
     participants = models.CharField(_("who took part"), max_length=300)
     notes = models.TextField(_("notes"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -155,8 +180,9 @@ class PreventiveMapping(models.Model):
     strengths = models.TextField(_("strengths"), blank=True)
     support_needs = models.TextField(_("needs of support"), blank=True)
     obstacles = models.TextField(_("practical obstacles"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   related_name="+", verbose_name=_("by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
@@ -177,21 +203,33 @@ class PreventiveMapping(models.Model):
 class AttendanceSettings(models.Model):
     """The municipality's rules of preventive work: the attendance threshold and the thinning period."""
 
-    municipality = models.OneToOneField("organisations.Municipality", on_delete=models.CASCADE,
-                                        related_name="attendance_settings", verbose_name=_("municipality"))
+    municipality = models.OneToOneField(
+        "organisations.Municipality",
+        on_delete=models.CASCADE,
+        related_name="attendance_settings",
+        verbose_name=_("municipality"),
+    )
     threshold_percent = models.PositiveSmallIntegerField(
-        _("unexcused absence at or above (%)"), default=15,
-        help_text=_("A week counts when the pupil's unexcused absence is at least this share of the scheduled time."))
+        _("unexcused absence at or above (%)"),
+        default=15,
+        help_text=_("A week counts when the pupil's unexcused absence is at least this share of the scheduled time."),
+    )
     weeks = models.PositiveSmallIntegerField(
-        _("weeks in a row"), default=3,
-        help_text=_("A pupil becomes a signal when the latest weeks imported, this many in a row, all count."))
+        _("weeks in a row"),
+        default=3,
+        help_text=_("A pupil becomes a signal when the latest weeks imported, this many in a row, all count."),
+    )
     keep_weeks = models.PositiveSmallIntegerField(
-        _("keep attendance data (weeks)"), default=26,
-        help_text=_("Older weekly attendance is deleted every night."))
+        _("keep attendance data (weeks)"), default=26, help_text=_("Older weekly attendance is deleted every night.")
+    )
     thinning_months = models.PositiveSmallIntegerField(
-        _("thin preventive cases after (months)"), default=12,
-        help_text=_("A preventive case of a pupil who never entered KAA is deleted this many months after the "
-                    "end of compulsory school and after its last activity, and at the latest at 20."))
+        _("thin preventive cases after (months)"),
+        default=12,
+        help_text=_(
+            "A preventive case of a pupil who never entered KAA is deleted this many months after the "
+            "end of compulsory school and after its last activity, and at the latest at 20."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -205,8 +243,12 @@ class AttendanceSettings(models.Model):
 class AttendanceImport(models.Model):
     """One attendance file: imported whole, or refused whole with its errors (row and column named)."""
 
-    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.CASCADE,
-                                     related_name="attendance_imports", verbose_name=_("municipality"))
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        on_delete=models.CASCADE,
+        related_name="attendance_imports",
+        verbose_name=_("municipality"),
+    )
     filename = models.CharField(_("file"), max_length=200, blank=True)
     format = models.CharField(_("format"), max_length=10, blank=True)
     ok = models.BooleanField(_("imported"), default=False)
@@ -215,8 +257,14 @@ class AttendanceImport(models.Model):
     signals = models.PositiveIntegerField(_("signals after the import"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("by"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     seconds = models.FloatField(_("seconds"), default=0)
 
@@ -232,8 +280,9 @@ class AttendanceImport(models.Model):
 class AttendanceWeek(models.Model):
     """A pupil's absence in one ISO week (``week`` is its Monday). Never a register fact."""
 
-    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.CASCADE, related_name="+",
-                                     db_index=False)  # the composite index starts with it
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # the composite index starts with it
     personnummer = models.CharField(max_length=12)
     week = models.DateField()
     absence_percent = models.DecimalField(max_digits=4, decimal_places=1)
@@ -258,8 +307,9 @@ class SignalState(models.TextChoices):
 class AttendanceSignal(models.Model):
     """A pupil whose unexcused absence crossed the threshold in the N latest weeks. Only a signal."""
 
-    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.CASCADE, related_name="+",
-                                     db_index=False)  # the unique constraint starts with it
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.CASCADE, related_name="+", db_index=False
+    )  # the unique constraint starts with it
     personnummer = models.CharField(_("personal identity number"), max_length=12)
     protected = models.BooleanField(_("protected identity"), default=False)
     first_week = models.DateField(_("from week"))
@@ -267,8 +317,14 @@ class AttendanceSignal(models.Model):
     weeks = models.PositiveSmallIntegerField(_("weeks"))
     average_unexcused = models.DecimalField(_("unexcused absence (average %)"), max_digits=4, decimal_places=1)
     status = models.CharField(_("status"), max_length=12, choices=SignalState.choices, default=SignalState.NEW)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("handled by"))
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -277,8 +333,9 @@ class AttendanceSignal(models.Model):
         ordering = ["-average_unexcused", "pk"]
         verbose_name = _("attendance signal")
         verbose_name_plural = _("attendance signals")
-        constraints = [models.UniqueConstraint(fields=["municipality", "personnummer"],
-                                               name="prevention_one_signal_per_pupil")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "personnummer"], name="prevention_one_signal_per_pupil")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.status}"

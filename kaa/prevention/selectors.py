@@ -37,28 +37,37 @@ def _about_protected() -> Exists:
 
 
 def _open_case() -> Exists:
-    return Exists(PreventiveCase.objects.filter(municipality_id=OuterRef("municipality_id"),
-                                                personnummer=OuterRef("personnummer"),
-                                                status=PreventiveStatus.OPEN))
+    return Exists(
+        PreventiveCase.objects.filter(
+            municipality_id=OuterRef("municipality_id"),
+            personnummer=OuterRef("personnummer"),
+            status=PreventiveStatus.OPEN,
+        )
+    )
 
 
 # --- Signals ------------------------------------------------------------------------------------------
 
 
 def _attendance_all(user: Any, status: str) -> QuerySet[AttendanceSignal]:
-    qs = (AttendanceSignal.objects.filter(municipality_id__in=prevention_municipality_ids(user))
-          .annotate(about_protected=_about_protected()))
+    qs = AttendanceSignal.objects.filter(municipality_id__in=prevention_municipality_ids(user)).annotate(
+        about_protected=_about_protected()
+    )
     return qs.filter(status=status if status in SignalState.values else SignalState.NEW)
 
 
 def attendance_signals(*, user: Any, status: str = "") -> QuerySet[AttendanceSignal]:
     """Attendance signals the user may read in full, with the pupil's name when the register knows them."""
     youth = Youth.objects.filter(personnummer=OuterRef("personnummer"))
-    return (_attendance_all(user, status).exclude(prevention_signals_withheld(user))
-            .select_related("municipality")
-            .annotate(given_name=Subquery(youth.values("given_name")[:1]),
-                      family_name=Subquery(youth.values("family_name")[:1]))
-            .order_by("-average_unexcused", "pk"))
+    return (
+        _attendance_all(user, status)
+        .exclude(prevention_signals_withheld(user))
+        .select_related("municipality")
+        .annotate(
+            given_name=Subquery(youth.values("given_name")[:1]), family_name=Subquery(youth.values("family_name")[:1])
+        )
+        .order_by("-average_unexcused", "pk")
+    )
 
 
 def attendance_signals_withheld(*, user: Any, status: str = "") -> int:
@@ -66,10 +75,12 @@ def attendance_signals_withheld(*, user: Any, status: str = "") -> int:
 
 
 def _early_all(user: Any) -> QuerySet[EarlySignal]:
-    return (EarlySignal.objects.filter(municipality_id__in=prevention_municipality_ids(user))
-            .exclude(status=SignalStatus.CLOSED)
-            .annotate(about_protected=_about_protected(), has_case=_open_case())
-            .filter(has_case=False))
+    return (
+        EarlySignal.objects.filter(municipality_id__in=prevention_municipality_ids(user))
+        .exclude(status=SignalStatus.CLOSED)
+        .annotate(about_protected=_about_protected(), has_case=_open_case())
+        .filter(has_case=False)
+    )
 
 
 def early_signals(*, user: Any) -> QuerySet[EarlySignal]:
@@ -89,8 +100,7 @@ def early_signal_or_404(*, user: Any, pk: Any) -> EarlySignal:
 
 
 def attendance_signal_or_404(*, user: Any, pk: Any) -> AttendanceSignal:
-    found = (attendance_signals(user=user, status=SignalState.NEW).filter(pk=pk).first()
-             if str(pk).isdigit() else None)
+    found = attendance_signals(user=user, status=SignalState.NEW).filter(pk=pk).first() if str(pk).isdigit() else None
     if found is None:
         raise Http404
     return found
@@ -132,8 +142,7 @@ def latest_mapping(case: PreventiveCase) -> PreventiveMapping | None:
 def colleague_choices(*, case: PreventiveCase) -> list[tuple[int, str]]:
     """Staff of the case's municipality who do preventive work and are not yet on the case."""
     roles = [r for r, perms in PREVENTION_ROLE_PERMISSIONS.items() if PreventionPerm.WORK in perms]
-    memberships = Membership.objects.filter(municipality_id=case.municipality_id, role__in=roles,
-                                            user__is_active=True)
+    memberships = Membership.objects.filter(municipality_id=case.municipality_id, role__in=roles, user__is_active=True)
     if case.protected:
         memberships = memberships.filter(may_see_protected=True)
     taken = CaseWorker.objects.filter(case=case).values("user_id")
@@ -157,5 +166,6 @@ def dashboard(user: Any) -> dict:
         "early": EarlySignal.objects.filter(municipality_id__in=ids, status=SignalStatus.NEW).count(),
         "cases": PreventiveCase.objects.filter(preventive_case_scope(user), status=PreventiveStatus.OPEN).count(),
         "follow_ups": PreventiveCase.objects.filter(preventive_case_scope(user), status=PreventiveStatus.OPEN)
-        .filter(Q(follow_up_on__isnull=False)).count(),
+        .filter(Q(follow_up_on__isnull=False))
+        .count(),
     }

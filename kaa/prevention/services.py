@@ -55,10 +55,25 @@ TEXT_LIMIT = 10000
 SIGNAL_FIELDS = ("first_week", "last_week", "weeks", "average_unexcused", "protected")
 
 
-def _audit(user: Any, action: str, case: PreventiveCase, object_type: str = "preventive_case", obj: Any = None,
-           fields: Iterable[str] = (), detail: str = "") -> None:
-    audit_record(user=user, action=action, object_type=object_type, object_id=getattr(obj or case, "pk", obj),
-                 youth_id=case.youth_id, municipality_id=case.municipality_id, fields=list(fields), detail=detail)
+def _audit(
+    user: Any,
+    action: str,
+    case: PreventiveCase,
+    object_type: str = "preventive_case",
+    obj: Any = None,
+    fields: Iterable[str] = (),
+    detail: str = "",
+) -> None:
+    audit_record(
+        user=user,
+        action=action,
+        object_type=object_type,
+        object_id=getattr(obj or case, "pk", obj),
+        youth_id=case.youth_id,
+        municipality_id=case.municipality_id,
+        fields=list(fields),
+        detail=detail,
+    )
 
 
 def _actor(user: Any) -> Any:
@@ -99,19 +114,29 @@ def _is_protected(personnummer: str, marked: bool) -> bool:
 
 
 @transaction.atomic
-def preventive_case_open(*, user: Any, municipality_id: int, personnummer: str, given_name: str, family_name: str,
-                         stage: str, consent: bool, consent_by: str, consent_on: datetime.date,
-                         school_unit_name: str = "", early_signal: EarlySignal | None = None,
-                         attendance_signal: AttendanceSignal | None = None,
-                         protected: bool = False) -> PreventiveCase:
+def preventive_case_open(
+    *,
+    user: Any,
+    municipality_id: int,
+    personnummer: str,
+    given_name: str,
+    family_name: str,
+    stage: str,
+    consent: bool,
+    consent_by: str,
+    consent_on: datetime.date,
+    school_unit_name: str = "",
+    early_signal: EarlySignal | None = None,
+    attendance_signal: AttendanceSignal | None = None,
+    protected: bool = False,
+) -> PreventiveCase:
     """Open a preventive case from a signal, with the consent of the pupil or a guardian. The one who opens it
     is the first person working with the pupil. Never creates or changes a Youth."""
     errors: dict = {}
     if not consent:
         errors["consent"] = _("Consent: a preventive case needs the consent of the pupil or a guardian.")
     if stage not in SchoolStage.values:
-        errors["stage"] = _("School year: a preventive case is for pupils in year 8 or 9 or in upper-secondary "
-                            "school.")
+        errors["stage"] = _("School year: a preventive case is for pupils in year 8 or 9 or in upper-secondary school.")
     if consent_by not in ("pupil", "guardian"):
         errors["consent_by"] = _("Choose who gave the consent.")
     _not_future(consent_on, "consent_on", errors)
@@ -129,25 +154,44 @@ def preventive_case_open(*, user: Any, municipality_id: int, personnummer: str, 
     protected = _is_protected(ident.number, marked)
     if not may_work_preventively(user, municipality_id, protected):
         raise PermissionDenied
-    if PreventiveCase.objects.filter(municipality_id=municipality_id, personnummer=ident.number,
-                                     status=PreventiveStatus.OPEN).exists():
+    if PreventiveCase.objects.filter(
+        municipality_id=municipality_id, personnummer=ident.number, status=PreventiveStatus.OPEN
+    ).exists():
         raise ValidationError({"__all__": _("The pupil already has an open preventive case.")})
     today = timezone.localdate()
     case = PreventiveCase.objects.create(
-        municipality_id=municipality_id, personnummer=ident.number, birth_date=ident.birth_date,
-        given_name=given_name.strip()[:100], family_name=family_name.strip()[:100],
-        school_unit_name=(school_unit_name or "").strip()[:200], stage=stage, protected=protected,
-        origin=Origin.ATTENDANCE if attendance_signal else Origin.EARLY_SIGNAL, early_signal=early_signal,
-        attendance_signal=attendance_signal, consent_by=consent_by, consent_on=consent_on,
-        last_activity_on=today, opened_by=_actor(user))
+        municipality_id=municipality_id,
+        personnummer=ident.number,
+        birth_date=ident.birth_date,
+        given_name=given_name.strip()[:100],
+        family_name=family_name.strip()[:100],
+        school_unit_name=(school_unit_name or "").strip()[:200],
+        stage=stage,
+        protected=protected,
+        origin=Origin.ATTENDANCE if attendance_signal else Origin.EARLY_SIGNAL,
+        early_signal=early_signal,
+        attendance_signal=attendance_signal,
+        consent_by=consent_by,
+        consent_on=consent_on,
+        last_activity_on=today,
+        opened_by=_actor(user),
+    )
     CaseWorker.objects.create(case=case, user=user, added_by=_actor(user))
-    _audit(user, CREATE, case, fields=["consent_by", "consent_on", "personnummer", "stage"],
-           detail=f"from:{case.origin}")
+    _audit(
+        user, CREATE, case, fields=["consent_by", "consent_on", "personnummer", "stage"], detail=f"from:{case.origin}"
+    )
     if early_signal is not None and early_signal.status == SignalStatus.NEW:
         early_signal.status = SignalStatus.CONTACTED
         early_signal.save(update_fields=["status", "updated_at"])
-        audit_record(user=user, action=UPDATE, object_type="early_signal", object_id=early_signal.pk,
-                     municipality_id=early_signal.municipality_id, fields=["status"], detail="preventive_case")
+        audit_record(
+            user=user,
+            action=UPDATE,
+            object_type="early_signal",
+            object_id=early_signal.pk,
+            municipality_id=early_signal.municipality_id,
+            fields=["status"],
+            detail="preventive_case",
+        )
     if attendance_signal is not None:
         _signal_handled(attendance_signal, user, SignalState.CASE_OPENED)
     return case
@@ -159,17 +203,23 @@ def preventive_worker_add(*, case: PreventiveCase, user: Any, colleague: Any) ->
     _require_worker(user, case)
     if not may_work_preventively(colleague, case.municipality_id, case.protected):
         raise ValidationError({"colleague": _("The colleague does not do preventive work in the municipality.")})
-    worker, created = CaseWorker.objects.get_or_create(case=case, user=colleague,
-                                                       defaults={"added_by": _actor(user)})
+    worker, created = CaseWorker.objects.get_or_create(case=case, user=colleague, defaults={"added_by": _actor(user)})
     if created:
         _audit(user, CREATE, case, object_type="preventive_case_worker", obj=worker, fields=["user"])
     return worker
 
 
 @transaction.atomic
-def preventive_meeting_record(*, case: PreventiveCase, user: Any, kind: str, held_on: datetime.date,
-                              participants: str, notes: str = "",
-                              follow_up_on: datetime.date | None = None) -> PreventiveMeeting:
+def preventive_meeting_record(
+    *,
+    case: PreventiveCase,
+    user: Any,
+    kind: str,
+    held_on: datetime.date,
+    participants: str,
+    notes: str = "",
+    follow_up_on: datetime.date | None = None,
+) -> PreventiveMeeting:
     """A meeting with who took part and notes; optionally the date of the next follow-up."""
     _require_worker(user, case)
     errors: dict = {}
@@ -184,20 +234,28 @@ def preventive_meeting_record(*, case: PreventiveCase, user: Any, kind: str, hel
         errors["follow_up_on"] = _("The follow-up cannot be before the meeting.")
     if errors:
         raise ValidationError(errors)
-    meeting = PreventiveMeeting.objects.create(case=case, kind=kind, held_on=held_on, participants=participants,
-                                               notes=notes, recorded_by=_actor(user))
+    meeting = PreventiveMeeting.objects.create(
+        case=case, kind=kind, held_on=held_on, participants=participants, notes=notes, recorded_by=_actor(user)
+    )
     if follow_up_on is not None:
         case.follow_up_on = follow_up_on
         case.save(update_fields=["follow_up_on"])
     _touch(case, held_on)
-    _audit(user, CREATE, case, object_type="preventive_meeting", obj=meeting,
-           fields=["held_on", "kind", "notes", "participants", *(["follow_up_on"] if follow_up_on else [])])
+    _audit(
+        user,
+        CREATE,
+        case,
+        object_type="preventive_meeting",
+        obj=meeting,
+        fields=["held_on", "kind", "notes", "participants", *(["follow_up_on"] if follow_up_on else [])],
+    )
     return meeting
 
 
 @transaction.atomic
-def preventive_mapping_save(*, case: PreventiveCase, user: Any, held_on: datetime.date,
-                            **fields: str) -> PreventiveMapping:
+def preventive_mapping_save(
+    *, case: PreventiveCase, user: Any, held_on: datetime.date, **fields: str
+) -> PreventiveMapping:
     """A new version of the pupil's mapping (the same questions as the case work's mapping)."""
     _require_worker(user, case)
     unknown = set(fields) - set(MAPPING_FIELDS)
@@ -218,8 +276,9 @@ def preventive_mapping_save(*, case: PreventiveCase, user: Any, held_on: datetim
         errors["__all__"] = _("Write down at least something the pupil told you.")
     if errors:
         raise ValidationError(errors)
-    mapping = PreventiveMapping.objects.create(case=case, version=(previous.version + 1) if previous else 1,
-                                               held_on=held_on, created_by=_actor(user), **values)
+    mapping = PreventiveMapping.objects.create(
+        case=case, version=(previous.version + 1) if previous else 1, held_on=held_on, created_by=_actor(user), **values
+    )
     _touch(case, held_on)
     _audit(user, CREATE, case, object_type="preventive_mapping", obj=mapping, fields=[*changed, "held_on"])
     return mapping
@@ -245,16 +304,35 @@ def _carry_one(case: PreventiveCase, youth: Youth) -> None:
     if mapping is not None and not Mapping.objects.filter(youth=youth).exists():
         # The coach finds the pupil's mapping as the case's first version: the youth is not asked again.
         case_ensure(youth=youth, on=mapping.held_on)
-        carried = Mapping.objects.create(youth=youth, version=1, held_on=mapping.held_on,
-                                         created_by=mapping.created_by,
-                                         **{name: getattr(mapping, name) for name in MAPPING_FIELDS})
+        carried = Mapping.objects.create(
+            youth=youth,
+            version=1,
+            held_on=mapping.held_on,
+            created_by=mapping.created_by,
+            **{name: getattr(mapping, name) for name in MAPPING_FIELDS},
+        )
         carried_id = carried.pk
-        YouthEvent.objects.create(youth=youth, kind=EV_MAPPING, actor=mapping.created_by, data={
-            "mapping_id": carried.pk, "version": 1, "changed": [n for n in MAPPING_FIELDS if getattr(mapping, n)],
-            "from_preventive_case": True})
-        audit_record(user=None, action=CREATE, object_type="mapping", object_id=carried.pk, youth_id=youth.pk,
-                     municipality_id=youth.municipality_id, fields=[*MAPPING_FIELDS, "held_on"],
-                     detail=f"prevention_carry:{case.pk}")
+        YouthEvent.objects.create(
+            youth=youth,
+            kind=EV_MAPPING,
+            actor=mapping.created_by,
+            data={
+                "mapping_id": carried.pk,
+                "version": 1,
+                "changed": [n for n in MAPPING_FIELDS if getattr(mapping, n)],
+                "from_preventive_case": True,
+            },
+        )
+        audit_record(
+            user=None,
+            action=CREATE,
+            object_type="mapping",
+            object_id=carried.pk,
+            youth_id=youth.pk,
+            municipality_id=youth.municipality_id,
+            fields=[*MAPPING_FIELDS, "held_on"],
+            detail=f"prevention_carry:{case.pk}",
+        )
     case.status, case.youth, case.carried_at = PreventiveStatus.CARRIED, youth, timezone.now()
     case.carried_mapping_id = carried_id
     case.save(update_fields=["status", "youth", "carried_at", "carried_mapping_id"])
@@ -272,8 +350,9 @@ def preventive_carry(*, youth_ids: Iterable[int] | None = None) -> int:
     youths = Youth.objects.filter(in_target_group=True)
     if youth_ids is not None:
         youths = youths.filter(pk__in=list(youth_ids))
-    by_pnr = {(y.personnummer, y.municipality_id): y
-              for y in youths.filter(personnummer__in=pending.values("personnummer"))}
+    by_pnr = {
+        (y.personnummer, y.municipality_id): y for y in youths.filter(personnummer__in=pending.values("personnummer"))
+    }
     count = 0
     with transaction.atomic():
         for case in pending.filter(personnummer__in=[p for p, _m in by_pnr]).select_for_update():
@@ -310,8 +389,9 @@ def thinning_date(case: PreventiveCase, months: int) -> datetime.date:
     end_of_compulsory = datetime.date(case.birth_date.year + 16, 6, 30)
     later = max(end_of_compulsory, case.last_activity_on)
     born = case.birth_date
-    twentieth = born.replace(year=born.year + 20) if (born.month, born.day) != (2, 29) else \
-        datetime.date(born.year + 20, 3, 1)
+    twentieth = (
+        born.replace(year=born.year + 20) if (born.month, born.day) != (2, 29) else datetime.date(born.year + 20, 3, 1)
+    )
     return min(_add_months(later, months), twentieth)
 
 
@@ -322,19 +402,31 @@ def preventive_thin(*, on: datetime.date | None = None) -> int:
     municipality with the total. Returns the number deleted."""
     on = on or timezone.localdate()
     months = dict(AttendanceSettings.objects.values_list("municipality_id", "thinning_months"))
-    pending = (PreventiveCase.objects.exclude(status=PreventiveStatus.CARRIED)
-               .annotate(n_meetings=Count("meetings", distinct=True), n_mappings=Count("mappings", distinct=True)))
+    pending = PreventiveCase.objects.exclude(status=PreventiveStatus.CARRIED).annotate(
+        n_meetings=Count("meetings", distinct=True), n_mappings=Count("mappings", distinct=True)
+    )
     due = [c for c in pending if thinning_date(c, months.get(c.municipality_id, DEFAULT_THINNING_MONTHS)) <= on]
     per_municipality: dict[int, int] = {}
     for case in due:
-        audit_record(user=None, action=DELETE, object_type="preventive_case", object_id=case.pk,
-                     municipality_id=case.municipality_id, fields=["mappings", "meetings", "workers"],
-                     detail=f"thinning:meetings={case.n_meetings}:mappings={case.n_mappings}")
+        audit_record(
+            user=None,
+            action=DELETE,
+            object_type="preventive_case",
+            object_id=case.pk,
+            municipality_id=case.municipality_id,
+            fields=["mappings", "meetings", "workers"],
+            detail=f"thinning:meetings={case.n_meetings}:mappings={case.n_mappings}",
+        )
         per_municipality[case.municipality_id] = per_municipality.get(case.municipality_id, 0) + 1
     PreventiveCase.objects.filter(pk__in=[c.pk for c in due]).delete()
     for municipality_id, n in per_municipality.items():
-        audit_record(user=None, action=DELETE, object_type="preventive_case", municipality_id=municipality_id,
-                     detail=f"thinning:cases={n}")
+        audit_record(
+            user=None,
+            action=DELETE,
+            object_type="preventive_case",
+            municipality_id=municipality_id,
+            detail=f"thinning:cases={n}",
+        )
     return len(due)
 
 
@@ -350,8 +442,9 @@ def attendance_settings_for(municipality: Municipality) -> AttendanceSettings:
 
 
 @transaction.atomic
-def attendance_settings_save(*, municipality: Municipality, user: Any, threshold_percent: int, weeks: int,
-                             keep_weeks: int, thinning_months: int) -> AttendanceSettings:
+def attendance_settings_save(
+    *, municipality: Municipality, user: Any, threshold_percent: int, weeks: int, keep_weeks: int, thinning_months: int
+) -> AttendanceSettings:
     if not has_perm(user, Perm.SETTINGS_MANAGE, municipality.pk):
         raise PermissionDenied
     errors: dict = {}
@@ -365,12 +458,23 @@ def attendance_settings_save(*, municipality: Municipality, user: Any, threshold
         errors["thinning_months"] = _("Enter 1 to 60 months.")
     if errors:
         raise ValidationError(errors)
-    cfg, _created = AttendanceSettings.objects.update_or_create(municipality=municipality, defaults={
-        "threshold_percent": threshold_percent, "weeks": weeks, "keep_weeks": keep_weeks,
-        "thinning_months": thinning_months})
-    audit_record(user=user, action=UPDATE, object_type="attendance_settings", object_id=cfg.pk,
-                 municipality_id=municipality.pk,
-                 fields=["keep_weeks", "thinning_months", "threshold_percent", "weeks"])
+    cfg, _created = AttendanceSettings.objects.update_or_create(
+        municipality=municipality,
+        defaults={
+            "threshold_percent": threshold_percent,
+            "weeks": weeks,
+            "keep_weeks": keep_weeks,
+            "thinning_months": thinning_months,
+        },
+    )
+    audit_record(
+        user=user,
+        action=UPDATE,
+        object_type="attendance_settings",
+        object_id=cfg.pk,
+        municipality_id=municipality.pk,
+        fields=["keep_weeks", "thinning_months", "threshold_percent", "weeks"],
+    )
     attendance_signals_refresh(municipality=municipality)
     return cfg
 
@@ -384,8 +488,9 @@ def _read(source: bytes | str | IO[bytes]) -> tuple[bytes, str]:
     return source.read(), getattr(source, "name", "") or ""
 
 
-def attendance_import(*, source: bytes | str | IO[bytes], municipality: Municipality, user: Any = None,
-                      filename: str = "") -> AttendanceImport:
+def attendance_import(
+    *, source: bytes | str | IO[bytes], municipality: Municipality, user: Any = None, filename: str = ""
+) -> AttendanceImport:
     """Import an attendance file for one municipality: all of it, or (any error) none of it.
 
     A file holds the complete attendance of the weeks it covers: it replaces what was stored for those weeks
@@ -394,29 +499,45 @@ def attendance_import(*, source: bytes | str | IO[bytes], municipality: Municipa
     started = time.perf_counter()
     data, name = _read(source)
     parsed = read_attendance(data)
-    run = AttendanceImport(municipality=municipality, filename=(filename or name)[:200], format=parsed.format,
-                           started_by=_actor(user))
+    run = AttendanceImport(
+        municipality=municipality, filename=(filename or name)[:200], format=parsed.format, started_by=_actor(user)
+    )
     if parsed.errors:
         run.errors, run.error_count = [i.as_dict() for i in parsed.errors], parsed.errors.total
         run.seconds = time.perf_counter() - started
         run.save()
-        audit_record(user=user, action=CREATE, object_type="attendance_import", object_id=run.pk,
-                     municipality_id=municipality.pk, detail="refused")
+        audit_record(
+            user=user,
+            action=CREATE,
+            object_type="attendance_import",
+            object_id=run.pk,
+            municipality_id=municipality.pk,
+            detail="refused",
+        )
         return run
     weeks = parsed.weeks
     with transaction.atomic():
         AttendanceWeek.objects.filter(municipality=municipality, week__in=weeks).delete()
-        bulk_insert(AttendanceWeek, ("municipality", "personnummer", "week", "absence_percent", "unexcused_percent",
-                                     "protected"), ((municipality.pk, *row) for row in parsed.rows))
+        bulk_insert(
+            AttendanceWeek,
+            ("municipality", "personnummer", "week", "absence_percent", "unexcused_percent", "protected"),
+            ((municipality.pk, *row) for row in parsed.rows),
+        )
         run.signals = attendance_signals_refresh(municipality=municipality)
         run.ok, run.rows = True, len(parsed.rows)
         run.weeks = [w.isoformat() for w in weeks]
         run.errors = [i.as_dict() for i in parsed.warnings]
         run.seconds = time.perf_counter() - started
         run.save()
-        audit_record(user=user, action=CREATE, object_type="attendance_import", object_id=run.pk,
-                     municipality_id=municipality.pk, fields=["absence_percent", "unexcused_percent", "week"],
-                     detail=f"rows:{run.rows}")
+        audit_record(
+            user=user,
+            action=CREATE,
+            object_type="attendance_import",
+            object_id=run.pk,
+            municipality_id=municipality.pk,
+            fields=["absence_percent", "unexcused_percent", "week"],
+            detail=f"rows:{run.rows}",
+        )
     return run
 
 
@@ -432,40 +553,60 @@ def attendance_signals_refresh(*, municipality: Municipality) -> int:
     first = latest
     if latest is not None:
         weeks = [latest - datetime.timedelta(weeks=i) for i in range(cfg.weeks)]
-        qualifying = {r["personnummer"]: r for r in (
-            rows.filter(week__in=weeks, unexcused_percent__gte=cfg.threshold_percent)
-            .values("personnummer")
-            .annotate(n=Count("pk"), avg=Avg("unexcused_percent"), prot=Count("pk", filter=Q(protected=True)))
-            .filter(n=cfg.weeks))}
+        qualifying = {
+            r["personnummer"]: r
+            for r in (
+                rows.filter(week__in=weeks, unexcused_percent__gte=cfg.threshold_percent)
+                .values("personnummer")
+                .annotate(n=Count("pk"), avg=Avg("unexcused_percent"), prot=Count("pk", filter=Q(protected=True)))
+                .filter(n=cfg.weeks)
+            )
+        }
         first = weeks[-1]
     existing = {s.personnummer: s for s in AttendanceSignal.objects.filter(municipality=municipality)}
     AttendanceSignal.objects.filter(municipality=municipality, status=SignalState.NEW).exclude(
-        personnummer__in=list(qualifying)).delete()
+        personnummer__in=list(qualifying)
+    ).delete()
     new, changed = [], []
     for pnr, r in qualifying.items():
-        values = {"first_week": first, "last_week": latest, "weeks": cfg.weeks,
-                  "average_unexcused": Decimal(str(round(float(r["avg"]), 1))), "protected": r["prot"] > 0}
+        values = {
+            "first_week": first,
+            "last_week": latest,
+            "weeks": cfg.weeks,
+            "average_unexcused": Decimal(str(round(float(r["avg"]), 1))),
+            "protected": r["prot"] > 0,
+        }
         signal = existing.get(pnr)
         if signal is None:
             new.append(AttendanceSignal(municipality=municipality, personnummer=pnr, **values))
             continue
         for key, value in values.items():
             setattr(signal, key, value)
-        if (signal.status == SignalState.DISMISSED and signal.handled_at
-                and timezone.localdate(signal.handled_at) < first):
+        if (
+            signal.status == SignalState.DISMISSED
+            and signal.handled_at
+            and timezone.localdate(signal.handled_at) < first
+        ):
             signal.status, signal.handled_at, signal.handled_by = SignalState.NEW, None, None
         changed.append(signal)
     AttendanceSignal.objects.bulk_create(new, batch_size=1000)
-    AttendanceSignal.objects.bulk_update(changed, [*SIGNAL_FIELDS, "status", "handled_at", "handled_by"],
-                                         batch_size=1000)
+    AttendanceSignal.objects.bulk_update(
+        changed, [*SIGNAL_FIELDS, "status", "handled_at", "handled_by"], batch_size=1000
+    )
     return AttendanceSignal.objects.filter(municipality=municipality, status=SignalState.NEW).count()
 
 
 def _signal_handled(signal: AttendanceSignal, user: Any, status: str) -> None:
     signal.status, signal.handled_by, signal.handled_at = status, _actor(user), timezone.now()
     signal.save(update_fields=["status", "handled_by", "handled_at", "updated_at"])
-    audit_record(user=user, action=UPDATE, object_type="attendance_signal", object_id=signal.pk,
-                 municipality_id=signal.municipality_id, fields=["status"])
+    audit_record(
+        user=user,
+        action=UPDATE,
+        object_type="attendance_signal",
+        object_id=signal.pk,
+        municipality_id=signal.municipality_id,
+        fields=["status"],
+    )
 
 
 @transaction.atomic
@@ -488,7 +629,12 @@ def attendance_thin(*, on: datetime.date | None = None) -> int:
         limit = on - datetime.timedelta(weeks=keep.get(municipality_id, default))
         deleted, _by_model = AttendanceWeek.objects.filter(municipality_id=municipality_id, week__lt=limit).delete()
         if deleted:
-            audit_record(user=None, action=DELETE, object_type="attendance_week", municipality_id=municipality_id,
-                         detail=f"thinning:rows={deleted}")
+            audit_record(
+                user=None,
+                action=DELETE,
+                object_type="attendance_week",
+                municipality_id=municipality_id,
+                detail=f"thinning:rows={deleted}",
+            )
         total += deleted
     return total

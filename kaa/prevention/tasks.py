@@ -18,10 +18,15 @@ log = logging.getLogger(__name__)
 @task()
 def prevention_nightly(period: str) -> dict:
     on = datetime.date.fromisoformat(period[:10])
-    result = {"carried": preventive_carry(), "thinned": preventive_thin(on=on), "attendance_rows": attendance_thin(on=on)}
+    result = {
+        "carried": preventive_carry(),
+        "thinned": preventive_thin(on=on),
+        "attendance_rows": attendance_thin(on=on),
+    }
     log.info("prevention nightly: %s", result)
     return result
 
 
-periodic("prevention_nightly", "kaa.prevention.tasks.prevention_nightly", every="day", at=datetime.time(3, 30),
-         catch_up=2)
+periodic(
+    "prevention_nightly", "kaa.prevention.tasks.prevention_nightly", every="day", at=datetime.time(3, 30), catch_up=2
+)

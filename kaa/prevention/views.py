@@ -41,13 +41,26 @@ def _audit_list(request: HttpRequest, object_type: str, rows: list[tuple[int, in
     """One LIST entry per row shown (row id, municipality). No youth id: a signal is not the register."""
     with transaction.atomic():
         for pk, municipality_id in rows:
-            audit_record(user=request.user, action=AuditAction.LIST, object_type=object_type, object_id=pk,
-                         municipality_id=municipality_id, detail=detail)
+            audit_record(
+                user=request.user,
+                action=AuditAction.LIST,
+                object_type=object_type,
+                object_id=pk,
+                municipality_id=municipality_id,
+                detail=detail,
+            )
 
 
 def _audit_case(request: HttpRequest, case: PreventiveCase, detail: str = "") -> None:
-    audit_record(user=request.user, action=AuditAction.VIEW, object_type="preventive_case", object_id=case.pk,
-                 youth_id=case.youth_id, municipality_id=case.municipality_id, detail=detail)
+    audit_record(
+        user=request.user,
+        action=AuditAction.VIEW,
+        object_type="preventive_case",
+        object_id=case.pk,
+        youth_id=case.youth_id,
+        municipality_id=case.municipality_id,
+        detail=detail,
+    )
 
 
 # --- Signals ------------------------------------------------------------------------------------------
@@ -64,10 +77,12 @@ def signals(request: HttpRequest) -> HttpResponse:
         qs = selectors.attendance_signals(user=request.user, status=status)
         withheld = selectors.attendance_signals_withheld(user=request.user, status=status)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    _audit_list(request, f"{kind}_signal", [(s.pk, s.municipality_id) for s in page.object_list],
-                "prevention_signals")
-    return render(request, "prevention/signals.html", {
-        "page_obj": page, "kind": kind, "status": status, "statuses": SignalState.choices, "withheld": withheld})
+    _audit_list(request, f"{kind}_signal", [(s.pk, s.municipality_id) for s in page.object_list], "prevention_signals")
+    return render(
+        request,
+        "prevention/signals.html",
+        {"page_obj": page, "kind": kind, "status": status, "statuses": SignalState.choices, "withheld": withheld},
+    )
 
 
 @require_POST
@@ -79,19 +94,33 @@ def signal_dismiss(request: HttpRequest, signal_pk: int) -> HttpResponse:
     return redirect("prevention:signals")
 
 
-def _open(request: HttpRequest, *, initial: dict, signal_kwargs: dict, municipality_id: int, personnummer: str,
-          protected: bool, template_context: dict) -> HttpResponse:
+def _open(
+    request: HttpRequest,
+    *,
+    initial: dict,
+    signal_kwargs: dict,
+    municipality_id: int,
+    personnummer: str,
+    protected: bool,
+    template_context: dict,
+) -> HttpResponse:
     form = OpenCaseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.preventive_case_open(user=request.user, municipality_id=municipality_id,
-                                                 personnummer=personnummer, protected=protected,
-                                                 **signal_kwargs, **form.cleaned_data)
+            case = services.preventive_case_open(
+                user=request.user,
+                municipality_id=municipality_id,
+                personnummer=personnummer,
+                protected=protected,
+                **signal_kwargs,
+                **form.cleaned_data,
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("The preventive case is opened. Only the people working with the pupil "
-                                        "see it."))
+            messages.success(
+                request, _("The preventive case is opened. Only the people working with the pupil see it.")
+            )
             return redirect("prevention:case_detail", case_pk=case.pk)
     return render(request, "prevention/open.html", {"form": form, **template_context})
 
@@ -99,24 +128,52 @@ def _open(request: HttpRequest, *, initial: dict, signal_kwargs: dict, municipal
 @require_perm(WORK)
 def open_from_early_signal(request: HttpRequest, signal_pk: int) -> HttpResponse:
     signal = selectors.early_signal_or_404(user=request.user, pk=signal_pk)
-    audit_record(user=request.user, action=AuditAction.VIEW, object_type="early_signal", object_id=signal.pk,
-                 municipality_id=signal.municipality_id, detail="open_preventive_case")
-    initial = {"given_name": signal.given_name, "family_name": signal.family_name,
-               "school_unit_name": signal.school_unit_name, "consent_by": signal.consent_by}
-    return _open(request, initial=initial, signal_kwargs={"early_signal": signal},
-                 municipality_id=signal.municipality_id, personnummer=signal.personnummer,
-                 protected=signal.protected, template_context={"early_signal": signal})
+    audit_record(
+        user=request.user,
+        action=AuditAction.VIEW,
+        object_type="early_signal",
+        object_id=signal.pk,
+        municipality_id=signal.municipality_id,
+        detail="open_preventive_case",
+    )
+    initial = {
+        "given_name": signal.given_name,
+        "family_name": signal.family_name,
+        "school_unit_name": signal.school_unit_name,
+        "consent_by": signal.consent_by,
+    }
+    return _open(
+        request,
+        initial=initial,
+        signal_kwargs={"early_signal": signal},
+        municipality_id=signal.municipality_id,
+        personnummer=signal.personnummer,
+        protected=signal.protected,
+        template_context={"early_signal": signal},
+    )
 
 
 @require_perm(WORK)
 def open_from_attendance(request: HttpRequest, signal_pk: int) -> HttpResponse:
     signal = selectors.attendance_signal_or_404(user=request.user, pk=signal_pk)
-    audit_record(user=request.user, action=AuditAction.VIEW, object_type="attendance_signal", object_id=signal.pk,
-                 municipality_id=signal.municipality_id, detail="open_preventive_case")
+    audit_record(
+        user=request.user,
+        action=AuditAction.VIEW,
+        object_type="attendance_signal",
+        object_id=signal.pk,
+        municipality_id=signal.municipality_id,
+        detail="open_preventive_case",
+    )
     initial = {"given_name": signal.given_name or "", "family_name": signal.family_name or ""}
-    return _open(request, initial=initial, signal_kwargs={"attendance_signal": signal},
-                 municipality_id=signal.municipality_id, personnummer=signal.personnummer,
-                 protected=signal.protected, template_context={"attendance_signal": signal})
+    return _open(
+        request,
+        initial=initial,
+        signal_kwargs={"attendance_signal": signal},
+        municipality_id=signal.municipality_id,
+        personnummer=signal.personnummer,
+        protected=signal.protected,
+        template_context={"attendance_signal": signal},
+    )
 
 
 # --- Preventive cases ---------------------------------------------------------------------------------
@@ -126,11 +183,12 @@ def open_from_attendance(request: HttpRequest, signal_pk: int) -> HttpResponse:
 def cases(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", PreventiveStatus.OPEN)
     page = Paginator(selectors.preventive_cases(user=request.user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    _audit_list(request, "preventive_case", [(c.pk, c.municipality_id) for c in page.object_list],
-                "preventive_cases")
-    return render(request, "prevention/cases.html", {
-        "page_obj": page, "status": status, "statuses": PreventiveStatus.choices})
+        request.GET.get("page")
+    )
+    _audit_list(request, "preventive_case", [(c.pk, c.municipality_id) for c in page.object_list], "preventive_cases")
+    return render(
+        request, "prevention/cases.html", {"page_obj": page, "status": status, "statuses": PreventiveStatus.choices}
+    )
 
 
 @require_perm(WORK)
@@ -138,9 +196,16 @@ def case_detail(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = selectors.preventive_case_or_404(user=request.user, pk=case_pk)
     _audit_case(request, case)
     worker_form = WorkerForm(choices=selectors.colleague_choices(case=case))
-    return render(request, "prevention/case_detail.html", {
-        "case": case, "worker_form": worker_form, "may_write": case.status != PreventiveStatus.CARRIED,
-        **selectors.case_page(case=case)})
+    return render(
+        request,
+        "prevention/case_detail.html",
+        {
+            "case": case,
+            "worker_form": worker_form,
+            "may_write": case.status != PreventiveStatus.CARRIED,
+            **selectors.case_page(case=case),
+        },
+    )
 
 
 @require_perm(WORK)
@@ -219,16 +284,22 @@ def attendance_upload(request: HttpRequest) -> HttpResponse:
 def _attendance_upload(request: HttpRequest, limit: UploadLimit) -> HttpResponse:
     municipalities = municipalities_with(request.user, Perm.IMPORTS_RUN)
     posted = request.method == "POST"
-    form = AttendanceImportForm(request.POST if posted else None, request.FILES if posted else None,
-                                municipalities=municipalities, too_large=limit.exceeded)
+    form = AttendanceImportForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        municipalities=municipalities,
+        too_large=limit.exceeded,
+    )
     run = None
     if posted and form.is_valid():
         upload = form.cleaned_data["file"]
-        run = services.attendance_import(source=upload, municipality=form.cleaned_data["municipality"],
-                                         user=request.user, filename=upload.name)
+        run = services.attendance_import(
+            source=upload, municipality=form.cleaned_data["municipality"], user=request.user, filename=upload.name
+        )
         form = AttendanceImportForm(municipalities=municipalities)
-    recent = Paginator(selectors.imports_for(user=request.user, municipality_ids=[m.pk for m in municipalities]),
-                       PAGE_SIZE).get_page(request.GET.get("page"))
+    recent = Paginator(
+        selectors.imports_for(user=request.user, municipality_ids=[m.pk for m in municipalities]), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(request, "prevention/import.html", {"form": form, "run": run, "page_obj": recent})
 
 
@@ -250,6 +321,8 @@ def attendance_settings(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The settings are saved and the signals are updated."))
             return redirect(f"{request.path}?municipality={municipality.code}")
-    return render(request, "prevention/settings.html", {
-        "form": form, "municipality": municipality, "municipalities": municipalities})
-
+    return render(
+        request,
+        "prevention/settings.html",
+        {"form": form, "municipality": municipality, "municipalities": municipalities},
+    )

@@ -35,6 +35,14 @@ def place(db):
 
 def early_signal(place, *, serial: int = 1, protected: bool = False) -> EarlySignal:
     return EarlySignal.objects.create(
-        municipality=place["municipality"], personnummer=pupil_pnr(serial), given_name="Elsa", family_name="Exempel",
-        school_unit_name="Centralskolan", concern="Mycket frånvaro", consent=True, consent_by="guardian",
-        protected=protected, reported_by=place["school"])
+        municipality=place["municipality"],
+        personnummer=pupil_pnr(serial),
+        given_name="Elsa",
+        family_name="Exempel",
+        school_unit_name="Centralskolan",
+        concern="Mycket frånvaro",
+        consent=True,
+        consent_by="guardian",
+        protected=protected,
+        reported_by=place["school"],
+    )

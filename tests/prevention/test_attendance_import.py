@@ -73,14 +73,22 @@ def test_importing_the_same_weeks_again_replaces_them(place):
 def test_errors_name_row_and_column_in_swedish_and_nothing_is_written(place):
     m = place["municipality"]
     good = weeks_of(pupil_pnr(1), [25])[0]
-    data = csv(good, "199001011234;2026-W10;10;5", f"{pupil_pnr(2)};2026-14;10;5", f"{pupil_pnr(3)};2026-W10;10;50",
-               f"{pupil_pnr(4)};2026-W10;abc;0", good)
+    data = csv(
+        good,
+        "199001011234;2026-W10;10;5",
+        f"{pupil_pnr(2)};2026-14;10;5",
+        f"{pupil_pnr(3)};2026-W10;10;50",
+        f"{pupil_pnr(4)};2026-W10;abc;0",
+        good,
+    )
     with translation.override("sv"):
         run = attendance_import(source=data, municipality=m)
     assert not run.ok
     messages = [e["message"] for e in run.errors]
-    assert any(msg.startswith("Rad 3, kolumn ”personnummer”") or msg.startswith("Rad 3, kolumn “personnummer”")
-               for msg in messages), messages
+    assert any(
+        msg.startswith("Rad 3, kolumn ”personnummer”") or msg.startswith("Rad 3, kolumn “personnummer”")
+        for msg in messages
+    ), messages
     assert any("Rad 4" in msg and "vecka" in msg for msg in messages)
     assert any("Rad 5" in msg and "ogiltig_procent" in msg for msg in messages)
     assert any("Rad 6" in msg and "franvaro_procent" in msg for msg in messages)
@@ -94,21 +102,42 @@ def test_a_missing_column_is_named(place):
 
 
 def ss12000(records: list[dict], marking: str = "Ingen") -> bytes:
-    return json.dumps({
-        "persons": [{"id": "p1", "civicNo": {"value": pupil_pnr(1)}, "securityMarking": marking}],
-        "aggregatedAttendance": records}).encode()
+    return json.dumps(
+        {
+            "persons": [{"id": "p1", "civicNo": {"value": pupil_pnr(1)}, "securityMarking": marking}],
+            "aggregatedAttendance": records,
+        }
+    ).encode()
 
 
 def test_ss12000_aggregated_attendance_is_summed_per_week(place):
     m = place["municipality"]
     AttendanceSettings.objects.create(municipality=m, threshold_percent=20, weeks=2)
     records = [
-        {"student": {"id": "p1"}, "startDate": "2026-03-02", "endDate": "2026-03-06", "offeredSum": 1000,
-         "validAbsenceSum": 100, "invalidAbsenceSum": 200},
-        {"student": {"id": "p1"}, "startDate": "2026-03-02", "endDate": "2026-03-02", "offeredSum": 1000,
-         "validAbsenceSum": 0, "invalidAbsenceSum": 300},
-        {"student": {"id": "p1"}, "startDate": "2026-03-09", "endDate": "2026-03-13", "offeredSum": 1200,
-         "validAbsenceSum": 0, "invalidAbsenceSum": 600},
+        {
+            "student": {"id": "p1"},
+            "startDate": "2026-03-02",
+            "endDate": "2026-03-06",
+            "offeredSum": 1000,
+            "validAbsenceSum": 100,
+            "invalidAbsenceSum": 200,
+        },
+        {
+            "student": {"id": "p1"},
+            "startDate": "2026-03-02",
+            "endDate": "2026-03-02",
+            "offeredSum": 1000,
+            "validAbsenceSum": 0,
+            "invalidAbsenceSum": 300,
+        },
+        {
+            "student": {"id": "p1"},
+            "startDate": "2026-03-09",
+            "endDate": "2026-03-13",
+            "offeredSum": 1200,
+            "validAbsenceSum": 0,
+            "invalidAbsenceSum": 600,
+        },
     ]
     run = attendance_import(source=ss12000(records, marking="Skyddad folkbokföring"), municipality=m)
     assert run.ok and run.format == "ss12000"
@@ -119,9 +148,11 @@ def test_ss12000_aggregated_attendance_is_summed_per_week(place):
 
 
 def test_ss12000_errors_name_the_record(place):
-    records = [{"student": {"id": "nobody"}, "startDate": "2026-03-02", "offeredSum": 10},
-               {"student": {"id": "p1"}, "startDate": "2026-03-06", "endDate": "2026-03-10", "offeredSum": 10},
-               {"student": {"id": "p1"}, "startDate": "2026-03-02", "offeredSum": "x"}]
+    records = [
+        {"student": {"id": "nobody"}, "startDate": "2026-03-02", "offeredSum": 10},
+        {"student": {"id": "p1"}, "startDate": "2026-03-06", "endDate": "2026-03-10", "offeredSum": 10},
+        {"student": {"id": "p1"}, "startDate": "2026-03-02", "offeredSum": "x"},
+    ]
     run = attendance_import(source=ss12000(records), municipality=place["municipality"])
     assert not run.ok
     assert [(e["row"], e["column"]) for e in run.errors] == [(1, "student"), (2, "endDate"), (3, "offeredSum")]

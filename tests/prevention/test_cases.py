@@ -34,16 +34,36 @@ TODAY = timezone.localdate
 
 def open_case(place, signal: EarlySignal | None = None, user=None, **extra) -> PreventiveCase:
     signal = signal or early_signal(place)
-    values = {"given_name": signal.given_name, "family_name": signal.family_name, "stage": "year_9",
-              "consent": True, "consent_by": "guardian", "consent_on": TODAY(),
-              "school_unit_name": signal.school_unit_name, **extra}
-    return services.preventive_case_open(user=user or place["counsellor"], municipality_id=signal.municipality_id,
-                                         personnummer=signal.personnummer, early_signal=signal, **values)
+    values = {
+        "given_name": signal.given_name,
+        "family_name": signal.family_name,
+        "stage": "year_9",
+        "consent": True,
+        "consent_by": "guardian",
+        "consent_on": TODAY(),
+        "school_unit_name": signal.school_unit_name,
+        **extra,
+    }
+    return services.preventive_case_open(
+        user=user or place["counsellor"],
+        municipality_id=signal.municipality_id,
+        personnummer=signal.personnummer,
+        early_signal=signal,
+        **values,
+    )
 
 
-MAPPING = {"school_worked": "Slöjd och idrott", "school_not_worked": "Stora klasser", "interests": "Musik",
-           "wishes": "Bli elektriker", "strengths": "Noggrann", "support_needs": "Lugn plats", "obstacles": "",
-           "participants": "Eleven och mamma", "place": "Skolan"}
+MAPPING = {
+    "school_worked": "Slöjd och idrott",
+    "school_not_worked": "Stora klasser",
+    "interests": "Musik",
+    "wishes": "Bli elektriker",
+    "strengths": "Noggrann",
+    "support_needs": "Lugn plats",
+    "obstacles": "",
+    "participants": "Eleven och mamma",
+    "place": "Skolan",
+}
 
 
 def test_a_study_counsellor_opens_a_case_from_a_signal_with_consent(place):
@@ -53,8 +73,9 @@ def test_a_study_counsellor_opens_a_case_from_a_signal_with_consent(place):
     assert list(case.workers.values_list("user__username", flat=True)) == ["syv"]
     signal.refresh_from_db()
     assert signal.status == SignalStatus.CONTACTED
-    assert AuditEntry.objects.filter(object_type="preventive_case", action=AuditAction.CREATE,
-                                     object_id=str(case.pk)).exists()
+    assert AuditEntry.objects.filter(
+        object_type="preventive_case", action=AuditAction.CREATE, object_id=str(case.pk)
+    ).exists()
 
 
 def test_no_case_without_consent_or_outside_years_8_9_and_upper_secondary(place):
@@ -89,8 +110,9 @@ def test_only_the_people_working_with_the_pupil_see_the_case(place, client):
     with pytest.raises(ValidationError):  # a teacher does no preventive work: not named on a case
         services.preventive_worker_add(case=case, user=place["counsellor"], colleague=place["teacher"])
     with pytest.raises(PermissionDenied):  # and someone not on the case cannot write to it
-        services.preventive_meeting_record(case=case, user=place["coordinator"], kind=MeetingKind.AUTUMN,
-                                           held_on=TODAY(), participants="Eleven")
+        services.preventive_meeting_record(
+            case=case, user=place["coordinator"], kind=MeetingKind.AUTUMN, held_on=TODAY(), participants="Eleven"
+        )
 
 
 def test_a_protected_pupil_needs_the_grant(place):
@@ -108,33 +130,55 @@ def test_meetings_and_mapping_are_recorded(place, client):
     case = open_case(place)
     user = place["counsellor"]
     autumn = TODAY() - datetime.timedelta(days=100)
-    services.preventive_meeting_record(case=case, user=user, kind=MeetingKind.AUTUMN, held_on=autumn,
-                                       participants="Eleven, KAA", notes="Första träffen")
-    services.preventive_meeting_record(case=case, user=user, kind=MeetingKind.SPRING, held_on=TODAY(),
-                                       participants="Eleven, mentorn, pappa", follow_up_on=TODAY())
+    services.preventive_meeting_record(
+        case=case,
+        user=user,
+        kind=MeetingKind.AUTUMN,
+        held_on=autumn,
+        participants="Eleven, KAA",
+        notes="Första träffen",
+    )
+    services.preventive_meeting_record(
+        case=case,
+        user=user,
+        kind=MeetingKind.SPRING,
+        held_on=TODAY(),
+        participants="Eleven, mentorn, pappa",
+        follow_up_on=TODAY(),
+    )
     services.preventive_mapping_save(case=case, user=user, held_on=TODAY(), **MAPPING)
-    second = services.preventive_mapping_save(case=case, user=user, held_on=TODAY(),
-                                              **{**MAPPING, "wishes": "Bli elektriker eller snickare"})
+    second = services.preventive_mapping_save(
+        case=case, user=user, held_on=TODAY(), **{**MAPPING, "wishes": "Bli elektriker eller snickare"}
+    )
     assert second.version == 2 and PreventiveMeeting.objects.filter(case=case).count() == 2
     with pytest.raises(ValidationError):
         services.preventive_meeting_record(case=case, user=user, kind="x", held_on=TODAY(), participants="")
     client.force_login(user)
     page = client.get(reverse("prevention:case_detail", args=[case.pk]))
     assert page.status_code == 200 and "snickare" in page.content.decode()
-    assert AuditEntry.objects.filter(object_type="preventive_case", action=AuditAction.VIEW,
-                                     object_id=str(case.pk), user_id=user.pk).exists()
+    assert AuditEntry.objects.filter(
+        object_type="preventive_case", action=AuditAction.VIEW, object_id=str(case.pk), user_id=user.pk
+    ).exists()
 
 
 def test_the_mapping_is_carried_into_the_case_work_when_the_pupil_enters_the_register(place):
     pnr = pupil_pnr(7, age=17)
-    signal = EarlySignal.objects.create(municipality=place["municipality"], personnummer=pnr, given_name="Ali",
-                                        family_name="Exempel", school_unit_name="Gymnasiet", concern="Frånvaro",
-                                        consent=True, consent_by="pupil")
+    signal = EarlySignal.objects.create(
+        municipality=place["municipality"],
+        personnummer=pnr,
+        given_name="Ali",
+        family_name="Exempel",
+        school_unit_name="Gymnasiet",
+        concern="Frånvaro",
+        consent=True,
+        consent_by="pupil",
+    )
     case = open_case(place, signal, stage="upper_secondary")
     services.preventive_mapping_save(case=case, user=place["counsellor"], held_on=TODAY(), **MAPPING)
     born = datetime.date(TODAY().year - 17, 3, 10)
-    youth = YouthFactory(municipality=place["municipality"], personnummer=pnr, birth_date=born,
-                         coach=place["coach"], team=place["team"])
+    youth = YouthFactory(
+        municipality=place["municipality"], personnummer=pnr, birth_date=born, coach=place["coach"], team=place["team"]
+    )
     result = register_compute(youth_ids=[youth.pk])
     youth.refresh_from_db()
     assert result.entered == 1 and youth.in_target_group
@@ -149,9 +193,16 @@ def test_the_mapping_is_carried_into_the_case_work_when_the_pupil_enters_the_reg
 def test_the_nightly_carry_catches_a_pupil_already_in_the_register(place):
     pnr = pupil_pnr(8, age=17)
     youth = YouthFactory(municipality=place["municipality"], personnummer=pnr, in_target_group=True)
-    signal = EarlySignal.objects.create(municipality=place["municipality"], personnummer=pnr, given_name="Bo",
-                                        family_name="Exempel", school_unit_name="Gy", concern="x", consent=True,
-                                        consent_by="pupil")
+    signal = EarlySignal.objects.create(
+        municipality=place["municipality"],
+        personnummer=pnr,
+        given_name="Bo",
+        family_name="Exempel",
+        school_unit_name="Gy",
+        concern="x",
+        consent=True,
+        consent_by="pupil",
+    )
     case = open_case(place, signal, stage="upper_secondary")
     services.preventive_mapping_save(case=case, user=place["counsellor"], held_on=TODAY(), **MAPPING)
     Mapping.objects.create(youth=youth, version=1, held_on=TODAY(), wishes="Coachens egen")
@@ -173,8 +224,9 @@ def test_thinning_rule():
 def test_cases_of_pupils_who_never_entered_kaa_are_thinned_with_an_audit_entry(place):
     AttendanceSettings.objects.create(municipality=place["municipality"], thinning_months=6)
     old = open_case(place)
-    services.preventive_meeting_record(case=old, user=place["counsellor"], kind=MeetingKind.AUTUMN,
-                                       held_on=TODAY(), participants="Eleven")
+    services.preventive_meeting_record(
+        case=old, user=place["counsellor"], kind=MeetingKind.AUTUMN, held_on=TODAY(), participants="Eleven"
+    )
     carried = open_case(place, early_signal(place, serial=2))
     PreventiveCase.objects.filter(pk=carried.pk).update(status=PreventiveStatus.CARRIED)
     on = services.thinning_date(old, 6)
@@ -184,5 +236,6 @@ def test_cases_of_pupils_who_never_entered_kaa_are_thinned_with_an_audit_entry(p
     assert not PreventiveMeeting.objects.exists()
     entry = AuditEntry.objects.get(object_type="preventive_case", action=AuditAction.DELETE, object_id=str(old.pk))
     assert entry.detail == "thinning:meetings=1:mappings=0"
-    assert AuditEntry.objects.filter(object_type="preventive_case", action=AuditAction.DELETE,
-                                     detail="thinning:cases=1").exists()
+    assert AuditEntry.objects.filter(
+        object_type="preventive_case", action=AuditAction.DELETE, detail="thinning:cases=1"
+    ).exists()

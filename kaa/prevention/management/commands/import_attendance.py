@@ -28,5 +28,6 @@ class Command(BaseCommand):
             for error in run.errors:
                 sys.stderr.write(f"{error['message']}\n")
             raise CommandError(f"attendance import refused: {run.error_count} errors, nothing changed")
-        self.stdout.write(f"imported {run.rows} rows for {len(run.weeks)} weeks, {run.signals} new signals "
-                          f"({run.seconds:.1f} s)")
+        self.stdout.write(
+            f"imported {run.rows} rows for {len(run.weeks)} weeks, {run.signals} new signals ({run.seconds:.1f} s)"
+        )
