@@ -28,7 +28,7 @@ from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record
 from kaa.casework.models import MAPPING_FIELDS, Mapping
 from kaa.casework.services import EV_MAPPING, case_ensure
-from kaa.core.bulk import bulk_insert
+from kaa.core.bulk import bulk_insert, bulk_set
 from kaa.organisations.models import Municipality
 from kaa.register.identity import parse_identity
 from kaa.register.models import EarlySignal, SignalStatus, Youth, YouthEvent
@@ -563,36 +563,26 @@ def attendance_signals_refresh(*, municipality: Municipality) -> int:
             )
         }
         first = weeks[-1]
-    existing = {s.personnummer: s for s in AttendanceSignal.objects.filter(municipality=municipality)}
+    existing = {pnr: (pk, (status, handled_at, by), values) for pk, pnr, status, handled_at, by, *values in
+                AttendanceSignal.objects.filter(municipality=municipality).values_list(
+                    "pk", "personnummer", "status", "handled_at", "handled_by", *SIGNAL_FIELDS)}
     AttendanceSignal.objects.filter(municipality=municipality, status=SignalState.NEW).exclude(
-        personnummer__in=list(qualifying)
-    ).delete()
+        personnummer__in=list(qualifying)).delete()
     new, changed = [], []
     for pnr, r in qualifying.items():
-        values = {
-            "first_week": first,
-            "last_week": latest,
-            "weeks": cfg.weeks,
-            "average_unexcused": Decimal(str(round(float(r["avg"]), 1))),
-            "protected": r["prot"] > 0,
-        }
-        signal = existing.get(pnr)
-        if signal is None:
-            new.append(AttendanceSignal(municipality=municipality, personnummer=pnr, **values))
+        values = (first, latest, cfg.weeks, Decimal(str(round(float(r["avg"]), 1))), r["prot"] > 0)
+        found = existing.get(pnr)
+        if found is None:
+            new.append((municipality.pk, pnr, *values))
             continue
-        for key, value in values.items():
-            setattr(signal, key, value)
-        if (
-            signal.status == SignalState.DISMISSED
-            and signal.handled_at
-            and timezone.localdate(signal.handled_at) < first
-        ):
-            signal.status, signal.handled_at, signal.handled_by = SignalState.NEW, None, None
-        changed.append(signal)
-    AttendanceSignal.objects.bulk_create(new, batch_size=1000)
-    AttendanceSignal.objects.bulk_update(
-        changed, [*SIGNAL_FIELDS, "status", "handled_at", "handled_by"], batch_size=1000
-    )
+        pk, state, old = found
+        # A dismissed signal comes back when a new run of weeks starts after it was dismissed.
+        renewed = state[0] == SignalState.DISMISSED and state[1] and timezone.localdate(state[1]) < first
+        if renewed or tuple(old) != values:
+            changed.append((pk, *values, *((SignalState.NEW, None, None) if renewed else state)))
+    # Set-based writes (kaa.core.bulk): a region's weekly file may signal thousands of pupils.
+    bulk_insert(AttendanceSignal, ("municipality", "personnummer", *SIGNAL_FIELDS), new)
+    bulk_set(AttendanceSignal, (*SIGNAL_FIELDS, "status", "handled_at", "handled_by"), changed)
     return AttendanceSignal.objects.filter(municipality=municipality, status=SignalState.NEW).count()
 
 
