@@ -77,8 +77,9 @@ def main() -> int:
     AttendanceSettings.objects.create(municipality=municipality, threshold_percent=15, weeks=args.weeks)
     print(f"database: {connection.vendor}; {args.rows} pupils a week, {args.weeks} weeks")
     people, rng = pupils(args.rows), random.Random(1)
-    files = [weekly_file(OUT / f"attendance_w{10 + i}.csv", people, f"2026-W{10 + i:02d}", rng)
-             for i in range(args.weeks)]
+    files = [
+        weekly_file(OUT / f"attendance_w{10 + i}.csv", people, f"2026-W{10 + i:02d}", rng) for i in range(args.weeks)
+    ]
     for path in [*files, files[-1]]:
         started, cpu = time.perf_counter(), time.process_time()
         run = attendance_import(source=str(path), municipality=municipality)
@@ -86,8 +87,10 @@ def main() -> int:
         assert run.ok, run.errors[:5]
         # CPU time of this process beside the wall time: on a shared, loaded machine the wall time says
         # more about the neighbours (SQLite runs in this process; PostgreSQL's share is not counted).
-        print(f"  {path.name}: {run.rows} rows in {seconds:.2f} s (this process's CPU {cpu:.2f} s), "
-              f"{run.signals} new signals")
+        print(
+            f"  {path.name}: {run.rows} rows in {seconds:.2f} s (this process's CPU {cpu:.2f} s), "
+            f"{run.signals} new signals"
+        )
     print(f"stored weeks: {AttendanceWeek.objects.count()} rows")
     return 0
 
