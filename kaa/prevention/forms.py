@@ -61,11 +61,18 @@ class MeetingForm(SafeForm):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
     follow_up_on = _date(_("Next follow-up"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("held_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
 
 class PreventiveMappingForm(MappingForm):
     """The case work's mapping questions, asked from the pupil's perspective with the parents' support."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"]["held_on"] = timezone.localdate()
         super().__init__(*args, **kwargs)
         self.fields["place"].label = _("Where")
         self.fields["participants"].help_text = _("The pupil and who supported them, e.g. a guardian.")

@@ -563,11 +563,15 @@ def attendance_signals_refresh(*, municipality: Municipality) -> int:
             )
         }
         first = weeks[-1]
-    existing = {pnr: (pk, (status, handled_at, by), values) for pk, pnr, status, handled_at, by, *values in
-                AttendanceSignal.objects.filter(municipality=municipality).values_list(
-                    "pk", "personnummer", "status", "handled_at", "handled_by", *SIGNAL_FIELDS)}
+    existing = {
+        pnr: (pk, (status, handled_at, by), values)
+        for pk, pnr, status, handled_at, by, *values in AttendanceSignal.objects.filter(
+            municipality=municipality
+        ).values_list("pk", "personnummer", "status", "handled_at", "handled_by", *SIGNAL_FIELDS)
+    }
     AttendanceSignal.objects.filter(municipality=municipality, status=SignalState.NEW).exclude(
-        personnummer__in=list(qualifying)).delete()
+        personnummer__in=list(qualifying)
+    ).delete()
     new, changed = [], []
     for pnr, r in qualifying.items():
         values = (first, latest, cfg.weeks, Decimal(str(round(float(r["avg"]), 1))), r["prot"] > 0)
