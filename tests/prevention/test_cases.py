@@ -22,8 +22,7 @@ from kaa.prevention.models import (
     PreventiveStatus,
 )
 from kaa.register.compute import register_compute
-from kaa.register.models import EarlySignal, SignalStatus
-from kaa.reporting import scb  # noqa: F401  (the SCB file never reads preventive cases: they are not youths)
+from kaa.register.models import EarlySignal, RegisterPeriod, SignalStatus, Youth, YouthEvent
 from tests.factories import YouthFactory, staff
 
 from .conftest import early_signal, pupil_pnr
@@ -239,3 +238,17 @@ def test_cases_of_pupils_who_never_entered_kaa_are_thinned_with_an_audit_entry(p
     assert AuditEntry.objects.filter(
         object_type="preventive_case", action=AuditAction.DELETE, detail="thinning:cases=1"
     ).exists()
+
+
+def test_a_failing_hook_never_breaks_the_register_computation(place, monkeypatch):
+    def broken(youth_ids):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "register_entered", broken)
+    from django.apps import apps
+
+    monkeypatch.setattr(apps.get_app_config("prevention"), "register_entered", broken)
+    youth = YouthFactory(municipality=place["municipality"], birth_date=datetime.date(TODAY().year - 17, 3, 10))
+    assert register_compute(youth_ids=[youth.pk]).entered == 1
+    youth.refresh_from_db()
+    assert youth.in_target_group
