@@ -75,6 +75,8 @@ def test_a_study_counsellor_opens_a_case_from_a_signal_with_consent(place):
     assert AuditEntry.objects.filter(
         object_type="preventive_case", action=AuditAction.CREATE, object_id=str(case.pk)
     ).exists()
+    # Not the register: no youth, no register period, no event on anyone's history.
+    assert not Youth.objects.exists() and not RegisterPeriod.objects.exists() and not YouthEvent.objects.exists()
 
 
 def test_no_case_without_consent_or_outside_years_8_9_and_upper_secondary(place):
