@@ -10,8 +10,8 @@ class PreventionConfig(AppConfig):
     verbose_name = _("Preventive work")
 
     nav_items = [
-        NavItem("prevention.work", "prevention:signals", _("Signals"), order=42),
-        NavItem("prevention.work", "prevention:cases", _("Preventive cases"), order=43),
+        NavItem("prevention.work", "prevention:signals", _("Signals"), order=42, menu="more"),
+        NavItem("prevention.work", "prevention:cases", _("Preventive cases"), order=43, menu="more"),
         NavItem("imports.run", "prevention:attendance_upload", _("Import attendance"), order=71, menu="more"),
         NavItem("settings.manage", "prevention:attendance_settings", _("Attendance signals"), order=72, menu="more"),
     ]
