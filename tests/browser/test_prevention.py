@@ -124,3 +124,46 @@ def test_a_preventive_case_in_year_9_carries_its_mapping_into_kaa(page, live_url
     expect(mapping.get_by_role("link", name="Revidera kartläggningen")).to_be_visible()
     _fits(page)
     assert Mapping.objects.get(youth=youth).version == 1
+
+
+def test_attendance_import_signals_and_settings_pages(page, live_url, log_in, tmp_path):
+    from playwright.sync_api import expect
+
+    municipality = MunicipalityFactory(code="0480", name="Nyköping")
+    staff(Role.COORDINATOR, municipality, username="samordnare")
+    staff(Role.ADMINISTRATOR, municipality, username="admin")
+    pupils = [make_personnummer(datetime.date(2011, 3, 1 + i), 400 + i) for i in range(3)]
+    rows = ["personnummer;vecka;franvaro_procent;ogiltig_procent"]
+    for week in ("2026-W10", "2026-W11", "2026-W12"):
+        rows += [f"{pupils[0]};{week};40;35", f"{pupils[1]};{week};5;0", f"{pupils[2]};{week};30;2"]
+    upload = tmp_path / "narvaro-v12.csv"
+    upload.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 900})
+    log_in(page, "samordnare")
+    page.goto(f"{live_url}/prevention/attendance/import/")
+    page.get_by_label("Fil").set_input_files(str(upload))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Importera").click()
+    expect(page.get_by_test_id("import-result")).to_contain_text("9 rader importerade")
+    expect(page.get_by_test_id("attendance-imports")).to_contain_text("narvaro-v12.csv")
+    _fits(page)
+    page.goto(f"{live_url}/prevention/signals/")
+    signals = page.get_by_test_id("attendance-signals")
+    expect(signals).to_contain_text(pupils[0])
+    expect(signals).not_to_contain_text(pupils[2])
+    _fits(page)
+    with page.expect_navigation():
+        signals.get_by_role("button", name="Ingen åtgärd just nu").click()
+    expect(page.get_by_test_id("attendance-signals")).to_contain_text("Inga signaler")
+    page.goto(f"{live_url}/prevention/cases/")
+    expect(page.get_by_test_id("preventive-cases")).to_contain_text("Inga förebyggande ärenden")
+
+    page.context.clear_cookies()
+    log_in(page, "admin")
+    page.goto(f"{live_url}/prevention/attendance/settings/")
+    page.get_by_label("Ogiltig frånvaro på minst (%)").fill("1")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Spara").click()
+    expect(page.locator(".ds-alert, [role=status]").first).to_contain_text("Inställningarna är sparade")
+    _fits(page)
