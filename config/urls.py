@@ -21,6 +21,7 @@ urlpatterns = [
     path("imports/", include("kaa.imports.urls")),
     path("casework/", include("kaa.casework.urls")),
     path("meetings/", include("kaa.meetings.urls")),
+    path("prevention/", include("kaa.prevention.urls")),
     path("reports/", include("kaa.reporting.urls")),
     path("handover/", include("kaa.handover.urls")),
     path("", include("kaa.messaging.urls")),

@@ -34,6 +34,7 @@ KAA_APPS = [
     "kaa.casework",
     "kaa.meetings",
     "kaa.handover",
+    "kaa.prevention",
     "kaa.reporting",
     "kaa.audit",
     "kaa.portability",

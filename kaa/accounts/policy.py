@@ -726,3 +726,66 @@ def may_answer_transfer(user: Any, to_municipality_id: int) -> bool:
 
 def may_revoke_transfer(user: Any, from_municipality_id: int) -> bool:
     return has_perm(user, HandoverPerm.TRANSFER, from_municipality_id)  # type: ignore[arg-type]
+# Preventive work (issue 14, kaa.prevention): attendance and early signals, preventive cases.
+# Kept in its own block. Nothing here imports kaa.prevention (it sits above accounts): the scopes are
+# Q filters over the preventive models' own field names.
+#
+# - Coordinators, coaches and study counsellors take part in preventive work (``PreventionPerm.WORK``):
+#   they see their municipality's signals (early signals from schools, attendance signals) and may
+#   open a preventive case from one, with consent. A signal about a person with a protected identity
+#   (marked by the school or the school system, or known as such to the register) is, without the
+#   grant on that membership, only a count: the same rule as the register's school signals.
+# - A preventive case (*förebyggande ärende*) is NOT the register: it is visible only to the people
+#   working with the pupil, the staff named on the case (the one who opened it and the colleagues they
+#   added), never to a role as such (a coordinator not named on it gets 404). A protected pupil needs
+#   the grant as well. Only the named people may write to it.
+# =================================================================================================
+
+
+class PreventionPerm(StrEnum):
+    """Preventive-work permissions (strings, so they sit in ROLE_PERMISSIONS beside ``Perm``)."""
+
+    WORK = "prevention.work"  # signals and preventive cases, within the preventive scope
+
+
+PREVENTION_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset({PreventionPerm.WORK}),
+    Role.COACH: frozenset({PreventionPerm.WORK}),
+    Role.STUDY_COUNSELLOR: frozenset({PreventionPerm.WORK}),
+}
+for _role, _extra in PREVENTION_ROLE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra  # type: ignore[operator]
+
+
+def prevention_municipality_ids(user: Any) -> list[int]:
+    """Municipalities where the user does preventive work (sees signals, opens preventive cases)."""
+    return municipality_ids_with(user, PreventionPerm.WORK)  # type: ignore[arg-type]
+
+
+def preventive_case_scope(user: Any) -> Q:
+    """The Q filter of the preventive cases this user may read and write: those naming the user among the
+    people working with the pupil (``workers__user_id``), in a municipality where they still do preventive
+    work; a protected pupil (``protected``) only with the grant on that membership."""
+    scope = Q(pk__in=[])
+    for m in memberships(user):
+        if PreventionPerm.WORK not in ROLE_PERMISSIONS.get(m.role, ()):
+            continue
+        here = Q(municipality_id=m.municipality_id, workers__user_id=user.pk)
+        if not m.may_see_protected:
+            here &= Q(protected=False)
+        scope |= here
+    return scope
+
+
+def prevention_signals_withheld(user: Any) -> Q:
+    """Signal rows (fields ``municipality_id``, ``protected``, ``about_protected``) whose details the user may
+    not see: about a protected person, in a municipality where the user lacks the grant."""
+    granted = protected_grant_municipality_ids(user, PreventionPerm.WORK)  # type: ignore[arg-type]
+    return ~Q(municipality_id__in=granted) & (Q(protected=True) | Q(about_protected=True))
+
+
+def may_work_preventively(user: Any, municipality_id: int, protected: bool = False) -> bool:
+    """Whether the user may open a preventive case in this municipality (a protected pupil with the grant),
+    or be named on one."""
+    return any(m.municipality_id == municipality_id and PreventionPerm.WORK in ROLE_PERMISSIONS.get(m.role, ())
+               and (m.may_see_protected or not protected) for m in memberships(user))

@@ -61,6 +61,8 @@ def kind_of(field: models.Field) -> str:
         return "time"
     if isinstance(field, models.DecimalField):
         return "decimal"
+    if isinstance(field, models.FloatField):
+        return "float"
     if isinstance(field, models.JSONField):
         return "json"
     if isinstance(field, models.FileField):
@@ -91,6 +93,8 @@ def encode(field: models.Field, value: Any) -> str:
         return f"{FILES_DIR}/{value}" if value else ""
     if kind == "base64":
         return base64.b64encode(bytes(value)).decode("ascii")
+    if kind == "float":
+        return repr(float(value))  # the shortest text that reads back as the same number
     return str(value)
 
 
@@ -122,6 +126,8 @@ def decode(field: models.Field, cell: str) -> Any:
         return datetime.time.fromisoformat(cell)
     if kind == "decimal":
         return decimal.Decimal(cell)
+    if kind == "float":
+        return float(cell)
     if kind == "json":
         return json.loads(cell)
     if kind == "base64":

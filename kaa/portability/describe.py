@@ -61,6 +61,7 @@ TYPE_WORDS = {
     "date": "date (`YYYY-MM-DD`)",
     "time": "time (`HH:MM:SS`, `.ffffff` after it when not a whole second)",
     "decimal": "decimal number (`.` as decimal point)",
+    "float": "number (`.` as decimal point; it reads back as the same binary floating-point number)",
     "json": "JSON (compact, UTF-8)",
     "file": "path of a file in the folder (`files/…`), or empty",
     "base64": "bytes, base64",

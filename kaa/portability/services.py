@@ -40,6 +40,7 @@ from .spec import (
     MERGE,
     MUNICIPALITY_FILE,
     REVISION_MEASURE_REFERENCES,
+    USER_LINKS,
     USERS,
     Table,
     tables,
@@ -570,7 +571,7 @@ class _Loader:
             pending.clear()
             waiting.clear()
 
-        through = codec.model_of(table)._meta.auto_created  # a many-to-many link: a row per pair
+        through = codec.model_of(table)._meta.auto_created or table.label in USER_LINKS  # a link: a row per pair
         for number, values in _rows_of(self.directory, table):
             old = values.pop("id")
             if through and self._unmatched_user(fields_, values):

@@ -182,6 +182,23 @@ EXPORTS: dict[str, tuple[Table, ...]] = {
               "Hand-over documents given (sections chosen, the text as given, to whom, when, the consent).",
               "municipality_id"),
     ),
+    "prevention": (
+        Table("prevention.AttendanceSettings", "attendance_settings.csv",
+              "The municipality's attendance signal rule and how long attendance and preventive cases are kept.",
+              "municipality_id"),
+        Table("prevention.AttendanceWeek", "attendance_weeks.csv", "Imported absence per pupil and week.",
+              "municipality_id"),
+        Table("prevention.AttendanceSignal", "attendance_signals.csv",
+              "Pupils whose unexcused absence crossed the municipality's rule.", "municipality_id"),
+        Table("prevention.PreventiveCase", "preventive_cases.csv",
+              "Preventive cases (not the register): opened with consent from a school's signal.", "municipality_id"),
+        Table("prevention.CaseWorker", "preventive_case_workers.csv", "The staff named on a preventive case.",
+              "case__municipality_id"),
+        Table("prevention.PreventiveMeeting", "preventive_meetings.csv",
+              "Meetings of a preventive case (autumn of year 9, spring, follow-up).", "case__municipality_id"),
+        Table("prevention.PreventiveMapping", "preventive_mappings.csv",
+              "The pupil's own mapping in a preventive case, in versions.", "case__municipality_id"),
+    ),
     "meetings": (
         Table("meetings.CaseReview", "case_reviews.csv",
               "The team's case reviews (elevgenomgång), one per team and day.", "team__municipality_id"),
@@ -223,6 +240,8 @@ EXCLUDED: dict[str, str] = {
     "the receiving municipality's own export. Events that named a transfer keep their text, not its id.",
     "handover.CaseOwnership": "Which municipality of this installation held a case when; an exported case is "
     "held by the exporting municipality, which the receiving installation assumes.",
+    "prevention.AttendanceImport": "The log of attendance imports is this installation's own record of an "
+    "operation; the weeks it wrote are exported.",
     "reporting.BoardReport": "A prepared board report is a file made from the exported data; the receiving "
     "installation makes it again for any month or half-year.",
     "accounts.EmergencyAccess": "Emergency access lasts three hours; it is in this installation's audit log.",
@@ -246,7 +265,11 @@ GUARDED_APPS = (
     "audit",
     "meetings",
     "handover",
+    "prevention",
 )
+# Tables whose rows only link a staff member to a record: a row naming a user missing in the receiving
+# installation is left out (and counted), as a many-to-many link is.
+USER_LINKS = frozenset({"prevention.CaseWorker"})
 
 # Keys of YouthEvent.data that hold the id of another record (translated on import).
 EVENT_REFERENCES: dict[str, str] = {

@@ -29,6 +29,7 @@ from django.utils import timezone
 from kaa.core.bulk import bulk_insert, bulk_set
 from kaa.organisations.models import Municipality
 
+from .hooks import youths_entered
 from .locks import lock_facts_for_computing
 from .models import Enrolment, RegisterPeriod, Youth, YouthEvent
 from .rules import Decision, EnrolmentFacts, Facts, decide, next_change_date
@@ -277,4 +278,5 @@ def _compute_chunk(rows: list[dict], on: datetime.date, settings: dict[int, _Set
                 new_periods)
     bulk_insert(YouthEvent, ("youth", "kind", "occurred_at", "data"), events)
     bulk_set(Youth, CACHE_FIELDS, cache)
+    youths_entered([youth_id for youth_id, kind, *_rest in events if kind == "register.entered"])
     return result

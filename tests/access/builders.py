@@ -215,3 +215,40 @@ def _fraktsedel(world):
 
 transfer = _cached("transfer", _transfer)
 fraktsedel = _cached("fraktsedel", _fraktsedel)
+# --- Preventive work (kaa.prevention) -------------------------------------------------------------
+
+def _early_signal(world):
+    from kaa.register.models import EarlySignal
+    from tests.factories import make_personnummer
+
+    return EarlySignal.objects.create(
+        municipality=world["municipality"], personnummer=make_personnummer(datetime.date(2011, 4, 2), 11),
+        given_name="Elsa", family_name="Exempel", school_unit_name="Centralskolan", concern="Frånvaro",
+        consent=True, consent_by="guardian", reported_by=world["school_staff"])
+
+
+def _attendance_signal(world):
+    from kaa.prevention.models import AttendanceSignal
+    from tests.factories import make_personnummer
+
+    monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    return AttendanceSignal.objects.create(
+        municipality=world["municipality"], personnummer=make_personnummer(datetime.date(2011, 5, 3), 12),
+        first_week=monday - datetime.timedelta(weeks=2), last_week=monday, weeks=3, average_unexcused=30)
+
+
+def _preventive_case(world):
+    """Opened by the study counsellor, who named the coach: the coordinator is not among them (404)."""
+    from kaa.prevention.services import preventive_case_open, preventive_worker_add
+
+    case = preventive_case_open(
+        user=world["study_counsellor"], municipality_id=world["municipality"].pk,
+        personnummer=early_signal(world).personnummer, given_name="Elsa", family_name="Exempel", stage="year_9",
+        consent=True, consent_by="guardian", consent_on=timezone.localdate())
+    preventive_worker_add(case=case, user=world["study_counsellor"], colleague=world["coach"])
+    return case
+
+
+early_signal = _cached("early_signal", _early_signal)
+attendance_signal = _cached("attendance_signal", _attendance_signal)
+preventive_case = _cached("preventive_case", _preventive_case)

@@ -69,6 +69,15 @@ KWARGS = {
     "reporting:board_download": {"file_format": "xlsx"},
     "reporting:board_file": {"report_pk": builders.board_report, "file_format": "xlsx"},
     "reporting:follow_up_goals": {"year": 2026},
+    # Preventive work (kaa.prevention)
+    "prevention:signal_dismiss": {"signal_pk": builders.attendance_signal},
+    "prevention:open_from_attendance": {"signal_pk": builders.attendance_signal},
+    "prevention:open_from_early_signal": {"signal_pk": builders.early_signal},
+    "prevention:case_detail": {"case_pk": builders.preventive_case},
+    "prevention:meeting_new": {"case_pk": builders.preventive_case},
+    "prevention:mapping_edit": {"case_pk": builders.preventive_case},
+    "prevention:worker_add": {"case_pk": builders.preventive_case},
+    "prevention:case_close": {"case_pk": builders.preventive_case},
 }
 
 EXPECTED = {
@@ -245,4 +254,17 @@ EXPECTED = {
     "api:reject_transfer":              (405, 405, 405, 405, 405, 405, 405, 405),
     "api:revoke_transfer":              (405, 405, 405, 405, 405, 405, 405, 405),
     "api:list_transfers":               (401, 200, 200, 200, 200, 200, 200, 200),
+    # Preventive work (kaa.prevention): a case only for the people named on it (study counsellor, coach)
+    "prevention:signals":               (LOGIN, 200, 200, 200, 403, 403, 403, 403),
+    "prevention:signal_dismiss":        (405, 405, 405, 405, 405, 405, 405, 405),
+    "prevention:open_from_attendance":  (LOGIN, 200, 200, 200, 403, 403, 403, 403),
+    "prevention:open_from_early_signal": (LOGIN, 200, 200, 200, 403, 403, 403, 403),
+    "prevention:cases":                 (LOGIN, 200, 200, 200, 403, 403, 403, 403),
+    "prevention:case_detail":           (LOGIN, 404, 200, 200, 403, 403, 403, 403),
+    "prevention:meeting_new":           (LOGIN, 404, 200, 200, 403, 403, 403, 403),
+    "prevention:mapping_edit":          (LOGIN, 404, 200, 200, 403, 403, 403, 403),
+    "prevention:worker_add":            (405, 405, 405, 405, 405, 405, 405, 405),
+    "prevention:case_close":            (405, 405, 405, 405, 405, 405, 405, 405),
+    "prevention:attendance_upload":     (LOGIN, 200, 403, 403, 403, 403, 403, 200),
+    "prevention:attendance_settings":   (LOGIN, 403, 403, 403, 403, 403, 403, 200),
 }

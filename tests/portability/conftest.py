@@ -40,9 +40,12 @@ def remove_municipality(municipality: Municipality) -> None:
     """Take the municipality out of the installation (what protects it from a careless delete, in order)."""
     from kaa.handover.models import CaseOwnership, Fraktsedel, Transfer
     from kaa.meetings.models import CaseReview, Meeting
+    from kaa.prevention.models import AttendanceSignal, AttendanceWeek, PreventiveCase
 
     youths = Youth.objects.filter(municipality=municipality)
     Fraktsedel.objects.filter(youth__in=youths).delete()
+    for model in (PreventiveCase, AttendanceSignal, AttendanceWeek):
+        model.objects.filter(municipality=municipality).delete()
     CaseOwnership.objects.filter(youth__in=youths).delete()
     Transfer.objects.filter(youth__in=youths).delete()
     Meeting.objects.filter(municipality=municipality).delete()
