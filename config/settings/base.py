@@ -33,6 +33,7 @@ KAA_APPS = [
     "kaa.messaging",
     "kaa.casework",
     "kaa.reporting",
+    "kaa.retention",
     "kaa.audit",
     "kaa.demo",
 ]

@@ -138,3 +138,28 @@ def audit_youth_read(*, user: Any, youth_id: int, municipality_id: int | None, d
     """One read of a youth's record (a page or answer that showed it)."""
     return audit_record(user=user, action=AuditAction.VIEW, object_type="youth", object_id=youth_id,
                         youth_id=youth_id, municipality_id=municipality_id, detail=detail)
+
+
+def audit_removals(
+    *,
+    user: Any,
+    object_type: str,
+    records: Iterable[tuple[Any, int | None, int | None]],
+    detail: str = "",
+    fields: Sequence[str] = (),
+    action: str = AuditAction.DELETE,
+) -> int:
+    """Record the removal of many records at once (thinning): one entry per record id, one query.
+
+    ``records`` yields (object id, youth id, municipality id) triples: ids, never personal data.
+    """
+    user_id, username = _actor(user)
+    channel, rid = channel_var.get(), request_id_var.get().replace("-", "")[:32]
+    entries = [
+        AuditEntry(user_id=user_id, username=username, action=action, object_type=object_type,
+                   object_id=str(object_id), youth_id=youth_id, municipality_id=municipality_id,
+                   fields=sorted(fields), channel=channel, request_id=rid, detail=detail[:200])
+        for object_id, youth_id, municipality_id in records
+    ]
+    _write(entries)
+    return len(entries)
