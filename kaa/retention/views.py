@@ -16,11 +16,22 @@ from .services import retention_rule_save
 
 @require_perm(Perm.SETTINGS_MANAGE)
 def index(request: HttpRequest) -> HttpResponse:
-    municipalities = [
-        {"municipality": m, "preview": selectors.preview(m), "runs": selectors.last_runs(m)}
-        for m in selectors.managed_municipalities(request.user)[:20]
-    ]
-    return render(request, "retention/index.html", {"municipalities": municipalities})
+    """One municipality at a time (``?municipality=``): its preview counts every table of every kind."""
+    municipalities = list(selectors.managed_municipalities(request.user))
+    chosen = next(
+        (m for m in municipalities if str(m.pk) == request.GET.get("municipality")),
+        municipalities[0] if municipalities else None,
+    )
+    return render(
+        request,
+        "retention/index.html",
+        {
+            "municipalities": municipalities,
+            "municipality": chosen,
+            "preview": selectors.preview(chosen) if chosen else [],
+            "runs": selectors.last_runs(chosen) if chosen else [],
+        },
+    )
 
 
 @require_perm(Perm.SETTINGS_MANAGE)

@@ -58,6 +58,7 @@ KWARGS = {
     "messaging:batch_pdf": {"pk": builders.batch},
     "messaging:reply": {"code": builders.reply_code},
     "reporting:code_edit": {"code_pk": builders.code},
+    "retention:rule_edit": {"kind": "casework"},
 }
 
 EXPECTED = {
@@ -195,4 +196,7 @@ EXPECTED = {
     "reporting:code_new":               (LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "api:reports_resource_plan":        (401, 200, 403, 403, 403, 200, 403, 403),
     "api:reports_follow_up":            (401, 422, 422, 422, 422, 422, 422, 422),
+    # Thinning (kaa.retention): the administrator's
+    "retention:index":                  (LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    "retention:rule_edit":              (LOGIN, 403, 403, 403, 403, 403, 403, 200),
 }
