@@ -23,12 +23,27 @@ def test_the_administrator_switches_a_rule_on_and_the_coordinator_reads_the_yout
     municipality = MunicipalityFactory(code="0480", name="Nyköping")
     staff(Role.ADMINISTRATOR, municipality, username="admin-ada")
     staff(Role.COORDINATOR, municipality, username="samordnare-bo")
-    youth = YouthFactory(municipality=municipality, in_target_group=False, given_name="Tova",
-                         family_name="Exempelsson", birth_date=datetime.date(2004, 3, 1))
-    RegisterPeriod.objects.create(youth=youth, municipality=municipality, in_target_group=True, reason="avbrott",
-                                  valid_from=datetime.date(2022, 1, 10), valid_to=datetime.date(2022, 6, 30))
-    Case.objects.create(youth=youth, status=CaseStatus.CLOSED, opened_on=datetime.date(2022, 2, 1),
-                        status_since=datetime.date(2022, 9, 1))
+    youth = YouthFactory(
+        municipality=municipality,
+        in_target_group=False,
+        given_name="Tova",
+        family_name="Exempelsson",
+        birth_date=datetime.date(2004, 3, 1),
+    )
+    RegisterPeriod.objects.create(
+        youth=youth,
+        municipality=municipality,
+        in_target_group=True,
+        reason="avbrott",
+        valid_from=datetime.date(2022, 1, 10),
+        valid_to=datetime.date(2022, 6, 30),
+    )
+    Case.objects.create(
+        youth=youth,
+        status=CaseStatus.CLOSED,
+        opened_on=datetime.date(2022, 2, 1),
+        status_since=datetime.date(2022, 9, 1),
+    )
     JournalEntry.objects.create(youth=youth, occurred_on=datetime.date(2022, 2, 3), text="Samtal.")
 
     log_in(page, "admin-ada")
