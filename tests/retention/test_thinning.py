@@ -3,8 +3,11 @@ what the rules say, nothing of an open case, writes every removed record's id to
 removes nothing more when run again; the preview counts what the run removes."""
 
 import datetime
+import io
 
 import pytest
+import time_machine
+from django.core.management import call_command
 from django.utils import timezone
 
 from kaa.audit.models import AuditEntry
@@ -275,6 +278,7 @@ def test_the_audit_log_goes_only_when_every_municipality_allows_it(municipality)
     assert AuditEntry.objects.filter(object_type="audit_log", municipality_id=municipality.pk).exists()
 
 
+@time_machine.travel(datetime.datetime(2026, 12, 2, 12, tzinfo=datetime.UTC))
 def test_the_scheduled_job_runs_every_municipality_with_a_rule_switched_on(municipality, world):
     result = retention_thin.call(period="2026-12-02")
     assert list(result) == [str(municipality.pk)]
@@ -287,3 +291,15 @@ def test_the_cutoff_and_the_due_day_agree():
         day = cutoff(months=months, from_year_end=year_end, today=TODAY)
         for event in (day - datetime.timedelta(days=1), day):
             assert (due_on(event=event, months=months, from_year_end=year_end) <= TODAY) == (event < day)
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 2, 12, tzinfo=datetime.UTC))
+def test_the_command_previews_and_runs(municipality, world):
+    out = io.StringIO()
+    call_command("thin_data", "--municipality", municipality.code, "--preview", stdout=out)
+    assert "casework           on   youths=2 records=18" in out.getvalue()
+    assert JournalEntry.objects.filter(youth=world["due"]).exists()
+    out = io.StringIO()
+    call_command("thin_data", "--municipality", municipality.code, stdout=out)
+    assert "casework           removed=18" in out.getvalue()
+    assert not JournalEntry.objects.filter(youth=world["due"]).exists()
