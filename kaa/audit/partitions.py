@@ -112,7 +112,7 @@ def audit_thin_before(*, before: datetime.date) -> dict[str, int]:
     cutoff = datetime.datetime.combine(before, datetime.time.min, tzinfo=datetime.UTC)
     with transaction.atomic(), connection.cursor() as cur:
         # Not through the ORM: its queryset refuses deletes, which no other code path may make.
-        cur.execute(f"DELETE FROM {TABLE} WHERE at < %s", [cutoff])  # noqa: S608
+        cur.execute(f"DELETE FROM {TABLE} WHERE at < %s", [connection.ops.adapt_datetimefield_value(cutoff)])  # noqa: S608
         return {"rows": cur.rowcount}
 
 

@@ -88,9 +88,13 @@ def test_thinning_on_sqlite_deletes_the_rows_before_the_day():
     if partitions.is_partitioned():
         pytest.skip("PostgreSQL drops months: test_dropping_a_month")
     _old_entry(at=datetime.datetime(2024, 3, 5, tzinfo=datetime.UTC))
-    _old_entry(at=datetime.datetime(2024, 5, 5, tzinfo=datetime.UTC))
-    assert partitions.audit_thin_before(before=datetime.date(2024, 4, 1)) == {"rows": 1}
-    assert AuditEntry.objects.get().at.month == 5
+    _old_entry(at=datetime.datetime(2024, 3, 31, 23, 59, tzinfo=datetime.UTC))
+    kept = [
+        _old_entry(at=datetime.datetime(2024, 4, 1, 0, 30, tzinfo=datetime.UTC)),
+        _old_entry(at=datetime.datetime(2024, 5, 5, tzinfo=datetime.UTC)),
+    ]
+    assert partitions.audit_thin_before(before=datetime.date(2024, 4, 1)) == {"rows": 2}
+    assert set(AuditEntry.objects.filter(username="x").values_list("pk", flat=True)) == {e.pk for e in kept}
 
 
 # --- PostgreSQL: monthly partitions -----------------------------------------------------------------
