@@ -18,6 +18,7 @@ urlpatterns = [
     path("audit/", include("kaa.audit.urls")),
     path("outreach/", include("kaa.outreach.urls")),
     path("organisation/", include("kaa.organisations.urls")),
+    path("thinning/", include("kaa.retention.urls")),
     path("imports/", include("kaa.imports.urls")),
     path("casework/", include("kaa.casework.urls")),
     path("meetings/", include("kaa.meetings.urls")),

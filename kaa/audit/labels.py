@@ -35,6 +35,28 @@ OBJECT_TYPES: dict[str, Any] = {
     "user": _("user account"),
     "membership": _("role"),
     "extract": _("the youth's extract (GDPR)"),
+    # Thinning (kaa.retention) names the records it removes by these.
+    "guardian": _("guardian"),
+    "register_period": _("register period"),
+    "youth_event": _("timeline event"),
+    "reply_code": _("reply code"),
+    "referral": _("referral"),
+    "consent": _("consent"),
+    "evaluation": _("evaluation"),
+    "measure": _("measure"),
+    "plan_revision": _("plan revision"),
+    "action_plan": _("action plan"),
+    "mapping": _("mapping"),
+    "journal_entry": _("journal entry"),
+    "occupation": _("occupation"),
+    "letter_batch": _("letter batch"),
+    "fraktsedel": _("hand-over document (fraktsedel)"),
+    "transfer": _("transfer between municipalities"),
+    "review_decision": _("case review decision"),
+    "meeting_youth": _("youth on a meeting's agenda"),
+    "retention_rule": _("thinning rule"),
+    "retention_run": _("thinning run"),
+    "audit_log": _("audit log"),
 }
 # The model whose field names an entry's ``fields`` are, for their verbose names.
 MODELS: dict[str, str] = {
@@ -85,6 +107,18 @@ CORRECTIONS: dict[str, Any] = {
 }
 PRESETS: dict[str, Any] = {"almhult": _("Älmhult"), "nykoping": _("Nyköping"), "custom": _("Own chain")}
 IMPORT_KINDS: dict[str, Any] = {"population": _("Population extract"), "school": _("School data")}
+# The kinds of data of kaa.retention's rules, in its words.
+THINNING_KINDS: dict[str, Any] = {
+    "contact_details": _("contact details"),
+    "register_facts": _("school enrolments and leaving reports"),
+    "register_history": _("register history and timeline"),
+    "outreach": _("outreach"),
+    "letters": _("letters"),
+    "casework": _("case work"),
+    "import_runs": _("import runs"),
+    "letter_batches": _("letter batches"),
+    "audit": _("audit log"),
+}
 _SIMPLE_DETAILS: dict[str, Any] = {
     "register_list": _("the register list"),
     "register_list:csv": _("the register list, exported as CSV"),
@@ -141,6 +175,9 @@ def detail_label(detail: str) -> str:
     if m := re.fullmatch(r"correction:(\w+)", detail):
         kind = CORRECTIONS.get(m.group(1), _words(m.group(1)))
         return gettext("manual correction: %(kind)s") % {"kind": str(kind).lower()}
+    if m := re.match(r"thinning:(\w+)", detail):
+        return gettext("thinned by the municipality's rule (%(kind)s)") % {
+            "kind": str(THINNING_KINDS.get(m.group(1), _words(m.group(1))))}
     if m := re.fullmatch(r"preset=(\w+)", detail):
         name = PRESETS.get(m.group(1), _words(m.group(1)))
         return gettext("made from the %(preset)s preset") % {"preset": name}

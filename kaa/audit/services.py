@@ -1,9 +1,17 @@
-"""Writing the audit log. Every read, change and export of a youth's record goes through here."""
+"""Writing the audit log. Every read, change and export of a youth's record goes through here.
+
+During a web request (``kaa.audit.middleware``) the entries written outside a transaction of the
+application (the reads: the bulk of the log) are held and written in one batch when the request
+ends: one INSERT per request, not one per youth seen. An entry written inside a transaction (a
+service's change) is inserted at once, so that it stands or falls with the change it records.
+"""
 
 import contextvars
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+
+from django.db import connection
 
 from kaa.core.context import channel_var, request_id_var
 
@@ -24,6 +32,39 @@ def tracking_audited_youths() -> Iterator[set[int]]:
         yield seen
     finally:
         _audited_youths.reset(token)
+
+
+# The entries held for the current request's batch (None outside a request: written at once).
+_pending: contextvars.ContextVar[list[AuditEntry] | None] = contextvars.ContextVar("audit_pending", default=None)
+
+
+@contextmanager
+def batching_entries() -> Iterator[list[AuditEntry]]:
+    """Hold the entries written inside the block and write them in one batch at its end (even when it
+    raises: what they record has happened)."""
+    pending: list[AuditEntry] = []
+    token = _pending.set(pending)
+    try:
+        yield pending
+    finally:
+        _pending.reset(token)
+        if pending:
+            AuditEntry.objects.bulk_create(pending, batch_size=1000)
+
+
+def _in_app_transaction() -> bool:
+    # The test runner wraps each test in atomic blocks of its own; those are not the application's.
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+def _write(entries: list[AuditEntry]) -> None:
+    pending = _pending.get()
+    if pending is not None and not _in_app_transaction():
+        pending.extend(entries)
+    elif len(entries) == 1:
+        entries[0].save()
+    elif entries:
+        AuditEntry.objects.bulk_create(entries, batch_size=1000)
 
 
 def _note(youth_ids: Iterable[int | None]) -> None:
@@ -49,15 +90,18 @@ def audit_record(
     fields: Sequence[str] = (),
     detail: str = "",
 ) -> AuditEntry:
-    """Record one action. ``fields`` are field names, ``detail`` a code: never personal data."""
+    """Record one action. ``fields`` are field names, ``detail`` a code: never personal data. Inside a
+    request's batch the entry returned is written when the request ends (its ``pk`` is None until then)."""
     user_id, username = _actor(user)
     _note([youth_id])
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         user_id=user_id, username=username, action=action, object_type=object_type,
         object_id=str(object_id or ""), youth_id=youth_id, municipality_id=municipality_id,
         fields=sorted(fields), channel=channel_var.get(), request_id=request_id_var.get().replace("-", "")[:32],
         detail=detail[:200],
     )
+    _write([entry])
+    return entry
 
 
 def audit_records(
@@ -68,7 +112,8 @@ def audit_records(
     youths: Iterable[tuple[int, int | None]],
     detail: str = "",
 ) -> int:
-    """Record one action on many youths at once (a list page, an export): one query.
+    """Record one action on many youths at once (a list page, an export): one query, or none of its own
+    inside a request's batch.
 
     ``youths`` yields (youth_id, municipality_id) pairs.
     """
@@ -80,7 +125,7 @@ def audit_records(
                    channel=channel, request_id=rid, detail=detail[:200])
         for youth_id, municipality_id in youths
     ]
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    _write(entries)
     _note(e.youth_id for e in entries)
     return len(entries)
 
@@ -93,3 +138,28 @@ def audit_youth_read(*, user: Any, youth_id: int, municipality_id: int | None, d
     """One read of a youth's record (a page or answer that showed it)."""
     return audit_record(user=user, action=AuditAction.VIEW, object_type="youth", object_id=youth_id,
                         youth_id=youth_id, municipality_id=municipality_id, detail=detail)
+
+
+def audit_removals(
+    *,
+    user: Any,
+    object_type: str,
+    records: Iterable[tuple[Any, int | None, int | None]],
+    detail: str = "",
+    fields: Sequence[str] = (),
+    action: str = AuditAction.DELETE,
+) -> int:
+    """Record the removal of many records at once (thinning): one entry per record id, one query.
+
+    ``records`` yields (object id, youth id, municipality id) triples: ids, never personal data.
+    """
+    user_id, username = _actor(user)
+    channel, rid = channel_var.get(), request_id_var.get().replace("-", "")[:32]
+    entries = [
+        AuditEntry(user_id=user_id, username=username, action=action, object_type=object_type,
+                   object_id=str(object_id), youth_id=youth_id, municipality_id=municipality_id,
+                   fields=sorted(fields), channel=channel, request_id=rid, detail=detail[:200])
+        for object_id, youth_id, municipality_id in records
+    ]
+    _write(entries)
+    return len(entries)

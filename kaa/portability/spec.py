@@ -199,6 +199,10 @@ EXPORTS: dict[str, tuple[Table, ...]] = {
         Table("prevention.PreventiveMapping", "preventive_mappings.csv",
               "The pupil's own mapping in a preventive case, in versions.", "case__municipality_id"),
     ),
+    "retention": (
+        Table("retention.RetentionRule", "retention_rules.csv",
+              "The municipality's thinning rules per kind of data, with the decision's reference.", "municipality_id"),
+    ),
     "meetings": (
         Table("meetings.CaseReview", "case_reviews.csv",
               "The team's case reviews (elevgenomgång), one per team and day.", "team__municipality_id"),
@@ -242,6 +246,8 @@ EXCLUDED: dict[str, str] = {
     "held by the exporting municipality, which the receiving installation assumes.",
     "prevention.AttendanceImport": "The log of attendance imports is this installation's own record of an "
     "operation; the weeks it wrote are exported.",
+    "retention.RetentionRun": "A thinning run is this installation's own record of an operation (and in its "
+    "audit log); the rules are exported.",
     "reporting.BoardReport": "A prepared board report is a file made from the exported data; the receiving "
     "installation makes it again for any month or half-year.",
     "accounts.EmergencyAccess": "Emergency access lasts three hours; it is in this installation's audit log.",
@@ -266,6 +272,7 @@ GUARDED_APPS = (
     "meetings",
     "handover",
     "prevention",
+    "retention",
 )
 # Tables whose rows only link a staff member to a record: a row naming a user missing in the receiving
 # installation is left out (and counted), as a many-to-many link is.

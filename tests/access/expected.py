@@ -78,6 +78,7 @@ KWARGS = {
     "prevention:mapping_edit": {"case_pk": builders.preventive_case},
     "prevention:worker_add": {"case_pk": builders.preventive_case},
     "prevention:case_close": {"case_pk": builders.preventive_case},
+    "retention:rule_edit": {"kind": "casework"},
 }
 
 EXPECTED = {
@@ -267,4 +268,7 @@ EXPECTED = {
     "prevention:case_close":            (405, 405, 405, 405, 405, 405, 405, 405),
     "prevention:attendance_upload":     (LOGIN, 200, 403, 403, 403, 403, 403, 200),
     "prevention:attendance_settings":   (LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    # Thinning (kaa.retention): the administrator's
+    "retention:index":                  (LOGIN, 403, 403, 403, 403, 403, 403, 200),
+    "retention:rule_edit":              (LOGIN, 403, 403, 403, 403, 403, 403, 200),
 }
