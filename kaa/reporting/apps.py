@@ -20,3 +20,9 @@ class ReportingConfig(AppConfig):
         DashboardSection("reports.view", "reporting/_dashboard_key_figures.html",
                          "kaa.reporting.selectors.dashboard_context", order=50),
     ]
+    dashboard_sections = [
+        *dashboard_sections,
+        # Perm.ASSIGN: the coordinator (the per-coach figures and the youths waiting longest).
+        DashboardSection("outreach.assign", "reporting/_dashboard_lead_times.html",
+                         "kaa.reporting.leadtimes.dashboard_context", order=55),
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import leadtimes_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("codes/", views.code_list, name="code_list"),
     path("codes/new/", views.code_new, name="code_new"),
     path("codes/<int:code_pk>/", views.code_edit, name="code_edit"),
+    path("lead-times/waiting/", leadtimes_views.waiting, name="lead_times_waiting"),
 ]
