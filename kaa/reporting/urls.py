@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import leadtimes_views, views
+from . import leadtimes_views, results_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("codes/new/", views.code_new, name="code_new"),
     path("codes/<int:code_pk>/", views.code_edit, name="code_edit"),
     path("lead-times/waiting/", leadtimes_views.waiting, name="lead_times_waiting"),
+    path("results/", results_views.results_page, name="results"),
+    path("results/download/", results_views.results_download, name="results_download"),
 ]

@@ -194,6 +194,8 @@ EXPECTED = {
     "reporting:code_edit":              (LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "reporting:code_new":               (LOGIN, 403, 403, 403, 403, 403, 403, 200),
     "reporting:lead_times_waiting":     (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "reporting:results":                (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:results_download":       (LOGIN, 200, 403, 403, 403, 200, 403, 403),
     "api:reports_resource_plan":        (401, 200, 403, 403, 403, 200, 403, 403),
     "api:reports_follow_up":            (401, 422, 422, 422, 422, 422, 422, 422),
 }
