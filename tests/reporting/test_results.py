@@ -111,7 +111,7 @@ def test_page_and_xlsx(world, client):
     assert praktik[:4] == [(None, 1), (None, 0), (None, 1), (None, 1)]  # started, declined, ended, ongoing
     assert ("Genomförd som planerat", 1) in praktik and ("Arbete", 1) in praktik
     assert ("Delvis", 1) in praktik and ("Ja, som planerat", 1) in praktik
-    assert [line[1] for line in lines if line[0] == "Aktivitet"][0] == "Praktik på biblioteket"
+    assert next(line[1] for line in lines if line[0] == "Aktivitet") == "Praktik på biblioteket"
 
 
 def test_heads_see_small_numbers_hidden(world, client):
