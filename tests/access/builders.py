@@ -152,3 +152,14 @@ def _code(world):
 
 
 code = _cached("code", _code)
+
+
+def _wheel_task(world):
+    from kaa.reporting.models import WheelTask
+
+    existing = WheelTask.objects.filter(municipality=world["municipality"]).first()
+    return existing or WheelTask.objects.create(municipality=world["municipality"], title="Styrgrupp",
+                                                kind="monthly", anchor=timezone.localdate(), months="2,9")
+
+
+wheel_task = _cached("wheel_task", _wheel_task)

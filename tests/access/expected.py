@@ -58,6 +58,8 @@ KWARGS = {
     "messaging:batch_pdf": {"pk": builders.batch},
     "messaging:reply": {"code": builders.reply_code},
     "reporting:code_edit": {"code_pk": builders.code},
+    "reporting:wheel_task_edit": {"task_pk": builders.wheel_task},
+    "reporting:wheel_done": {"task_pk": builders.wheel_task},
 }
 
 EXPECTED = {
@@ -196,6 +198,11 @@ EXPECTED = {
     "reporting:lead_times_waiting":     (LOGIN, 200, 403, 403, 403, 403, 403, 403),
     "reporting:results":                (LOGIN, 200, 403, 403, 403, 200, 403, 403),
     "reporting:results_download":       (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:wheel":                  (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:wheel_tasks":            (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "reporting:wheel_task_new":         (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "reporting:wheel_task_edit":        (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "reporting:wheel_done":             (405, 405, 405, 405, 405, 405, 405, 405),
     "api:reports_resource_plan":        (401, 200, 403, 403, 403, 200, 403, 403),
     "api:reports_follow_up":            (401, 422, 422, 422, 422, 422, 422, 422),
 }
