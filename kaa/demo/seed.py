@@ -17,7 +17,7 @@ from kaa.organisations.models import Municipality
 from kaa.register.compute import register_compute
 from kaa.register.models import Youth
 
-from . import casework, messaging, outreach
+from . import casework, messaging, outreach, reporting
 from .staff import DEMO_LOGINS, TEAM_NAMES, municipality_seed, staff_seed
 from .youths import youths_seed
 
@@ -27,6 +27,7 @@ HOOK_APPS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("outreach", outreach.seed_demo),
     ("messaging", messaging.seed_demo),
     ("casework", casework.seed_demo),
+    ("reporting", reporting.seed_demo),
 )
 
 

@@ -15,7 +15,7 @@ from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record
 from kaa.casework.codes import CodeTable
 from kaa.casework.models import CodeKind, Happened
-from kaa.core.tabular import xlsx_bytes
+from kaa.core.tabular import XLSX_CONTENT_TYPE, xlsx_bytes
 
 from . import results, selectors
 from .views import SMALL
@@ -79,7 +79,7 @@ def _summary(rows: list[results.Row], exact: bool) -> list[dict[str, Any]]:
     ]
 
 
-def _compute(request: HttpRequest) -> tuple[Any, results.Results, CodeTable, bool]:
+def _compute(request: HttpRequest, action: str = AuditAction.LIST) -> tuple[Any, results.Results, CodeTable, bool]:
     municipality = selectors.municipality_for(
         user=request.user, perm=Perm.REPORTS_VIEW, code=request.GET.get("municipality")
     )
@@ -90,7 +90,7 @@ def _compute(request: HttpRequest) -> tuple[Any, results.Results, CodeTable, boo
     )
     audit_record(
         user=request.user,
-        action=AuditAction.LIST,
+        action=action,
         object_type="measure_results",
         municipality_id=municipality.pk,
         detail=str(quarter),
@@ -135,7 +135,7 @@ def results_page(request: HttpRequest) -> HttpResponse:
 
 @require_perm(Perm.REPORTS_VIEW)
 def results_download(request: HttpRequest) -> HttpResponse:
-    municipality, figures, codes, exact = _compute(request)
+    municipality, figures, codes, exact = _compute(request, AuditAction.EXPORT)
     rows = [[_("Measure"), *line] for line in _lines(figures.by_code, codes, exact)]
     rows += [[_("Activity"), *line] for line in _lines(figures.by_activity, codes, exact)]
     content = xlsx_bytes(
@@ -143,6 +143,6 @@ def results_download(request: HttpRequest) -> HttpResponse:
         header=[_("Grouped by"), _("Name"), _("Figure"), _("Category"), _("Count")],
         sheet_title=str(figures.quarter),
     )
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="results-{municipality.code}-{figures.quarter}.xlsx"'
     return response

@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kaa.accounts.models import Role
+from kaa.audit.models import AuditEntry
 from kaa.casework.codes import ensure_default_codes
 from kaa.casework.models import Activity, Evaluation
 from kaa.reporting import results
@@ -105,6 +106,7 @@ def test_page_and_xlsx(world, client):
     assert "Praktik på biblioteket" in body and "Genomförd som planerat" in body
     download = client.get(reverse("reporting:results_download"), {"quarter": "2026Q1"})
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert AuditEntry.objects.filter(action="export", object_type="measure_results", detail="2026Q1").exists()
     sheet = load_workbook(io.BytesIO(download.content)).active
     lines = [tuple(c.value for c in row) for row in sheet.iter_rows()]
     praktik = [(line[3], line[4]) for line in lines if line[:2] == ("Åtgärd", "Praktik")]

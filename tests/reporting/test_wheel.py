@@ -235,3 +235,19 @@ def test_calendar_queries_are_bounded(m, coordinator, client, django_assert_max_
         assert client.get(reverse("reporting:wheel")).status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(reverse("reporting:wheel_tasks")).status_code == 200
+
+
+def test_demo_wheel_has_history_and_one_overdue(m):
+    from kaa.demo import reporting as demo
+
+    coordinator = staff(Role.COORDINATOR, m, username="samordnare")
+    today = timezone.localdate()
+    demo.seed_demo(municipality=m, users={"samordnare": coordinator}, rng=None, today=today)
+    tasks = wheel_selectors.tasks_of(municipality=m)
+    past = wheel_selectors.occurrences(
+        tasks=tasks, start=today - datetime.timedelta(days=120), end=today - datetime.timedelta(days=1), today=today
+    )
+    assert len(past) > 20
+    overdue = [o for o in past if o.status == "overdue"]
+    assert [o.task.preset for o in overdue] == ["case_review"]
+    assert all(o.done.done_by == coordinator for o in past if o.status == "done")
