@@ -25,6 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Subquery
 from django.utils import timezone
 
@@ -261,27 +262,38 @@ DASHBOARD_DAYS = 365  # the start page shows the entries of the last twelve mont
 DASHBOARD_WAITING = 5
 
 
+DASHBOARD_CACHE_SECONDS = 600  # lead times need not be to the minute; the start page is loaded often
+
+
+def _dashboard_figures(user: Any, municipality: Any, now: datetime.datetime) -> dict[str, Any]:
+    """The section's figures for one municipality, kept a while per user and day (the scope is the user's)."""
+    today = local_day(now)
+    key = f"reporting:lead_times:{user.pk}:{municipality.pk}:{today.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        start = today - datetime.timedelta(days=DASHBOARD_DAYS)
+        waiting = waiting_longest(user=user, municipality=municipality, now=now)
+        found = {
+            "start": start,
+            "end": today,
+            "times": lead_times(municipality=municipality, start=start, end=today, user=user, now=now),
+            "waiting": waiting[:DASHBOARD_WAITING],
+            "waiting_total": len(waiting),
+        }
+        cache.set(key, found, DASHBOARD_CACHE_SECONDS)
+    return found
+
+
 def dashboard_context(user: Any) -> dict[str, Any]:
     """The coordinator's start page: per municipality the lead times of the last year and the youths
-    waiting longest (audited as a listing of those shown)."""
+    waiting longest (audited, at every showing, as a listing of those shown)."""
     now = timezone.now()
-    today = local_day(now)
-    start = today - datetime.timedelta(days=DASHBOARD_DAYS)
     out = []
     shown: list[tuple[int, int]] = []
     for municipality in municipalities_with(user, Perm.ASSIGN):
-        waiting = waiting_longest(user=user, municipality=municipality, now=now)
-        shown.extend((w.youth_id, municipality.pk) for w in waiting[:DASHBOARD_WAITING])
-        out.append(
-            {
-                "municipality": municipality,
-                "start": start,
-                "end": today,
-                "times": lead_times(municipality=municipality, start=start, end=today, user=user, now=now),
-                "waiting": waiting[:DASHBOARD_WAITING],
-                "waiting_total": len(waiting),
-            }
-        )
+        figures = _dashboard_figures(user, municipality, now)
+        shown.extend((w.youth_id, municipality.pk) for w in figures["waiting"])
+        out.append({"municipality": municipality, **figures})
     _audit_listing(user, shown, "lead_times_dashboard")
     return {"municipalities": out}
 
