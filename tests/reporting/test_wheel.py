@@ -251,3 +251,15 @@ def test_demo_wheel_has_history_and_one_overdue(m):
     overdue = [o for o in past if o.status == "overdue"]
     assert [o.task.preset for o in overdue] == ["case_review"]
     assert all(o.done.done_by == coordinator for o in past if o.status == "done")
+
+
+def test_the_data_migration_installs_the_defaults_where_missing(m):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("kaa.reporting.migrations.0003_yearly_wheel_defaults")
+    WheelTask.objects.filter(municipality=m).exclude(preset="scb").delete()
+    migration.install_defaults(apps, None)
+    assert sorted(WheelTask.objects.filter(municipality=m).values_list("preset", flat=True)) == sorted(
+        d.key for d in wheel.DEFAULTS)
