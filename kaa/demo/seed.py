@@ -17,7 +17,7 @@ from kaa.organisations.models import Municipality
 from kaa.register.compute import register_compute
 from kaa.register.models import Youth
 
-from . import casework, handover, meetings, messaging, outreach, prevention, retention
+from . import casework, handover, meetings, messaging, outreach, prevention, reporting, retention
 from .staff import DEMO_LOGINS, TEAM_NAMES, municipality_seed, staff_seed
 from .youths import youths_seed
 
@@ -31,6 +31,7 @@ HOOK_APPS: tuple[tuple[str, Callable[..., None]], ...] = (
     ("handover", handover.seed_demo),
     ("prevention", prevention.seed_demo),
     ("retention", retention.seed_demo),
+    ("reporting", reporting.seed_demo),
 )
 
 

@@ -229,6 +229,10 @@ EXPORTS: dict[str, tuple[Table, ...]] = {
             "municipality_id",
         ),
         Table("reporting.PlanningSettings", "planning_settings.csv", "Resource planning settings.", "municipality_id"),
+        Table("reporting.WheelTask", "wheel_tasks.csv", "The yearly wheel's recurring tasks (årshjul) and their rules.",
+              "municipality_id"),
+        Table("reporting.WheelDone", "wheel_done.csv", "Occurrences of the yearly wheel marked done, by whom, when.",
+              "task__municipality_id"),
         Table("reporting.FollowUpGoals", "follow_up_goals.csv",
               "The coordinator's goals per year and how the municipality works towards them (the June follow-up).",
               "municipality_id"),
@@ -248,6 +252,8 @@ EXCLUDED: dict[str, str] = {
     "operation; the weeks it wrote are exported.",
     "retention.RetentionRun": "A thinning run is this installation's own record of an operation (and in its "
     "audit log); the rules are exported.",
+    "reporting.WheelReminder": "The record of reminder e-mails sent is this installation's own (it keeps a "
+    "reminder from being sent twice).",
     "reporting.BoardReport": "A prepared board report is a file made from the exported data; the receiving "
     "installation makes it again for any month or half-year.",
     "accounts.EmergencyAccess": "Emergency access lasts three hours; it is in this installation's audit log.",

@@ -25,3 +25,27 @@ class ReportingConfig(AppConfig):
         DashboardSection("statistics.export", "reporting/board_dashboard.html",
                          "kaa.reporting.board.dashboard_context", order=51),
     ]
+    dashboard_sections = [
+        *dashboard_sections,
+        # Perm.ASSIGN: the coordinator (the per-coach figures and the youths waiting longest).
+        DashboardSection("outreach.assign", "reporting/_dashboard_lead_times.html",
+                         "kaa.reporting.leadtimes.dashboard_context", order=55),
+    ]
+    dashboard_sections = [
+        *dashboard_sections,
+        # Perm.STATISTICS_EXPORT: the coordinator, who keeps the yearly wheel.
+        DashboardSection("statistics.export", "reporting/_dashboard_wheel.html",
+                         "kaa.reporting.wheel_selectors.dashboard_context", order=56),
+    ]
+    nav_items = [
+        *nav_items,
+        NavItem("reports.view", "reporting:wheel", _("Yearly wheel"), order=72, menu="more"),
+    ]
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from .signals import municipality_saved
+
+        post_save.connect(municipality_saved, sender="organisations.Municipality",
+                          dispatch_uid="reporting.municipality_wheel")

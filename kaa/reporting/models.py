@@ -117,3 +117,84 @@ class FollowUpGoals(models.Model):
 
     def __str__(self) -> str:
         return f"goals {self.municipality_id} {self.year}"
+class WheelTask(models.Model):
+    """A recurring administrative task of the yearly wheel (*årshjul*, seed 001 Bilaga 5).
+
+    Its dates are computed from the rule (kaa/reporting/wheel.py), never stored; ``preset`` names the
+    default it was installed from, so installing the defaults again adds nothing.
+    """
+
+    class Kind(models.TextChoices):
+        WEEKLY = "weekly", _("Every few weeks")
+        MONTHLY = "monthly", _("On a day of chosen months")
+
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.CASCADE,
+                                     related_name="wheel_tasks", verbose_name=_("municipality"))
+    title = models.CharField(_("task"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    kind = models.CharField(_("recurs"), max_length=8, choices=Kind.choices)
+    anchor = models.DateField(_("first time"), help_text=_("No date of the task falls before this day."))
+    interval_weeks = models.PositiveSmallIntegerField(
+        _("every how many weeks"), default=1, validators=[MinValueValidator(1), MaxValueValidator(52)])
+    day_of_month = models.PositiveSmallIntegerField(
+        _("day of the month"), default=1, validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_("31 means the last day of a shorter month."))
+    months = models.CharField(_("months"), max_length=40, default="1,2,3,4,5,6,7,8,9,10,11,12")
+    remind_days = models.PositiveSmallIntegerField(
+        _("remind this many days before"), default=7, validators=[MaxValueValidator(90)])
+    active = models.BooleanField(_("active"), default=True)
+    preset = models.CharField(_("installed from the default"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("task of the yearly wheel")
+        verbose_name_plural = _("tasks of the yearly wheel")
+        indexes = [models.Index(fields=["municipality", "active"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WheelDone(models.Model):
+    """One occurrence of a wheel task marked done (*utförd*): by whom and when."""
+
+    task = models.ForeignKey(WheelTask, on_delete=models.CASCADE, related_name="done",
+                             verbose_name=_("task"))
+    on = models.DateField(_("date of the occurrence"))
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+", verbose_name=_("done by"))
+    done_at = models.DateTimeField(_("marked done at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["task", "on"]
+        verbose_name = _("task done")
+        verbose_name_plural = _("tasks done")
+        constraints = [models.UniqueConstraint(fields=["task", "on"], name="reporting_wheel_done_once")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.on}"
+
+
+class WheelReminder(models.Model):
+    """A reminder e-mail sent about one occurrence: at most one of each kind (the job is idempotent)."""
+
+    class Kind(models.TextChoices):
+        DUE = "due", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+
+    task = models.ForeignKey(WheelTask, on_delete=models.CASCADE, related_name="reminders",
+                             verbose_name=_("task"))
+    on = models.DateField(_("date of the occurrence"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    recipients = models.PositiveSmallIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("reminder of the yearly wheel")
+        verbose_name_plural = _("reminders of the yearly wheel")
+        constraints = [models.UniqueConstraint(fields=["task", "on", "kind"], name="reporting_wheel_reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.on} {self.kind}"

@@ -10,6 +10,8 @@ from django_tasks import task
 
 from kaa.core.scheduler import periodic
 
+from .wheel_services import wheel_reminders_send
+
 log = logging.getLogger(__name__)
 
 
@@ -33,5 +35,20 @@ periodic(
     "kaa.reporting.tasks.prepare_board_reports",
     every="day",
     at=datetime.time(5, 0),
+    catch_up=2,
+)
+
+
+@task()
+def send_wheel_reminders(period: str) -> int:
+    """The yearly wheel's reminder e-mails for the day ``period`` (idempotent: see wheel_reminders_send)."""
+    return wheel_reminders_send(today=datetime.date.fromisoformat(period[:10]))
+
+
+periodic(
+    "reporting_wheel_reminders",
+    "kaa.reporting.tasks.send_wheel_reminders",
+    every="day",
+    at=datetime.time(7, 0),
     catch_up=2,
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import leadtimes_views, results_views, views, wheel_views
 
 app_name = "reporting"
 urlpatterns = [
@@ -12,6 +12,14 @@ urlpatterns = [
     path("codes/", views.code_list, name="code_list"),
     path("codes/new/", views.code_new, name="code_new"),
     path("codes/<int:code_pk>/", views.code_edit, name="code_edit"),
+    path("lead-times/waiting/", leadtimes_views.waiting, name="lead_times_waiting"),
+    path("results/", results_views.results_page, name="results"),
+    path("results/download/", results_views.results_download, name="results_download"),
+    path("wheel/", wheel_views.calendar_page, name="wheel"),
+    path("wheel/tasks/", wheel_views.task_list, name="wheel_tasks"),
+    path("wheel/tasks/new/", wheel_views.task_new, name="wheel_task_new"),
+    path("wheel/tasks/<int:task_pk>/", wheel_views.task_edit, name="wheel_task_edit"),
+    path("wheel/tasks/<int:task_pk>/done/", wheel_views.done, name="wheel_done"),
 ]
 urlpatterns += [
     path("follow-up/pdf/", views.follow_up_pdf, name="follow_up_pdf"),

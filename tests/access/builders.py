@@ -252,3 +252,12 @@ def _preventive_case(world):
 early_signal = _cached("early_signal", _early_signal)
 attendance_signal = _cached("attendance_signal", _attendance_signal)
 preventive_case = _cached("preventive_case", _preventive_case)
+def _wheel_task(world):
+    from kaa.reporting.models import WheelTask
+
+    existing = WheelTask.objects.filter(municipality=world["municipality"]).first()
+    return existing or WheelTask.objects.create(municipality=world["municipality"], title="Styrgrupp",
+                                                kind="monthly", anchor=timezone.localdate(), months="2,9")
+
+
+wheel_task = _cached("wheel_task", _wheel_task)

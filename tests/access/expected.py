@@ -79,6 +79,8 @@ KWARGS = {
     "prevention:worker_add": {"case_pk": builders.preventive_case},
     "prevention:case_close": {"case_pk": builders.preventive_case},
     "retention:rule_edit": {"kind": "casework"},
+    "reporting:wheel_task_edit": {"task_pk": builders.wheel_task},
+    "reporting:wheel_done": {"task_pk": builders.wheel_task},
 }
 
 EXPECTED = {
@@ -221,6 +223,14 @@ EXPECTED = {
     "reporting:board_download":         (LOGIN, 200, 403, 403, 403, 200, 403, 403),
     "reporting:board_file":             (LOGIN, 200, 403, 403, 403, 200, 403, 403),
     "reporting:region":                 (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:lead_times_waiting":     (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "reporting:results":                (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:results_download":       (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:wheel":                  (LOGIN, 200, 403, 403, 403, 200, 403, 403),
+    "reporting:wheel_tasks":            (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "reporting:wheel_task_new":         (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "reporting:wheel_task_edit":        (LOGIN, 200, 403, 403, 403, 403, 403, 403),
+    "reporting:wheel_done":             (405, 405, 405, 405, 405, 405, 405, 405),
     "api:reports_resource_plan":        (401, 200, 403, 403, 403, 200, 403, 403),
     "api:reports_follow_up":            (401, 422, 422, 422, 422, 422, 422, 422),
     # Meetings (kaa.meetings): the team's case review; network meetings and the steering group
