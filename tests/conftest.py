@@ -1,10 +1,22 @@
 """Shared fixtures. Tests are laid out like the code: tests/<app>/test_*.py."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from kaa.accounts.models import Role
 from tests.factories import MunicipalityFactory, TeamFactory, staff
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgresql`` are deselected on another database, whichever folder is run."""
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    drop = [item for item in items if item.get_closest_marker("postgresql")]
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        dropped = set(drop)
+        items[:] = [item for item in items if item not in dropped]
 
 
 @pytest.fixture(autouse=True)

@@ -134,18 +134,23 @@ class OutreachState:
 
     def bucket(self, on: datetime.date) -> str:
         """Where the youth sits on a worklist: reply, overdue, today, week, later, none."""
-        if self.reply_waiting:
-            return "reply"
         nxt = self.next_step
-        if nxt is None:
-            return "none"
-        if nxt.due < on:
-            return "overdue"
-        if nxt.due == on:
-            return "today"
-        if nxt.due <= on + datetime.timedelta(days=6):
-            return "week"
-        return "later"
+        return bucket_of(reply_waiting=self.reply_waiting, next_due=nxt.due if nxt else None, on=on)
+
+
+def bucket_of(*, reply_waiting: bool, next_due: datetime.date | None, on: datetime.date) -> str:
+    """Where a youth sits on a worklist on ``on``: reply, overdue, today, week, later, none."""
+    if reply_waiting:
+        return "reply"
+    if next_due is None:
+        return "none"
+    if next_due < on:
+        return "overdue"
+    if next_due == on:
+        return "today"
+    if next_due <= on + datetime.timedelta(days=6):
+        return "week"
+    return "later"
 
 
 def local_date(at: datetime.datetime) -> datetime.date:

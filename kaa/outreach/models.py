@@ -211,3 +211,30 @@ class ConcernReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sent_on}"
+
+
+class OutreachSnapshot(models.Model):
+    """A memo of the contact chain's computed state for one youth (*kontaktkedjans läge*).
+
+    Never a source of truth and never edited: ``kaa.outreach.deadlines.compute`` stays the one place the
+    due dates are computed. A row is keyed by a digest of everything that computation reads (the
+    municipality's chain, the birth date, the start, the number and the last id of the youth's outreach
+    events); ``selectors.summaries_for`` uses a row only while its digest matches and recomputes it
+    otherwise, so a change recorded anywhere is seen at once. It lets the worklist and the coordinator's
+    overview sort and count thousands of youths without computing each of them on every page view.
+    """
+
+    youth = models.OneToOneField("register.Youth", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    inputs = models.CharField(max_length=40)
+    status = models.CharField(max_length=16)
+    next_step = models.CharField(max_length=40, blank=True)
+    next_due = models.DateField(null=True, blank=True)
+    reply_waiting = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("outreach snapshot")
+        verbose_name_plural = _("outreach snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.youth_id}: {self.status} {self.next_step} {self.next_due}"

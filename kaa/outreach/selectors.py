@@ -8,12 +8,14 @@ the due dates themselves are computed by the pure ``deadlines.compute`` from wha
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from kaa.accounts.models import Membership, Role, User
@@ -24,7 +26,7 @@ from kaa.organisations.models import Municipality
 from kaa.register.models import Youth, YouthEvent
 
 from . import deadlines, replies
-from .models import ConcernReport, ContactAttempt, ContactChain, FirstMeeting, Preset
+from .models import ConcernReport, ContactAttempt, ContactChain, FirstMeeting, OutreachSnapshot, Preset
 from .presets import PRESETS
 
 BUCKET_ORDER = {"reply": 0, "overdue": 1, "today": 2, "week": 3}
@@ -100,8 +102,9 @@ def reply_panel(youth: Youth, state: deadlines.OutreachState) -> dict | None:
 @dataclass(frozen=True)
 class WorkItem:
     youth: Youth
-    state: deadlines.OutreachState
+    state: deadlines.OutreachState | None  # None until ``with_states`` (the shown page only)
     bucket: str
+    due: datetime.date | None = None
 
     @property
     def step(self) -> deadlines.StepState | None:
@@ -176,11 +179,13 @@ def events_for(youth_ids: Sequence[int]) -> dict[int, list[deadlines.Ev]]:
     return out
 
 
-def states_for(youths: Sequence[Youth]) -> dict[int, deadlines.OutreachState]:
-    """The outreach state of many youths (already scoped by the caller): one query for events, two for the chains."""
+def states_for(youths: Sequence[Youth], specs: dict[int, deadlines.ChainSpec] | None = None,
+               ) -> dict[int, deadlines.OutreachState]:
+    """The outreach state of many youths (already scoped by the caller): one query for events, two for the
+    chains (none when the caller has ``specs``, from ``chain_specs``)."""
     if not youths:
         return {}
-    specs = chain_specs({y.municipality_id for y in youths})
+    specs = specs or chain_specs({y.municipality_id for y in youths})
     events = events_for([y.pk for y in youths])
     return {
         y.pk: deadlines.compute(specs[y.municipality_id], events[y.pk], birth_date=y.birth_date,
@@ -193,23 +198,100 @@ def state_for(youth: Youth) -> deadlines.OutreachState:
     return states_for([youth])[youth.pk]
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What lists need of a youth's outreach state: its status, next step and due date, a reply waiting."""
+
+    status: str
+    next_step: str
+    next_due: datetime.date | None
+    reply_waiting: bool
+
+    def bucket(self, on: datetime.date) -> str:
+        return deadlines.bucket_of(reply_waiting=self.reply_waiting, next_due=self.next_due, on=on)
+
+
+SNAPSHOT_CHUNK = 2000
+# A snapshot made by other code of the rules is stale: the rules' own source is part of every digest.
+_RULES_DIGEST = hashlib.sha1(Path(deadlines.__file__).read_bytes(), usedforsecurity=False).hexdigest()
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1("|".join(map(str, parts)).encode(), usedforsecurity=False).hexdigest()
+
+
+def _summary(state: deadlines.OutreachState) -> Summary:
+    step = state.next_step
+    return Summary(state.status, step.code if step else "", step.due if step else None, state.reply_waiting)
+
+
+def summaries_for(youths: Sequence[Youth], scope: QuerySet[Youth] | None = None) -> dict[int, Summary]:
+    """The outreach summary of many youths (already scoped by the caller) in a fixed number of queries.
+
+    Read from ``OutreachSnapshot`` where its digest still matches the inputs, computed by ``states_for``
+    (and the snapshot written) where it does not. ``scope``, a queryset of the same youths, lets the
+    queries use a subquery instead of a long list of ids.
+    """
+    if not youths:
+        return {}
+    specs = chain_specs({y.municipality_id for y in youths})
+    spec_digests = {mid: _digest(_RULES_DIGEST, repr(spec)) for mid, spec in specs.items()}
+    ids = scope.values("pk") if scope is not None else [y.pk for y in youths]
+    events = YouthEvent.objects.filter(youth_id__in=ids, kind__in=deadlines.EVENT_KINDS).order_by()
+    versions = {row[0]: row[1:] for row in events.values("youth_id").annotate(n=Count("id"), last=Max("id"))
+                .values_list("youth_id", "n", "last")}
+    snapshots = {s.youth_id: s for s in OutreachSnapshot.objects.filter(youth_id__in=ids)}
+    out: dict[int, Summary] = {}
+    stale: list[tuple[Youth, str]] = []
+    for y in youths:
+        key = _digest(spec_digests[y.municipality_id], y.birth_date, y.register_since if y.in_target_group else None,
+                      *versions.get(y.pk, (0, 0)))
+        snap = snapshots.get(y.pk)
+        if snap is not None and snap.inputs == key:
+            out[y.pk] = Summary(snap.status, snap.next_step, snap.next_due, snap.reply_waiting)
+        else:
+            stale.append((y, key))
+    for start in range(0, len(stale), SNAPSHOT_CHUNK):
+        chunk = stale[start:start + SNAPSHOT_CHUNK]
+        states = states_for([y for y, _key in chunk], specs)
+        rows = []
+        for y, key in chunk:
+            summary = out[y.pk] = _summary(states[y.pk])
+            rows.append(OutreachSnapshot(youth_id=y.pk, inputs=key, status=summary.status, next_step=summary.next_step,
+                                         next_due=summary.next_due, reply_waiting=summary.reply_waiting))
+        OutreachSnapshot.objects.bulk_create(rows, update_conflicts=True, unique_fields=["youth"],
+                                             update_fields=["inputs", "status", "next_step", "next_due",
+                                                            "reply_waiting", "computed_at"])
+    return out
+
+
+def with_states(items: Sequence[WorkItem]) -> list[WorkItem]:
+    """The items with their full outreach state, for the rows a page shows (one query for all of them)."""
+    states = states_for([it.youth for it in items if it.state is None])
+    return [it if it.state is not None else replace(it, state=states[it.youth.pk]) for it in items]
+
+
 def _register_youths(user: Any, qs: QuerySet[Youth] | None = None) -> list[Youth]:
     return list(visible_youths(user, qs).filter(in_target_group=True).only(*YOUTH_FIELDS))
 
 
 def worklist(*, user: Any, on: datetime.date | None = None) -> list[WorkItem]:
-    """The user's youths with something to do: replies first, then overdue, due today, this week."""
+    """The user's youths with something to do: replies first, then overdue, due today, this week.
+
+    The items carry no full state (``state`` is None): the page fills it for the rows it shows
+    (``with_states``).
+    """
     on = on or timezone.localdate()
     youths = _register_youths(user)
-    states = states_for(youths)
+    summaries = summaries_for(youths)
     items = []
     for youth in youths:
-        state = states[youth.pk]
-        bucket = state.bucket(on)
+        summary = summaries[youth.pk]
+        bucket = summary.bucket(on)
         if bucket in BUCKET_ORDER:
-            items.append(WorkItem(youth, state, bucket))
-    items.sort(key=lambda it: (BUCKET_ORDER[it.bucket], it.step.due if it.step else on,
-                               it.youth.family_name, it.youth.given_name, it.youth.pk))
+            items.append(WorkItem(youth, None, bucket, summary.next_due))
+    items.sort(key=lambda it: (BUCKET_ORDER[it.bucket], it.due or on, it.youth.family_name, it.youth.given_name,
+                               it.youth.pk))
     return items
 
 
@@ -257,18 +339,20 @@ def overview(*, user: Any, on: datetime.date | None = None) -> dict:
     """Youths per stage, overdue per coach, unassigned and replies waiting, for the coordinator."""
     on = on or timezone.localdate()
     ids = municipality_ids_with(user, Perm.ASSIGN)
-    youths = _register_youths(user, Youth.objects.filter(municipality_id__in=ids))
-    states = states_for(youths)
+    scope = visible_youths(user, Youth.objects.filter(municipality_id__in=ids)).filter(in_target_group=True)
+    youths = list(scope.only(*YOUTH_FIELDS))
+    summaries = summaries_for(youths, scope)
+    step_names = {(mid, step.code): step.name for mid, spec in chain_specs({y.municipality_id for y in youths}).items()
+                  for step in spec.steps}
     stages: Counter = Counter()
     overdue_by_coach: Counter = Counter()
     replies = 0
     for youth in youths:
-        state = states[youth.pk]
-        step = state.next_step
-        stages[(state.status, step.spec.name if step else "")] += 1
-        if step is not None and step.due < on:
+        summary = summaries[youth.pk]
+        stages[(summary.status, step_names.get((youth.municipality_id, summary.next_step), ""))] += 1
+        if summary.next_due is not None and summary.next_due < on:
             overdue_by_coach[youth.coach_id] += 1
-        replies += state.reply_waiting
+        replies += summary.reply_waiting
     names = {u.pk: u for u in User.objects.filter(pk__in=[k for k in overdue_by_coach if k])}
     return {
         "total": len(youths),

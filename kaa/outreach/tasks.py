@@ -15,7 +15,9 @@ from django_tasks import task
 
 from kaa.accounts.models import Role, User
 from kaa.core.scheduler import periodic
+from kaa.register.models import Youth
 
+from . import selectors
 from .selectors import worklist_counts
 
 log = logging.getLogger(__name__)
@@ -48,3 +50,22 @@ def send_worklist_digests(period: str) -> int:
 
 periodic("outreach_worklist_digest", "kaa.outreach.tasks.send_worklist_digests", every="day",
          at=datetime.time(6, 30), catch_up=0)
+
+
+@task()
+def refresh_snapshots(period: str) -> int:
+    """Bring every register youth's outreach snapshot up to date after the night's register computation, so
+    the first worklist and overview of the morning read them instead of computing (a memo: see
+    ``OutreachSnapshot``). Returns the number of youths looked at."""
+    qs = Youth.objects.filter(in_target_group=True).order_by("pk").only(*selectors.YOUTH_FIELDS)
+    last, seen = 0, 0
+    while True:
+        chunk = list(qs.filter(pk__gt=last)[:SNAPSHOT_BATCH])
+        if not chunk:
+            return seen
+        selectors.summaries_for(chunk)
+        seen, last = seen + len(chunk), chunk[-1].pk
+
+
+SNAPSHOT_BATCH = 5000
+periodic("outreach_snapshots", "kaa.outreach.tasks.refresh_snapshots", every="day", at=datetime.time(2, 30))

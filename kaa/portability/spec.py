@@ -254,6 +254,8 @@ EXCLUDED: dict[str, str] = {
     "audit log); the rules are exported.",
     "reporting.WheelReminder": "The record of reminder e-mails sent is this installation's own (it keeps a "
     "reminder from being sent twice).",
+    "outreach.OutreachSnapshot": "A memo of the contact chain's state computed from the exported events; the "
+    "receiving installation computes it again.",
     "reporting.BoardReport": "A prepared board report is a file made from the exported data; the receiving "
     "installation makes it again for any month or half-year.",
     "accounts.EmergencyAccess": "Emergency access lasts three hours; it is in this installation's audit log.",

@@ -1,25 +1,12 @@
 import io
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from pypdf import PdfReader
 
 from kaa.messaging.sms import LocmemSmsBackend
 from kaa.register.models import YouthEvent
 from tests.factories import YouthFactory
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``postgresql`` are deselected on another database (as tests/audit/conftest.py does),
-    also when only this folder is run."""
-    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
-        return
-    drop = [item for item in items if item.get_closest_marker("postgresql")]
-    if drop:
-        config.hook.pytest_deselected(items=drop)
-        dropped = set(drop)
-        items[:] = [item for item in items if item not in dropped]
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,146 @@
+"""Benchmark: every list page at a county's size, beside its floor, in one run (issue 16).
+
+Run: ``uv run python bench/pages.py [--youths 100000] [--events 20] [--audit-rows 20000000] [--requests 40]``.
+Uses a fresh private SQLite database unless ``DATABASE_URL`` is set (PostgreSQL: see README.md for a
+throwaway cluster; the figures in README.md are from PostgreSQL). It builds ``bench/dataset.py``'s data set
+(100k youths, 2M events, 20M audit rows by default), then requests each page through the Django test client
+as the user who works with it, ``--requests`` times after one warm-up, and prints one table: p50, p95, the
+number of queries, and the ratio of p95 to the floor's p95 — the floor being ``bench/bare_urls.py``'s bare
+view reading the same 50 rows through the same middleware in the same run. Budget per page: p95 ≤ 100 ms,
+≤ 3× the floor, ≤ 12 queries. Pages of apps that are not installed are left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_DB = Path("/tmp/kaa-bench-pages.sqlite3")
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def pages(data) -> list[tuple[str, str, str]]:
+    """(label, user, url) of each page measured; names that do not resolve (an app not installed) are skipped."""
+    from django.urls import NoReverseMatch, reverse
+
+    from kaa.accounts.models import User
+
+    coach = data.coaches[0]
+    coach_id = User.objects.get(username=coach).pk
+    wanted = [
+        ("floor: bare view, 50 youths", data.coordinator, "/bench/bare/", None),
+        ("register list", data.coordinator, "register:list", {}),
+        ("register list, page 200", data.coordinator, "register:list", {"_query": "page=200"}),
+        ("register list, search", data.coordinator, "register:list", {"_query": "q=Efternamn12"}),
+        ("youth list", data.coordinator, "register:youth_list", {}),
+        ("coordinator overview", data.coordinator, "outreach:overview", {}),
+        ("unassigned queue", data.coordinator, "outreach:assign", {}),
+        ("import runs", data.coordinator, "imports:runs", {}),
+        ("audit log", data.coordinator, "audit:index", {}),
+        ("what has this user looked at", data.coordinator, "audit:user", {"user_id": coach_id}),
+        ("who has seen this youth", data.coordinator, "register:youth_log", {"pk": data.busy_youth}),
+        ("reports", data.coordinator, "reporting:index", {}),
+        ("coach's worklist", coach, "outreach:worklist", {}),
+        ("youth page, 500 events", coach, "register:youth_detail", {"pk": data.busy_youth}),
+        ("case review (team's week)", coach, "meetings:review", {}),
+    ]
+    out = []
+    for label, user, name, kwargs in wanted:
+        if kwargs is None:
+            out.append((label, user, name))
+            continue
+        query = kwargs.pop("_query", "")
+        try:
+            url = reverse(name, kwargs=kwargs or None)
+        except NoReverseMatch:
+            continue
+        out.append((label, user, f"{url}?{query}" if query else url))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--youths", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=20, help="events per youth")
+    parser.add_argument("--audit-rows", type=int, default=20_000_000)
+    parser.add_argument("--requests", type=int, default=40)
+    args = parser.parse_args()
+
+    if "DATABASE_URL" not in os.environ:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{DEFAULT_DB}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{DEFAULT_DB}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    from bench.dataset import build
+    from kaa.accounts.models import User
+
+    call_command("migrate", verbosity=0)
+    print(f"building: {args.youths} youths, {args.youths * args.events} events, {args.audit_rows} audit rows "
+          f"[{connection.vendor}]", flush=True)
+    started = time.perf_counter()
+    data = build(youths=args.youths, events_per_youth=args.events, audit_rows=args.audit_rows)
+    print(f"built in {time.perf_counter() - started:.0f} s\n", flush=True)
+
+    clients: dict[str, Client] = {}
+    results = []
+    with override_settings(ROOT_URLCONF="bench.bare_urls"):
+        for label, username, url in pages(data):
+            client = clients.get(username)
+            if client is None:
+                client = clients[username] = Client(SERVER_NAME="localhost")
+                client.force_login(User.objects.get(username=username))
+            warm = client.get(url)
+            assert warm.status_code == 200, (label, url, warm.status_code, warm.get("Location"))
+            queries: list[str] = []
+
+            def count(execute, sql, *rest, queries=queries):
+                queries.append(sql)
+                return execute(sql, *rest)
+
+            with connection.execute_wrapper(count):
+                client.get(url)
+            timings = []
+            for _ in range(args.requests):
+                t0 = time.perf_counter()
+                client.get(url)
+                timings.append((time.perf_counter() - t0) * 1000)
+            results.append((label, statistics.median(timings), p95(timings), len(queries)))
+
+    floor = results[0][2]
+    print(f"{'page':<34} {'p50 ms':>7} {'p95 ms':>7} {'× floor':>8} {'queries':>8}  budget (p95 ≤ 100 ms, "
+          f"≤ 3× floor, ≤ 12 queries)")
+    met_all = True
+    for label, p50, p95_ms, count in results:
+        ratio = p95_ms / floor if floor else 0.0
+        if label.startswith("floor"):
+            verdict = "(the floor)"
+        else:
+            met = p95_ms <= 100 and ratio <= 3 and count <= 12
+            met_all &= met
+            verdict = "met" if met else "NOT met"
+        print(f"{label:<34} {p50:>7.1f} {p95_ms:>7.1f} {ratio:>8.1f} {count:>8}  {verdict}")
+    print(f"\n[{connection.vendor}] {args.youths} youths, {args.youths * args.events} events, "
+          f"{args.audit_rows} audit rows; {args.requests} requests per page after one warm-up")
+    return 0 if met_all else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
