@@ -21,7 +21,7 @@ from kaa.casework.models import CodeKind
 from kaa.core import tabular
 from kaa.outreach.models import Channel
 
-from . import charts, followup
+from . import charts, followup, leadtimes
 
 SMALL = 5  # cells under this are shown as "<5" to heads and boards (no youth can be singled out)
 
@@ -43,6 +43,9 @@ class FollowUpDocument:
     charts: list[charts.Chart]
     goals: Any  # FollowUpGoals of the range's year, or None
     year: int = field(default=0)
+    # Days from entering the register to the first attempt and to contact (issue 13, item 7): per coach,
+    # so only in the coordinator's exact document; None in the one for heads and boards.
+    lead_times: leadtimes.LeadTimes | None = None
 
 
 def _cell(n: int, exact: bool) -> str:
@@ -147,6 +150,7 @@ def document(
         charts=_charts(report, exact),
         goals=goals,
         year=end.year,
+        lead_times=leadtimes.lead_times(municipality=municipality, start=start, end=end) if exact else None,
     )
 
 
@@ -177,7 +181,20 @@ def xlsx(doc: FollowUpDocument) -> bytes:
                 charts=[tabular.XlsxBarChart(title=chart.title, first_row=0, count=len(rows))] if rows else [],
             )
         )
+    if doc.lead_times is not None:
+        sheets.append(tabular.XlsxSheet(title=_("Lead times"), rows=_lead_time_rows(doc.lead_times), header=[
+            _("Who"), _("Entered"), _("Days to the first attempt, median"), _("90th percentile"),
+            _("Days to contact, median"), _("90th percentile"), _("Not yet contacted")]))
     return tabular.xlsx_workbook_bytes(sheets)
+
+
+def _lead_time_rows(times: leadtimes.LeadTimes) -> list[list[Any]]:
+    def row(who: str, f: leadtimes.Figures) -> list[Any]:
+        return [who, f.entered, f.median_to_attempt, f.p90_to_attempt, f.median_to_contact, f.p90_to_contact,
+                f.waiting]
+
+    return [row(_("The whole municipality"), times.municipality),
+            *[row(c.name if c.coach_id else _("No coach"), c.figures) for c in times.by_coach]]
 
 
 def filename(doc: FollowUpDocument, extension: str) -> str:

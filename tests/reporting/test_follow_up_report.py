@@ -74,7 +74,7 @@ def test_page_shows_charts_tables_and_goals_in_bounded_queries(
         attempt(youth, D(2026, 2, 1))
         occupation(youth, "praktik", D(2026, 1, 20))
         measure(youth, "praktik", D(2026, 3, 1), activity=bygg)
-    with django_assert_max_num_queries(34):
+    with django_assert_max_num_queries(40):  # 34, and the lead times' five
         html = client.get(reverse("reporting:follow_up"), RANGE).content.decode()
     assert html.count("<svg") == 8  # every chart has rows in this scenario
     with translation.override("sv"):
@@ -127,10 +127,31 @@ def test_xlsx_has_the_same_figures_and_native_charts(with_activities, goals, cli
     assert values["Ungdomar i registret under perioden"] == 5
     assert values["Kontaktade (nådda)"] == 4
     assert values["Våra mål för KAA (2026)"] == "Alla unga ska nås inom 30 dagar."
-    assert len(workbook.worksheets) == 9
+    assert len(workbook.worksheets) == 10  # the summary, 8 charts, the lead times
     activities = workbook["Aktiviteter i aktivitetsbanken"]
     assert list(activities.iter_rows(values_only=True)) == [("Kategori", "Ungdomar"), ("Praktik på bygg", 2)]
-    assert all(len(sheet._charts) == 1 for sheet in workbook.worksheets[1:])
+    assert all(len(sheet._charts) == 1 for sheet in workbook.worksheets[1:-1])
+
+
+def test_the_coordinators_follow_up_has_the_lead_times_per_coach(with_activities, client):
+    """The same figures as kaa.reporting.leadtimes (issue 13, item 7), in the page, the PDF and the XLSX."""
+    from kaa.reporting.leadtimes import lead_times
+
+    times = lead_times(municipality=with_activities.municipality, start=D(2026, 1, 1), end=D(2026, 6, 30))
+    assert times.municipality.entered > 0
+    client.force_login(staff(Role.COORDINATOR, with_activities.municipality))
+    html = client.get(reverse("reporting:follow_up"), RANGE).content.decode()
+    assert 'data-testid="lead-times"' in html
+    workbook = load_workbook(io.BytesIO(client.get(reverse("reporting:follow_up_xlsx"), RANGE).content))
+    rows = list(workbook["Ledtider"].iter_rows(values_only=True))
+    f = times.municipality
+    assert rows[1] == ("Hela kommunen", f.entered, f.median_to_attempt, f.p90_to_attempt, f.median_to_contact,
+                       f.p90_to_contact, f.waiting)
+    pdf = client.get(reverse("reporting:follow_up_pdf"), RANGE).content
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Ledtider" in text
+    client.force_login(staff(Role.HEAD, with_activities.municipality, username="rektor2"))
+    assert 'data-testid="lead-times"' not in client.get(reverse("reporting:follow_up"), RANGE).content.decode()
 
 
 def test_heads_get_small_numbers_hidden_in_pdf_and_xlsx(with_activities, client):
