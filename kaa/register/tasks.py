@@ -52,7 +52,9 @@ def register_compute_parallel(*, on: datetime.date, force: bool = False, process
     for a small day it runs here alone.
     """
     processes = processes or min(settings.KAA_COMPUTE_PARTS, multiprocessing.cpu_count())
-    ranges = _ranges(on, force, None) if connection.vendor == "postgresql" and processes > 1 else []
+    # Inside a transaction the children could not see its writes (and closing its connection would end it).
+    alone = connection.vendor != "postgresql" or processes < 2 or connection.in_atomic_block
+    ranges = [] if alone else _ranges(on, force, None)
     if len(ranges) <= 1:
         return register_compute(on=on, force=force)
     # Children open their own connections: an inherited socket must never be shared between processes.
