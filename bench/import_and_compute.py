@@ -130,20 +130,24 @@ def main() -> int:
                         help="task workers (manage.py db_worker) doing the imports and the computation, fed through "
                              "the inbox; 0: everything in this process (default: 2 on PostgreSQL, 0 on SQLite, which "
                              "has one writer at a time)")
+    parser.add_argument("--out", type=Path, default=OUT,
+                        help="folder for the files, the inbox and the SQLite database (default bench/out; give "
+                             "each run its own when two run at once)")
     parser.add_argument("--no-cli", action="store_true", help="skip the CLI round (the commands one by one)")
     parser.add_argument("--list-only", action="store_true",
                         help="only time the register list on the database DATABASE_URL already holds")
     args = parser.parse_args()
     enrolments = args.enrolments or args.rows
-    OUT.mkdir(parents=True, exist_ok=True)
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
     if not os.environ.get("DATABASE_URL"):
-        db = OUT / "bench.sqlite3"
+        db = out / "bench.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    os.environ["KAA_IMPORT_INBOX"] = str(OUT / "inbox")
-    shutil.rmtree(OUT / "inbox", ignore_errors=True)
+    os.environ["KAA_IMPORT_INBOX"] = str(out / "inbox")
+    shutil.rmtree(out / "inbox", ignore_errors=True)
     sys.path.insert(0, str(ROOT))
 
     import django
@@ -166,7 +170,7 @@ def main() -> int:
     call_command("flush", interactive=False, verbosity=0)
 
     results: list[tuple[str, float]] = []
-    files, school = timed("generate files", lambda: generate(args.rows, enrolments, OUT), results)
+    files, school = timed("generate files", lambda: generate(args.rows, enrolments, out), results)
     original = (list(files), school)
     floors = [timed("floor: bare load of both files + one set-based pass", lambda: floor(files, school), results)]
     from kaa.imports.services import population_import, school_import
@@ -355,7 +359,9 @@ def inbox_round(files: list[tuple[str, Path]], school: Path, workers: int) -> No
     print(f"  {import_inbox.call('bench')}")
     connection.close()  # the workers' connections, not this one, do the work
     run_workers(workers)
-    for run in ImportRun.objects.filter(pk__gt=last_run).order_by("pk"):
+    runs = list(ImportRun.objects.filter(pk__gt=last_run).order_by("pk"))
+    assert len(runs) == len(files) + 1, f"{len(runs)} import runs for {len(files) + 1} files: inbox emptied?"
+    for run in runs:
         code = run.municipality.code if run.municipality_id else "school"
         print(f"  {code}: {run.status} created {run.created} changed {run.changed} unchanged {run.unchanged}")
         assert run.ok, run.errors[:5]
