@@ -4,13 +4,15 @@ large computation split into id ranges that several workers compute side by side
 from __future__ import annotations
 
 import datetime
+import multiprocessing
 
 from django.conf import settings
+from django.db import connection, connections
 from django_tasks import task
 
 from kaa.core.scheduler import periodic
 
-from .compute import IdRange, candidate_ranges, register_compute
+from .compute import ComputeResult, IdRange, candidate_ranges, register_compute
 
 
 def _ranges(on: datetime.date, force: bool, parts: int | None) -> list[IdRange]:
@@ -31,6 +33,38 @@ def register_compute_in_workers(*, on: datetime.date, force: bool = False, parts
     computed in parallel; the results are the same as one ``register_compute`` run.
     """
     return _enqueue(on, _ranges(on, force, parts), force)
+
+
+def _compute_range(args: tuple[str, int, int | None, bool]) -> ComputeResult:
+    on, low, high, force = args
+    try:
+        return register_compute(on=datetime.date.fromisoformat(on), id_range=(low, high), force=force)
+    finally:
+        connections.close_all()
+
+
+def register_compute_parallel(*, on: datetime.date, force: bool = False, processes: int | None = None
+                              ) -> ComputeResult:
+    """The computation for ``on`` split into id ranges computed by ``processes`` child processes side by
+    side, as the task workers do (``manage.py compute_register`` without workers running); waits for all.
+
+    Each range decides its youths with the same ``register_compute``; on SQLite (one writer at a time) and
+    for a small day it runs here alone.
+    """
+    processes = processes or min(settings.KAA_COMPUTE_PARTS, multiprocessing.cpu_count())
+    # Inside a transaction the children could not see its writes (and closing its connection would end it).
+    alone = connection.vendor != "postgresql" or processes < 2 or connection.in_atomic_block
+    ranges = [] if alone else _ranges(on, force, None)
+    if len(ranges) <= 1:
+        return register_compute(on=on, force=force)
+    # Children open their own connections: an inherited socket must never be shared between processes.
+    connections.close_all()
+    result = ComputeResult()
+    with multiprocessing.get_context("fork").Pool(min(processes, len(ranges)), maxtasksperchild=1) as pool:
+        for part in pool.imap_unordered(_compute_range, [(on.isoformat(), low, high, force)
+                                                         for low, high in ranges]):
+            result.add(part)
+    return result
 
 
 @task()

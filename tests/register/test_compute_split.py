@@ -7,6 +7,7 @@ import pytest
 from kaa.register import compute
 from kaa.register.compute import candidate_ranges, register_compute
 from kaa.register.models import RegisterPeriod, Youth, YouthEvent
+from kaa.register.rules import decide, facts_for
 from kaa.register.tasks import register_compute_daily, register_compute_in_workers
 from tests.factories import EnrolmentFactory, MunicipalityFactory, YouthFactory
 
@@ -95,3 +96,24 @@ def test_each_chunk_is_its_own_transaction_outside_any_other():
     cohort(MunicipalityFactory(code="0480", name="Nyköping"), 3)
     assert register_compute(on=ON).evaluated == 3
     assert RegisterPeriod.objects.filter(valid_to__isnull=True).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_computes_ranges_in_processes_with_the_same_register_as_one_run(settings, capsys):
+    """``compute_register`` on PostgreSQL: id ranges in child processes side by side (on SQLite in one)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.KAA_COMPUTE_SPLIT_AT, settings.KAA_COMPUTE_PARTS = 4, 3
+    cohort(MunicipalityFactory(code="0480", name="Nyköping"), 12)
+    if connection.vendor == "postgresql":
+        assert len(candidate_ranges(on=ON, parts=3, smallest=1)) == 3
+    call_command("compute_register", "--date", ON.isoformat(), "--processes", "3")
+    assert "evaluated 12, entered 6, left 0, changed 12" in capsys.readouterr().out
+    for youth in Youth.objects.select_related("municipality"):
+        decision = decide(facts_for(youth, youth.enrolments.all(), youth.municipality), ON)
+        assert (youth.in_target_group, youth.register_reason, youth.register_since, youth.needs_evaluation) == (
+            decision.in_target_group, decision.reason, decision.since, False)
+        assert list(RegisterPeriod.objects.filter(youth=youth).values_list("in_target_group", "valid_to")) == [
+            (decision.in_target_group, None)]
+    assert YouthEvent.objects.filter(kind="register.entered").count() == 6

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from kaa.register.compute import register_compute
+from kaa.register.tasks import register_compute_parallel
 
 from .export_register import parse_date
 
@@ -13,8 +13,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--date", help="YYYY-MM-DD (default: today)")
         parser.add_argument("--force", action="store_true", help="re-evaluate every youth, not only the due ones")
+        parser.add_argument("--processes", type=int,
+                            help="processes computing id ranges side by side (default: the cores, at most "
+                                 "KAA_COMPUTE_PARTS; PostgreSQL only, SQLite computes in one)")
 
     def handle(self, *args, **options):
         on = parse_date(options["date"])
-        result = register_compute(on=on, force=options["force"])
+        result = register_compute_parallel(on=on, force=options["force"], processes=options["processes"])
         self.stdout.write(f"Register computed for {on.isoformat()}: {result}")
