@@ -45,7 +45,7 @@ class AuditFilterForm(forms.Form):
         return data
 
     def filters(self) -> dict[str, Any]:
-        """The valid filters as keyword arguments of audit_groups (an invalid one is left out)."""
+        """The valid filters as keyword arguments of audit_group_page (an invalid one is left out)."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         out = {"action": data.get("action") or "", "youth_id": data.get("youth"),
                "date_from": data.get("date_from") or self.default_from,

@@ -4,7 +4,6 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -14,7 +13,7 @@ from kaa.accounts.policy import Perm, has_perm, municipality_ids_with, require_p
 from .exports import audit_log_export
 from .forms import DEFAULT_DAYS, EXPORT_FORMATS, AuditFilterForm
 from .models import AuditAction
-from .selectors import audit_entries, audit_group_rows, audit_groups
+from .selectors import audit_entries, audit_group_page
 
 PAGE_SIZE = 50
 
@@ -32,10 +31,8 @@ def _staff(request: HttpRequest):
 
 
 def _grouped(request: HttpRequest, form: AuditFilterForm, **fixed) -> Any:
-    page = Paginator(audit_groups(user=request.user, **{**form.filters(), **fixed}), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    page.object_list = audit_group_rows(list(page.object_list))
-    return page
+    return audit_group_page(user=request.user, before=request.GET.get("before", ""), size=PAGE_SIZE,
+                            **{**form.filters(), **fixed})
 
 
 @require_perm(Perm.AUDIT_VIEW)

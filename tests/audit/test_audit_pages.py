@@ -94,3 +94,36 @@ def test_codes_are_shown_in_words():
         assert object_label("contact_attempt") == "kontaktförsök"
         assert field_label("contact_attempt", "to_guardian") != "to_guardian"
         assert "_" not in detail_label("some_new_code")
+
+
+def test_the_log_pages_by_keyset_without_splitting_a_request(client, coordinator, coach,
+                                                             django_assert_max_num_queries):
+    """120 page views of three youths each: 50 rows a page, "Older" to the next, no request split or lost."""
+    import html
+    import re
+    import urllib.parse
+
+    from kaa.audit.models import AuditAction
+
+    youth = YouthFactory(municipality=coordinator.memberships.first().municipality)
+    now = timezone.now()
+    AuditEntry.objects.bulk_create([
+        AuditEntry(user_id=coach.pk, username=coach.username, action=AuditAction.LIST, object_type="youth",
+                   object_id=str(youth.pk), youth_id=youth.pk + k, municipality_id=youth.municipality_id,
+                   channel="ui", request_id=f"{r:032x}", at=now - datetime.timedelta(minutes=r))
+        for r in range(120) for k in range(3)])
+    client.force_login(coordinator)
+    url = reverse("audit:user", kwargs={"user_id": coach.pk})
+    seen, params = [], {}
+    for expected in (50, 50, 20):
+        with django_assert_max_num_queries(20):
+            body = client.get(url, params).content.decode()
+        rows = re.findall(r"3 (?:youths|ungdomar)", body)
+        assert len(rows) == expected
+        seen.append(len(rows))
+        older = re.search(r'href="\?([^"]*before=[^"]+)"', body)
+        if expected == 20:
+            assert older is None
+        else:
+            params = dict(urllib.parse.parse_qsl(html.unescape(older.group(1))))
+    assert sum(seen) == 120
