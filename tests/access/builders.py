@@ -157,10 +157,15 @@ code = _cached("code", _code)
 # --- Board reports (kaa.reporting) ----------------------------------------------------------------
 
 def _board_report(world):
+    from weasyprint import HTML
+
+    from kaa.core.tabular import xlsx_bytes
     from kaa.reporting.models import BoardReport
 
+    # Real files: walks over every URL (tests/casework/test_confidential.py) read what they download.
     return BoardReport.objects.create(municipality=world["municipality"], kind="month", period="2026-01",
-                                      pdf=b"%PDF-1.7", xlsx=b"PK", checksum="0" * 64)
+                                      pdf=HTML(string="<p>Månadsstatistik</p>").write_pdf(),
+                                      xlsx=xlsx_bytes([["Månadsstatistik"]]), checksum="0" * 64)
 
 
 board_report = _cached("board_report", _board_report)
