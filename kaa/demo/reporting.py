@@ -13,6 +13,7 @@ from typing import Any
 
 from kaa.reporting import wheel_selectors
 from kaa.reporting.models import WheelDone, WheelTask
+from kaa.reporting.services import follow_up_goals_save
 from kaa.reporting.wheel_services import wheel_install_defaults
 
 HISTORY_DAYS = 120
@@ -34,3 +35,10 @@ def seed_demo(*, municipality: Any, users: dict[str, Any], rng: random.Random, t
     WheelDone.objects.bulk_create(
         [WheelDone(task=o.task, on=o.on, done_by=coordinator) for o in past if o is not left_overdue]
     )
+    if coordinator is not None:
+        # The year's goals, so the June follow-up (page, PDF, XLSX) shows them from the first login.
+        follow_up_goals_save(municipality=municipality, year=today.year, user=coordinator,
+                             goals_text="Alla i målgruppen ska ha fått en kontakt inom 30 dagar. Minst hälften "
+                                        "av dem som har en åtgärd ska vara tillbaka i utbildning inom ett år.",
+                             work_text="Vi ringer på kvällstid, gör hembesök och går igenom varje ungdom på "
+                                       "fredagarnas elevgenomgång.")

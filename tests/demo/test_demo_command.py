@@ -18,9 +18,10 @@ def test_child_commands_run_web_worker_and_scheduler():
 
 def test_logins_table_lists_every_demo_user():
     table = logins_table()
-    for username in ["samordnare", "coach1", "coach2", "syv", "larare", "rektor", "skolpersonal", "admin"]:
+    for username in ["samordnare", "coach1", "coach2", "syv", "larare", "rektor", "skolpersonal", "admin",
+                     "samordnare-oxelosund"]:
         assert username in table
-    assert table.count("kaa-demo-2026") == 8
+    assert table.count("kaa-demo-2026") == 9
 
 
 def _sleeper(name: str, seconds: float = 30) -> Child:

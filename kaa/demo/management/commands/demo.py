@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from kaa.accounts.models import Role
+from kaa.demo.handover import OTHER_COORDINATOR
 from kaa.demo.staff import DEMO_LOGINS, DEMO_PASSWORD
 
 MANAGE_PY = Path(settings.BASE_DIR) / "manage.py"
@@ -132,6 +133,8 @@ def logins_table() -> str:
     rows = [("username", "role", "password")]
     rows += [(lg.username, labels[lg.role] + (f", {lg.team}" if lg.team else ""), DEMO_PASSWORD)
              for lg in DEMO_LOGINS]
+    # The second municipality of the installation (transfers between municipalities: kaa/demo/handover.py).
+    rows.append((OTHER_COORDINATOR, f"{labels[Role.COORDINATOR]}, Oxelösund", DEMO_PASSWORD))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
