@@ -97,7 +97,10 @@ class Coordinator(Staff):
 
     @task(2)
     def register_search(self) -> None:
-        self.client.get(f"/register/?q=Efternamn{random.randint(1, 4999)}", name="register search")
+        # Searches are POSTed (a personnummer never stands in a URL).
+        self.client.post("/register/", name="register search",
+                         data={"q": f"Efternamn{random.randint(1, 4999)}", "csrfmiddlewaretoken": self.csrf()},
+                         headers={"Referer": f"{self.host}/register/"})
 
     @task(2)
     def overview(self) -> None:
@@ -121,7 +124,7 @@ class Coordinator(Staff):
 
     @task(1)
     def export(self) -> None:
-        self.client.post("/register/export/", name="register export (one coach's youths)",
-                         data={"format": "csv", "coach": str(USERS["coach_ids"][0]),
-                               "csrfmiddlewaretoken": self.csrf()},
+        coach = random.choice(USERS["coach_ids"])
+        self.client.post(f"/register/export/?coach={coach}", name="register export (one coach's youths)",
+                         data={"format": "csv", "csrfmiddlewaretoken": self.csrf()},
                          headers={"Referer": f"{self.host}/register/"})

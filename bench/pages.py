@@ -29,8 +29,9 @@ def p95(values: list[float]) -> float:
     return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
-def pages(data) -> list[tuple[str, str, str]]:
-    """(label, user, url) of each page measured; names that do not resolve (an app not installed) are skipped."""
+def pages(data) -> list[tuple[str, str, str, dict | None]]:
+    """(label, user, url, POST data or None) of each page measured; names that do not resolve (an app not
+    installed) are skipped."""
     from django.urls import NoReverseMatch, reverse
 
     from kaa.accounts.models import User
@@ -41,7 +42,7 @@ def pages(data) -> list[tuple[str, str, str]]:
         ("floor: bare view, 50 youths", data.coordinator, "/bench/bare/", None),
         ("register list", data.coordinator, "register:list", {}),
         ("register list, page 200", data.coordinator, "register:list", {"_query": "page=200"}),
-        ("register list, search", data.coordinator, "register:list", {"_query": "q=Efternamn12"}),
+        ("register list, search (POST)", data.coordinator, "register:list", {"_post": {"q": "Efternamn12"}}),
         ("youth list", data.coordinator, "register:youth_list", {}),
         ("coordinator overview", data.coordinator, "outreach:overview", {}),
         ("unassigned queue", data.coordinator, "outreach:assign", {}),
@@ -57,14 +58,14 @@ def pages(data) -> list[tuple[str, str, str]]:
     out = []
     for label, user, name, kwargs in wanted:
         if kwargs is None:
-            out.append((label, user, name))
+            out.append((label, user, name, None))
             continue
-        query = kwargs.pop("_query", "")
+        query, post = kwargs.pop("_query", ""), kwargs.pop("_post", None)
         try:
             url = reverse(name, kwargs=kwargs or None)
         except NoReverseMatch:
             continue
-        out.append((label, user, f"{url}?{query}" if query else url))
+        out.append((label, user, f"{url}?{query}" if query else url, post))
     return out
 
 
@@ -102,12 +103,15 @@ def main() -> int:
     clients: dict[str, Client] = {}
     results = []
     with override_settings(ROOT_URLCONF="bench.bare_urls"):
-        for label, username, url in pages(data):
+        for label, username, url, post in pages(data):
             client = clients.get(username)
             if client is None:
                 client = clients[username] = Client(SERVER_NAME="localhost")
                 client.force_login(User.objects.get(username=username))
-            warm = client.get(url)
+            def get(url=url, post=post, client=client):
+                return client.post(url, post) if post is not None else client.get(url)
+
+            warm = get()
             assert warm.status_code == 200, (label, url, warm.status_code, warm.get("Location"))
             queries: list[str] = []
 
@@ -116,11 +120,11 @@ def main() -> int:
                 return execute(sql, *rest)
 
             with connection.execute_wrapper(count):
-                client.get(url)
+                get()
             timings = []
             for _ in range(args.requests):
                 t0 = time.perf_counter()
-                client.get(url)
+                get()
                 timings.append((time.perf_counter() - t0) * 1000)
             results.append((label, statistics.median(timings), p95(timings), len(queries)))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import multiprocessing
+import threading
 
 from django.conf import settings
 from django.db import connection, connections
@@ -53,7 +54,10 @@ def register_compute_parallel(*, on: datetime.date, force: bool = False, process
     """
     processes = processes or min(settings.KAA_COMPUTE_PARTS, multiprocessing.cpu_count())
     # Inside a transaction the children could not see its writes (and closing its connection would end it).
-    alone = connection.vendor != "postgresql" or processes < 2 or connection.in_atomic_block
+    # With other threads running (a test's live server, say) a forked child would copy their open database
+    # connections: fork only from a single-threaded process, as the command is.
+    alone = (connection.vendor != "postgresql" or processes < 2 or connection.in_atomic_block
+             or threading.active_count() > 1)
     ranges = [] if alone else _ranges(on, force, None)
     if len(ranges) <= 1:
         return register_compute(on=on, force=force)
