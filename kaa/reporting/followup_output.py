@@ -21,9 +21,9 @@ from kaa.casework.models import CodeKind
 from kaa.core import tabular
 from kaa.outreach.models import Channel
 
-from . import charts, followup, leadtimes
+from . import charts, followup, leadtimes, smallnumbers
 
-SMALL = 5  # cells under this are shown as "<5" to heads and boards (no youth can be singled out)
+SMALL = smallnumbers.SMALL  # cells under this are "<5" to heads and boards (the one rule: smallnumbers.py)
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class FollowUpDocument:
 
 
 def _cell(n: int, exact: bool) -> str:
-    return f"<{SMALL}" if not exact and 0 < n < SMALL else str(n)
+    return str(smallnumbers.cell(n, exact=exact))
 
 
 def _days(value: float | None) -> str:

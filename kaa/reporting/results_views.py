@@ -17,8 +17,7 @@ from kaa.casework.codes import CodeTable
 from kaa.casework.models import CodeKind, Happened
 from kaa.core.tabular import XLSX_CONTENT_TYPE, xlsx_bytes
 
-from . import results, selectors
-from .followup_output import SMALL
+from . import results, selectors, smallnumbers
 
 QUARTERS_SHOWN = 8
 
@@ -32,7 +31,7 @@ def _quarter(request: HttpRequest) -> results.Quarter:
 
 def _shown(n: int, exact: bool) -> int | str:
     """Heads and boards see "<5" for a small count (no youth can be singled out); coordinators exact."""
-    return f"<{SMALL}" if not exact and 0 < n < SMALL else n
+    return smallnumbers.cell(n, exact=exact)
 
 
 def _lines(rows: list[results.Row], codes: CodeTable, exact: bool) -> list[list[Any]]:
