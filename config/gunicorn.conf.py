@@ -2,12 +2,14 @@
 
 The access log goes through the same redaction as the application's own log lines
 (``kaa.core.logging``): a personnummer-shaped string in the request line, path, query string or a
-header never reaches the log. Other gunicorn settings (``--bind``, ``--workers`` …) can be given on
+header never reaches the log. Each process serves ``KAA_GUNICORN_THREADS`` (default 4) requests at a
+time in threads. Other gunicorn settings (``--bind``, ``--workers`` …) can be given on
 the command line or in ``GUNICORN_CMD_ARGS``; they override this file.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,12 @@ class RedactingLogger(Logger):
 
 
 wsgi_app = "config.wsgi"
+# Threads in each process: a request that waits on PostgreSQL (an export, a long report) then holds one
+# thread, not a whole process, so the other users' pages are served meanwhile (measured in bench/load.py:
+# with two sync processes two slow pages stalled every other request). Django, the audit buffer and the
+# request context are per thread (context variables); each thread keeps its own database connection.
+worker_class = "gthread"
+threads = int(os.environ.get("KAA_GUNICORN_THREADS", "4"))
 logger_class = RedactingLogger
 accesslog = "-"
 errorlog = "-"
