@@ -1,12 +1,14 @@
 """Load test with Locust (issue 16): one script starts everything, runs the users, prints the curve, stops all.
 
 Run: ``uv run python bench/load.py [--users 50 100 200] [--minutes 5] [--youths 100000] [--audit-rows 1000000]
-[--workers 2]``. It starts a throwaway PostgreSQL cluster (a temporary folder, Unix socket only, no TCP
-port; as root through ``runuser -u postgres``), migrates it, writes ``bench/dataset.py``'s data set, collects
-the static files, starts gunicorn (``config/gunicorn.conf.py``, ``--workers`` processes) on 127.0.0.1 with
-``bench/settings_load.py`` (production's settings over plain HTTP), then runs Locust headless
-(``bench/locustfile.py``: 80 % coaches, 20 % coordinators) once per ``--users`` figure for ``--minutes``,
-and prints one line per run: requests, failures, p50/p95/p99, throughput, and the slowest page by p95.
+[--workers 2] [--threads 4] [--think 1 3]``. It starts a throwaway PostgreSQL cluster (a temporary folder,
+Unix socket only, no TCP port; as root through ``runuser -u postgres``), migrates it, writes
+``bench/dataset.py``'s data set, collects the static files, starts gunicorn (``config/gunicorn.conf.py``,
+``--workers`` processes of ``--threads`` threads) on 127.0.0.1 with ``bench/settings_load.py``
+(production's settings over plain HTTP), then runs Locust headless (``bench/locustfile.py``: 80 % coaches,
+20 % coordinators, each waiting ``--think`` seconds between clicks) once per ``--users`` figure for
+``--minutes``, and prints one line per run: requests, failures, p50/p95/p99, throughput, and the slowest
+page by p95.
 Nothing listens beyond 127.0.0.1; every process is stopped at the end, also on Ctrl-C.
 Budget at 50 users: 0 errors, p95 ≤ 300 ms.
 """
@@ -130,6 +132,9 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=20)
     parser.add_argument("--audit-rows", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
+    parser.add_argument("--think", type=float, nargs=2, default=[1.0, 3.0], metavar=("MIN", "MAX"),
+                        help="seconds each simulated person waits between two clicks")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="kaa-load."))
@@ -146,6 +151,7 @@ def main() -> int:
             port = _free_port()
             gunicorn = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "--workers", str(args.workers),
+                 "--threads", str(args.threads),
                  "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "config.wsgi"],
                 cwd=ROOT, env=env, stderr=(work / "gunicorn.log").open("w"))
             host = f"http://127.0.0.1:{port}"
@@ -161,7 +167,8 @@ def main() -> int:
                      "-u", str(n), "-r", str(max(1, n // 10)), "--run-time", f"{int(args.minutes * 60)}s",
                      "--host", host, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
                     cwd=ROOT, env={**env, "KAA_LOAD_USERS": str(users_file),
-                                   "KAA_LOAD_TIMES": f"{prefix}_times.json"}, check=False,
+                                   "KAA_LOAD_TIMES": f"{prefix}_times.json",
+                                   "KAA_LOAD_THINK": f"{args.think[0]} {args.think[1]}"}, check=False,
                     stdout=subprocess.DEVNULL, stderr=(work / f"locust-{n}.log").open("w"))
                 total, slowest, login = _aggregate(prefix)
                 with open(f"{prefix}_times.json", encoding="utf-8") as f:
@@ -177,8 +184,9 @@ def main() -> int:
                     with open(f"{prefix}_failures.csv", encoding="utf-8") as f:
                         for row in list(csv.DictReader(f))[:5]:
                             print(f"      {row['Occurrences']}× {row['Method']} {row['Name']}: {row['Error'][:120]}")
-            print(f"\ngunicorn {args.workers} processes + PostgreSQL, {args.youths} youths, {args.minutes:g} min per "
-                  f"run, Locust on the same machine; budget at {args.users[0]} users (0 errors, p95 ≤ 300 ms): "
+            print(f"\ngunicorn {args.workers} processes × {args.threads} threads + PostgreSQL, {args.youths} youths, "
+                  f"{args.minutes:g} min per run, {args.think[0]:g}–{args.think[1]:g} s between clicks, Locust on the "
+                  f"same machine; budget at {args.users[0]} users (0 errors, p95 ≤ 300 ms): "
                   f"{'met' if met else 'NOT met'}")
             return 0 if met else 1
     finally:

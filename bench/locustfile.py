@@ -41,7 +41,8 @@ def _write(**_kwargs) -> None:
 
 class Staff(HttpUser):
     abstract = True
-    wait_time = between(1, 3)  # a person reads a page before the next click
+    # A person reads a page before the next click: KAA_LOAD_THINK="MIN MAX" seconds (bench/load.py --think).
+    wait_time = between(*(float(x) for x in os.environ.get("KAA_LOAD_THINK", "1 3").split()))
     username = ""
 
     def log_in(self) -> None:
