@@ -24,6 +24,7 @@ from django.db.models import Field, ForeignObject, Lookup, Model, QuerySet
 from django.utils import timezone
 
 BATCH = 5000
+ANALYZE_FROM = 1000  # bulk_set: rows from which the temporary table's statistics are worth a statement
 
 
 def _quote(name: str) -> str:
@@ -133,9 +134,10 @@ def bulk_set(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]
         cursor.execute(f"DROP TABLE IF EXISTS {_quote(temp)}")
         cursor.execute(f"CREATE TEMPORARY TABLE {_quote(temp)} ({definition})")
         _copy(temp, [pk.column, *(c.column for c in columns)], rows)
-        # Statistics of the few thousand rows, and the range of their keys: without them the planner hashes
-        # the whole target table for every chunk (a region's 500,000 youths, a hundred times over).
-        cursor.execute(f"ANALYZE {_quote(temp)}")
+        # The range of the keys, and for many rows their statistics: without them the planner hashes the
+        # whole target table for every chunk (a region's 500,000 youths, a hundred times over).
+        if len(rows) >= ANALYZE_FROM:
+            cursor.execute(f"ANALYZE {_quote(temp)}")
         keys = [row[0] for row in rows]
         cursor.execute(f"UPDATE {_quote(meta.db_table)} AS t SET {assignments} "  # noqa: S608
                        f"FROM {_quote(temp)} AS v WHERE t.{_quote(pk.column)} = v.{_quote(pk.column)} "
