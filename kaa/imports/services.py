@@ -43,7 +43,7 @@ from django.utils.translation import ngettext
 from kaa.accounts.policy import holds_protected_grant
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record
-from kaa.core.bulk import bulk_insert, bulk_set, in_chunks
+from kaa.core.bulk import bulk_insert, bulk_set, in_chunks, iter_plain_rows
 from kaa.organisations.models import Municipality, SchoolUnit
 from kaa.register.locks import lock_facts_for_writing
 from kaa.register.models import (
@@ -266,13 +266,13 @@ def _existing(pnrs: Iterable[str], *fields: str, municipality: Municipality | No
     found: dict[str, tuple] = {}
     if len(wanted) > SCAN_ABOVE:
         scan = Youth.objects.filter(municipality=municipality) if municipality else Youth.objects.all()
-        for pnr, *rest in scan.values_list("personnummer", *fields).iterator(chunk_size=20000):
+        for pnr, *rest in iter_plain_rows(scan, ("personnummer", *fields)):
             if pnr in wanted:
                 found[pnr] = tuple(rest)
         if municipality is None:
             return found
     for qs in in_chunks(Youth.objects.all(), "personnummer", wanted - found.keys()):
-        for pnr, *rest in qs.values_list("personnummer", *fields):
+        for pnr, *rest in iter_plain_rows(qs, ("personnummer", *fields)):
             found[pnr] = tuple(rest)
     return found
 
@@ -661,7 +661,7 @@ def _current_enrolments(youth_ids: list[int]) -> dict[tuple[int, str], tuple[int
     fields = ("id", "youth_id", "source_key", "interruption_reported", *ENROLMENT_FIELDS)
     current: dict[tuple[int, str], tuple[int, int, datetime.date | None]] = {}
     for qs in in_chunks(Enrolment.objects.all(), "youth_id", youth_ids):
-        for pk, youth_id, key, reported, *facts in qs.values_list(*fields).iterator(chunk_size=20000):
+        for pk, youth_id, key, reported, *facts in iter_plain_rows(qs, fields):
             current[(youth_id, key)] = (pk, hash(tuple(facts)), facts[INTERRUPTION] if reported else None)
     return current
 

@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from kaa.core.bulk import bulk_insert, bulk_set
+from kaa.core.bulk import bulk_insert, bulk_set, plain_rows
 from kaa.organisations.models import Municipality
 
 from .hooks import youths_entered
@@ -100,7 +100,7 @@ def for_youths(youth_ids: Sequence[int]) -> Q:
 def enrolments_by_youth(youth_ids: Sequence[int]) -> dict[int, list[EnrolmentFacts]]:
     """Enrolment facts of the youths (``youth_ids`` sorted), one query."""
     found: dict[int, list[EnrolmentFacts]] = defaultdict(list)
-    rows = Enrolment.objects.filter(for_youths(youth_ids)).values_list(*ENROLMENT_FIELDS)
+    rows = plain_rows(Enrolment.objects.filter(for_youths(youth_ids)), ENROLMENT_FIELDS)
     for (youth_id, school_type, start, programme, year, equivalent, end, interruption, result, result_date,
          cancelled) in rows:
         found[youth_id].append(EnrolmentFacts(
@@ -178,16 +178,23 @@ def candidate_chunks(*, on: datetime.date, municipality_ids=None, youth_ids=None
             qs = qs.filter(municipality_id__in=list(municipality_ids))
         wanted = sorted(set(youth_ids))
         for start in range(0, len(wanted), CHUNK):
-            yield list(qs.filter(pk__in=wanted[start:start + CHUNK]).order_by("pk").values(*YOUTH_FIELDS))
+            yield _youth_rows(qs.filter(pk__in=wanted[start:start + CHUNK]))
         return
     qs = candidates(on=on, municipality_ids=municipality_ids, force=force, id_range=id_range)
     last = 0
     while True:
-        rows = list(qs.filter(pk__gt=last).order_by("pk").values(*YOUTH_FIELDS)[:CHUNK])
+        rows = _youth_rows(qs.filter(pk__gt=last).order_by("pk")[:CHUNK])
         if not rows:
             return
         yield rows
         last = rows[-1]["id"]
+
+
+def _youth_rows(qs: QuerySet[Youth]) -> list[dict]:
+    """Rows of ``YOUTH_FIELDS`` by primary key, read with a plain cursor (no per-value converters)."""
+    if not qs.query.is_sliced:
+        qs = qs.order_by("pk")
+    return [dict(zip(YOUTH_FIELDS, row, strict=True)) for row in plain_rows(qs, YOUTH_FIELDS)]
 
 
 def register_compute(*, on: datetime.date | None = None, municipality_ids=None, youth_ids=None,
@@ -207,8 +214,7 @@ def register_compute(*, on: datetime.date | None = None, municipality_ids=None, 
         except IntegrityError:
             # Another computation recorded some of these youths meanwhile (one open period per youth):
             # decide them again from what it wrote.
-            fresh = list(Youth.objects.filter(pk__in=[row["id"] for row in rows]).order_by("pk")
-                         .values(*YOUTH_FIELDS))
+            fresh = _youth_rows(Youth.objects.filter(pk__in=[row["id"] for row in rows]))
             chunk = _compute_chunk(fresh, on, settings)
         result.add(chunk)
     return result
@@ -222,8 +228,8 @@ def _open_periods(ids: list[int]) -> dict[int, tuple]:
     """youth id → (period id, (municipality, in, reason, extended), valid_from) of each open period."""
     return {youth_id: (pk, (municipality_id, in_group, reason, extended), valid_from)
             for pk, youth_id, municipality_id, in_group, reason, extended, valid_from in
-            RegisterPeriod.objects.filter(for_youths(ids), valid_to__isnull=True)
-            .values_list("pk", "youth_id", "municipality_id", "in_target_group", "reason", "extended", "valid_from")}
+            plain_rows(RegisterPeriod.objects.filter(for_youths(ids), valid_to__isnull=True),
+                       ("pk", "youth_id", "municipality_id", "in_target_group", "reason", "extended", "valid_from"))}
 
 
 @transaction.atomic
