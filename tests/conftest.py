@@ -3,14 +3,15 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from kaa.accounts.models import Role
 from tests.factories import MunicipalityFactory, TeamFactory, staff
 
-# Property tests check rules, not speed: on a machine shared with other jobs one example may take longer
-# than hypothesis's default 200 ms deadline, which would fail a correct rule.
-hypothesis_settings.register_profile("kaa", deadline=None)
+# Property tests check rules, not speed: on a machine shared with other jobs one example (or generating
+# it) may take longer than hypothesis's default limits, which would fail a correct rule.
+hypothesis_settings.register_profile("kaa", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile("kaa")
 
 
