@@ -24,7 +24,6 @@ from kaa.casework.models import CodeKind, JournalEntry, JournalKind, Measure
 from kaa.messaging.services import REPLY_EVENT
 from kaa.outreach.models import Channel, ContactAttempt, FirstMeeting, Outcome
 from kaa.register.models import RegisterPeriod, YouthEvent
-
 from kaa.reporting.periods import DateRange, day_start, local_day
 
 from . import reference_scb as scb

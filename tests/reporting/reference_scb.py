@@ -36,7 +36,6 @@ from kaa.casework.models import ActionPlan, Code, CodeKind, JournalEntry, Journa
 from kaa.messaging.services import REPLY_EVENT
 from kaa.outreach.models import Channel, ContactAttempt, FirstMeeting, Outcome
 from kaa.register.models import RegisterPeriod, Youth, YouthEvent
-
 from kaa.reporting.periods import Span, day_start, local_day
 
 COLUMNS = ("personnummer", "kommunkod", "registreringsdatum", "registreringsorsak", "forstagangsregistrerad",

@@ -87,7 +87,7 @@ def random_register(rng: random.Random, youths: int) -> tuple:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_file_follow_up_and_stretches_as_before(seed):
     rng = random.Random(seed)
-    m, other = random_register(rng, 40)
+    m, _other = random_register(rng, 40)
     spans = [HalfYear.parse("2025H2"), HalfYear.parse("2026H1"), HalfYear.parse("2026H2"),
              DateRange(D(2026, 3, 1), D(2026, 5, 31))]
     for now in (at(D(2026, 5, 15), 12), at(D(2027, 2, 1), 12)):
