@@ -362,6 +362,12 @@ class YouthRow(NamedTuple):
     first_measure_declined: bool | None
 
 
+_DATE_COLUMNS = frozenset(i for i, name in enumerate(YouthRow._fields)
+                           if name in ("start", "end", "deregistration_day", "contact_day", "last_attempt",
+                                       "first_attempt_in_stretch", "first_contact_in_stretch",
+                                       "first_measure_start"))
+
+
 def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iterator[YouthRow]:
     """One row per youth of the file: the definitions of the file's per-youth columns, in one query.
 
@@ -451,13 +457,15 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
     params = [*stretch_params, municipality.pk, end, start, *contact_params,
               start, _date_param(reference), start, _date_param(reference), *attempts_params, *measures_params,
               start, after_end, start, after_end, True, MOVED_OUT]
+    text_dates = connection.vendor == "sqlite"  # PostgreSQL gives dates as dates
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(5000):
             for r in rows:
-                yield YouthRow(r[0], r[1], _as_date(r[2]), _as_date(r[3]), r[4], bool(r[5]), _as_date(r[6]), r[7],
-                               bool(r[8]), _as_date(r[9]), r[10], bool(r[11]), _as_date(r[12]), _as_date(r[13]),
-                               _as_date(r[14]), _as_date(r[15]), None if r[16] is None else bool(r[16]))
+                if text_dates:
+                    r = tuple(_as_date(v) if i in _DATE_COLUMNS else v for i, v in enumerate(r))
+                yield YouthRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7], bool(r[8]), r[9], r[10],
+                               bool(r[11]), r[12], r[13], r[14], r[15], None if r[16] is None else bool(r[16]))
 
 
 def youth_statistics(*, municipality: Any, period: Span, now: datetime.datetime | None = None
@@ -509,15 +517,22 @@ def compute(*, municipality: Any, period: Span, now: datetime.datetime | None = 
     codes = ScbCodes(period)
     rows: list[list[str]] = []
     problems: list[Problem] = []
+    dates: dict[datetime.date, str] = {}  # the file repeats few distinct dates: each written once
+
+    def iso(day: datetime.date | None) -> str:
+        if day is None:
+            return ""
+        text = dates.get(day)
+        if text is None:
+            text = dates[day] = day.isoformat()
+        return text
+
+    period_end = period.end
     for y in ordered:
-        rows.extend(_rows(y, municipality.code, period, codes, problems))
+        rows.extend(_rows(y, municipality.code, period_end, codes, problems, iso))
         problems.extend(_youth_problems(y, reference))
     problems.sort(key=lambda p: (SEVERITY[p.kind] != ERROR, p.youth_id, p.kind, p.detail))
     return Statistics(period=period, municipality=municipality, youths=ordered, rows=rows, problems=problems)
-
-
-def _date(day: datetime.date | None) -> str:
-    return day.isoformat() if day else ""
 
 
 def _code(codes: ScbCodes, kind: str, value: str, youth_id: int, problems: list[Problem]) -> str:
@@ -528,8 +543,8 @@ def _code(codes: ScbCodes, kind: str, value: str, youth_id: int, problems: list[
     return found
 
 
-def _rows(y: YouthStatistics, municipality_code: str, period: Span, codes: ScbCodes,
-          problems: list[Problem]) -> list[list[str]]:
+def _rows(y: YouthStatistics, municipality_code: str, period_end: datetime.date, codes: ScbCodes,
+          problems: list[Problem], iso: Any) -> list[list[str]]:
     reason = codes.lookup(CodeKind.REGISTRATION_REASON, y.stretch.reason)
     if reason is None:
         problems.append(Problem(y.youth_id, NO_REASON, y.stretch.reason))
@@ -538,21 +553,21 @@ def _rows(y: YouthStatistics, municipality_code: str, period: Span, codes: ScbCo
     if y.contact_day:
         contact = _code(codes, CodeKind.OCCUPATION, y.occupation_at_contact or UNKNOWN_OCCUPATION, y.youth_id,
                         problems)
-    head = [y.personnummer, municipality_code, _date(y.stretch.start), reason, "ja" if y.first_time else "nej",
-            _date(y.contact_day), contact]
-    tail = [_date(y.deregistration_day),
+    head = [y.personnummer, municipality_code, iso(y.stretch.start), reason, "ja" if y.first_time else "nej",
+            iso(y.contact_day), contact]
+    tail = [iso(y.deregistration_day),
             codes.deregistration(y.deregistration_reason) if y.deregistration_day else ""]
     if not y.measures:
         return [[*head, "", "", "", "", "", *tail]]
     out = []
     for m in y.measures:
-        ended = m.end is not None and m.end <= period.end
+        ended = m.end is not None and m.end <= period_end
         after = ""
         if ended and not m.declined:
             after = _code(codes, CodeKind.OCCUPATION, y.occupation_on(m.end + datetime.timedelta(days=1))
                           or UNKNOWN_OCCUPATION, y.youth_id, problems)
-        out.append([*head, _code(codes, CodeKind.MEASURE, m.code, y.youth_id, problems), _date(m.start),
-                    "ja" if m.declined else "nej", _date(m.end) if ended else "", after, *tail])
+        out.append([*head, _code(codes, CodeKind.MEASURE, m.code, y.youth_id, problems), iso(m.start),
+                    "ja" if m.declined else "nej", iso(m.end) if ended else "", after, *tail])
     return out
 
 
