@@ -25,10 +25,11 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import CharField, DateTimeField, F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -362,6 +363,25 @@ class YouthRow(NamedTuple):
     first_measure_declined: bool | None
 
 
+@contextmanager
+def _hash_joins() -> Iterator[None]:
+    """PostgreSQL plans ``_youth_rows`` with hash joins and without JIT compilation.
+
+    Its per-youth parts are filtered on window-function results, which the planner estimates at a
+    row or two whatever the register's size; it would then nest loops over every youth twice (hours
+    at 100,000 youths) and JIT-compile a plan that runs once. The settings hold for this one query:
+    set in a savepoint, reset after it (and undone with the savepoint if it fails)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_nestloop = off")
+        cursor.execute("SET LOCAL jit = off")
+        yield
+        cursor.execute("RESET enable_nestloop")
+        cursor.execute("RESET jit")
+
+
 _DATE_COLUMNS = frozenset(i for i, name in enumerate(YouthRow._fields)
                            if name in ("start", "end", "deregistration_day", "contact_day", "last_attempt",
                                        "first_attempt_in_stretch", "first_contact_in_stretch",
@@ -459,7 +479,8 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
               start, after_end, start, after_end, True, MOVED_OUT]
     text_dates = connection.vendor == "sqlite"  # PostgreSQL gives dates as dates
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        with _hash_joins():
+            cursor.execute(sql, params)
         while rows := cursor.fetchmany(5000):
             for r in rows:
                 if text_dates:
