@@ -101,11 +101,17 @@ def audit_group_page(*, user: Any, before: str = "", size: int = 50, youth_id: i
     groups: dict[tuple, dict] = {}
     last: tuple[datetime.datetime, int] | None = None
     read = 0
+    # A page of single entries needs ``size`` rows, a page of list views many more: read a few rows first,
+    # then larger chunks (each row read costs the page time).
+    chunk = min(SCAN_CHUNK, 2 * size)
     while read < SCAN_LIMIT:
         page_qs = qs
         if cursor is not None:
-            page_qs = qs.filter(Q(at__lt=cursor[0]) | Q(at=cursor[0], pk__lt=cursor[1]))
-        rows = list(page_qs.values(*GROUP_FIELDS)[:SCAN_CHUNK])
+            # ``at <= cursor`` repeats what the OR implies, as a plain range PostgreSQL uses as the index
+            # condition (the backward scan starts at the cursor, not at the month's newest row) and to prune
+            # the newer month partitions.
+            page_qs = qs.filter(at__lte=cursor[0]).filter(Q(at__lt=cursor[0]) | Q(at=cursor[0], pk__lt=cursor[1]))
+        rows = list(page_qs.values(*GROUP_FIELDS)[:chunk])
         for row in rows:
             key = (row["request_id"] or f"#{row['pk']}", row["user_id"], row["username"], row["action"],
                    row["object_type"], row["detail"], row["channel"])
@@ -123,7 +129,8 @@ def audit_group_page(*, user: Any, before: str = "", size: int = 50, youth_id: i
                 group["youth_id"] = min(group["youth_id"] or row["youth_id"], row["youth_id"])
             last = (row["at"], row["pk"])
         read += len(rows)
-        if len(rows) < SCAN_CHUNK:
+        if len(rows) < chunk:
             return GroupPage(audit_group_rows(list(groups.values())), "", first)
         cursor = last
+        chunk = min(SCAN_CHUNK, chunk * 4)
     return GroupPage(audit_group_rows(list(groups.values())), _cursor(*last) if last else "", first)
