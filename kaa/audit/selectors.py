@@ -81,6 +81,14 @@ def parse_cursor(value: str) -> tuple[datetime.datetime, int] | None:
         return None
 
 
+def entries_before(qs: QuerySet[AuditEntry], cursor: tuple[datetime.datetime, int]) -> QuerySet[AuditEntry]:
+    """The entries of ``qs`` older than the cursor (time, id) in the log's order. ``at <= time`` repeats what
+    the OR implies, as a plain range: PostgreSQL takes it as the index condition (each month's backward scan
+    starts at the cursor, not at the month's newest row) and prunes the newer months' partitions."""
+    at, pk = cursor
+    return qs.filter(at__lte=at).filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
+
+
 GROUP_FIELDS = ("pk", "at", "request_id", "user_id", "username", "action", "object_type", "detail", "channel",
                 "youth_id")
 SCAN_CHUNK = 1000
@@ -107,10 +115,7 @@ def audit_group_page(*, user: Any, before: str = "", size: int = 50, youth_id: i
     while read < SCAN_LIMIT:
         page_qs = qs
         if cursor is not None:
-            # ``at <= cursor`` repeats what the OR implies, as a plain range PostgreSQL uses as the index
-            # condition (the backward scan starts at the cursor, not at the month's newest row) and to prune
-            # the newer month partitions.
-            page_qs = qs.filter(at__lte=cursor[0]).filter(Q(at__lt=cursor[0]) | Q(at=cursor[0], pk__lt=cursor[1]))
+            page_qs = entries_before(qs, cursor)
         rows = list(page_qs.values(*GROUP_FIELDS)[:chunk])
         for row in rows:
             key = (row["request_id"] or f"#{row['pk']}", row["user_id"], row["username"], row["action"],
