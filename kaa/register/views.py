@@ -226,6 +226,13 @@ def youth_log(request: HttpRequest, pk: int) -> HttpResponse:
             municipality_id=youth.municipality_id, object_id=youth.pk,
             what=f"youth_log:{f['date_from']:%Y-%m-%d}..{f['date_to']:%Y-%m-%d}:{f['action'] or 'all'}")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The links of the 50 rows, each reversed once here rather than twice a row in the template.
+    youth_url, users = reverse("register:youth_log", args=[youth.pk]), {}
+    for entry in page:
+        if entry.user_id and entry.user_id not in users:
+            users[entry.user_id] = reverse("audit:user", args=[entry.user_id])
+        entry.user_url = users.get(entry.user_id, "")
+        entry.youth_url = youth_url if entry.youth_id == youth.pk else ""
     return render(request, "register/youth_audit_log.html",
                   {"youth": youth, "page_obj": page, "form": form, "youth_links": True})
 
