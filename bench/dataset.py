@@ -178,6 +178,13 @@ def _audit(connection, rows: int, youth_ids: list[int], coach_ids: list[int], co
     low, n = youth_ids[0], len(youth_ids)
     first_coach = coach_ids[0]
     if connection.vendor == "postgresql":
+        # A year of a running installation: the daily job has made each month's partition before it began
+        # (kaa.audit.partitions), so the rows go into their months, not into the default partition.
+        from kaa.audit.partitions import Month, create_month
+
+        this_month = Month.of(datetime.datetime.now(datetime.UTC).date())
+        for back in range(13, 0, -1):
+            create_month(this_month.next(-back))
         with connection.cursor() as cursor:
             cursor.execute(
                 """

@@ -6,10 +6,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 
 from kaa.accounts.models import Membership
 from kaa.accounts.policy import Perm, has_perm, municipality_ids_with, require_perm
 
+from . import labels
 from .exports import audit_log_export
 from .forms import DEFAULT_DAYS, EXPORT_FORMATS, AuditFilterForm
 from .models import AuditAction
@@ -31,8 +34,35 @@ def _staff(request: HttpRequest):
 
 
 def _grouped(request: HttpRequest, form: AuditFilterForm, **fixed) -> Any:
-    return audit_group_page(user=request.user, before=request.GET.get("before", ""), size=PAGE_SIZE,
+    page = audit_group_page(user=request.user, before=request.GET.get("before", ""), size=PAGE_SIZE,
                             **{**form.filters(), **fixed})
+    return _shown(page, youth_links=_youth_links(request))
+
+
+ACTION_LABELS = dict(AuditAction.choices)
+
+
+def _shown(page: Any, *, youth_links: bool) -> Any:
+    """Each group's words and links worked out here, once, so the table's template only prints them (a page
+    of 50 rows through template filters, ``{% url %}`` and a loop over the actions cost more than the
+    query). The same words as the filters in ``audit_tags`` give."""
+    users: dict[int, str] = {}
+    index = reverse("audit:index")
+    for g in page:
+        uid = g["user_id"]
+        if uid and uid not in users:
+            users[uid] = reverse("audit:user", args=[uid])
+        g["user_url"] = users.get(uid, "")
+        g["when"] = timezone.localtime(g["last_at"]).strftime("%Y-%m-%d %H:%M:%S")
+        g["action_label"] = ACTION_LABELS.get(g["action"], g["action"])
+        g["object_label"] = labels.object_label(g["object_type"])
+        g["detail_label"] = labels.detail_label(g["detail"]) if g["detail"] else ""
+        g["fields_label"] = labels.fields_label(g["entry"].object_type, g["entry"].fields) if g["entry"] else ""
+        g["channel_label"] = labels.channel_label(g["channel"])
+        if g["youth_id"] and g.get("youths", 0) <= 1:
+            g["youth_filter_url"] = f"{index}?youth={g['youth_id']}"
+            g["youth_log_url"] = reverse("register:youth_log", args=[g["youth_id"]]) if youth_links else ""
+    return page
 
 
 @require_perm(Perm.AUDIT_VIEW)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Window
 from django.http import Http404
 from django.utils import timezone
 
@@ -181,19 +181,39 @@ def _local_day(at: datetime.datetime) -> datetime.date:
     return timezone.localtime(at).date()
 
 
-def facts_for(youths: list[Youth], *, on: datetime.date | None = None) -> dict[int, tuple[due.CaseFacts, Case | None]]:
-    """Case facts for many youths in five queries (cases, plans, measures, evaluations, events)."""
+@dataclass(frozen=True)
+class CaseRecords:
+    """One youth's plan, measures (by start) and evaluations (by day), read already by the youth page:
+    ``facts_for`` takes them instead of reading them again."""
+
+    plan: ActionPlan | None
+    measures: list[Measure]
+    evaluations: list[Evaluation]
+
+
+def facts_for(youths: list[Youth], *, on: datetime.date | None = None, records: CaseRecords | None = None,
+              ) -> dict[int, tuple[due.CaseFacts, Case | None]]:
+    """Case facts for many youths in five queries (cases, plans, measures, evaluations, events); two for
+    one youth whose ``records`` the caller has read."""
     on = on or timezone.localdate()
     ids = [y.pk for y in youths]
     cases = {c.youth_id: c for c in Case.objects.filter(youth_id__in=ids)}
-    plans = {p.youth_id: p for p in ActionPlan.objects.filter(youth_id__in=ids).only("youth_id", "review_on")}
     measures: dict[int, list[Measure]] = defaultdict(list)
-    for m in Measure.objects.filter(youth_id__in=ids).order_by("start", "pk"):
-        measures[m.youth_id].append(m)
     evaluations: dict[int, list[tuple[str, datetime.date]]] = defaultdict(list)
-    for measure_id, kind, day in Evaluation.objects.filter(measure__youth_id__in=ids).values_list(
-            "measure_id", "kind", "on"):
-        evaluations[measure_id].append((kind, day))
+    if records is not None:
+        if len(youths) != 1:
+            raise ValueError("records are one youth's")
+        plans = {ids[0]: records.plan} if records.plan is not None else {}
+        measures[ids[0]] = list(records.measures)
+        for ev in records.evaluations:
+            evaluations[ev.measure_id].append((ev.kind, ev.on))
+    else:
+        plans = {p.youth_id: p for p in ActionPlan.objects.filter(youth_id__in=ids).only("youth_id", "review_on")}
+        for m in Measure.objects.filter(youth_id__in=ids).order_by("start", "pk"):
+            measures[m.youth_id].append(m)
+        for measure_id, kind, day in Evaluation.objects.filter(measure__youth_id__in=ids).values_list(
+                "measure_id", "kind", "on"):
+            evaluations[measure_id].append((kind, day))
     events: dict[int, list[tuple[str, datetime.date, dict]]] = defaultdict(list)
     left: dict[int, tuple[str, datetime.date, datetime.datetime]] = {}
     steps: dict[int, list[tuple[str, datetime.datetime, dict]]] = defaultdict(list)
@@ -308,23 +328,24 @@ def youth_case(user: Any, youth: Youth, *, on: datetime.date | None = None) -> C
         return memo[1]
     today = on or timezone.localdate()
     codes = CodeTable.load()
-    facts, case = facts_for([youth], on=today)[youth.pk]
     plan = ActionPlan.objects.filter(youth=youth).first()
     evaluations: dict[int, list[Evaluation]] = defaultdict(list)
     measures = list(Measure.objects.filter(youth=youth).select_related("activity", "responsible_staff")
                     .order_by("start", "pk"))
-    for ev in Evaluation.objects.filter(measure__youth=youth).select_related("by").order_by("on", "pk"):
+    evaluation_rows = list(Evaluation.objects.filter(measure__youth=youth).select_related("by").order_by("on", "pk"))
+    for ev in evaluation_rows:
         evaluations[ev.measure_id].append(ev)
     for m in measures:
         m.evaluation_list = evaluations.get(m.pk, [])
+    facts, case = facts_for([youth], on=today, records=CaseRecords(plan, measures, evaluation_rows))[youth.pk]
     versions = list(Mapping.objects.filter(youth=youth).select_related("created_by").order_by("-version")[:2])
-    journal_qs = journal_for(user=user, youth=youth)
-    journal = list(journal_qs[:JOURNAL_ON_PAGE])
+    # The newest entries with the count of all of them (a window over the same filter): one query.
+    journal = list(journal_for(user=user, youth=youth).annotate(total=Window(Count("pk")))[:JOURNAL_ON_PAGE])
     view = CaseView(
         youth=youth, today=today, codes=codes, case=case, plan=plan, measures=measures,
         occupations=occupation_spans(list(Occupation.objects.filter(youth=youth))),
         mapping=versions[0] if versions else None, mapping_previous=versions[1] if len(versions) > 1 else None,
-        journal=journal, journal_total=len(journal) if len(journal) < JOURNAL_ON_PAGE else journal_qs.count(),
+        journal=journal, journal_total=journal[0].total if journal else 0,
         consents=list(Consent.objects.filter(youth=youth)), facts=facts,
         may_write=case_may_write(user, youth), may_contribute=case_may_contribute(user, youth),
         may_read_confidential=case_may_read_confidential(user, youth),

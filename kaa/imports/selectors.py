@@ -16,12 +16,12 @@ def runs_for(*, user: Any) -> QuerySet[ImportRun]:
     if not ids:
         return ImportRun.objects.none()
     return (ImportRun.objects.filter(Q(municipality_id__in=ids) | Q(municipality__isnull=True) | Q(user=user))
-            .select_related("municipality", "user").defer("errors", "warnings"))
+            .select_related("municipality").defer("errors", "warnings"))  # the list shows no user
 
 
 def run_or_404(*, user: Any, pk: Any) -> ImportRun:
     try:
-        return runs_for(user=user).defer(None).get(pk=int(pk))
+        return runs_for(user=user).select_related("user").defer(None).get(pk=int(pk))
     except (ValueError, TypeError, ImportRun.DoesNotExist) as exc:
         raise Http404 from exc
 

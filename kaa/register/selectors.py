@@ -226,17 +226,51 @@ def youth_enrolments(*, youth: Youth) -> list[Enrolment]:
     return list(youth.enrolments.order_by("-start_date", "-pk"))
 
 
-def youth_timeline(*, youth: Youth, limit: int = 200) -> list[dict]:
-    """Register periods and events, newest first, as plain dicts for the template."""
+TIMELINE_PAGE = 25  # items of the register history a page shows at once; "show older" brings the next
+TIMELINE_MAX_OFFSET = 100_000
+
+
+@dataclass
+class Timeline:
+    """A slice of the youth's register history, newest first: periods and events as plain dicts for the
+    template. ``offset`` items newer than these were shown before; ``more``: older ones exist."""
+
+    items: list[dict]
+    offset: int
+    more: bool
+
+    @property
+    def next_offset(self) -> int:
+        return self.offset + len(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> dict:
+        return self.items[index]
+
+
+def youth_timeline(*, youth: Youth, offset: int = 0, limit: int = TIMELINE_PAGE) -> Timeline:
+    """Register periods and events, newest first (events of a day by time), ``limit`` of them after the
+    ``offset`` newest: each source reads only its newest ``offset + limit + 1`` rows, so the page costs the
+    same for a youth with 500 events as with 5, and every item stays reachable page by page."""
+    offset = max(0, min(offset, TIMELINE_MAX_OFFSET))
+    wanted = offset + limit + 1
     items: list[dict] = []
-    for p in RegisterPeriod.objects.filter(youth=youth).order_by("-valid_from", "-pk")[:limit]:
-        items.append({"type": "period", "date": p.valid_from, "period": p,
-                      "sort": (p.valid_from, 0, p.pk)})
-    for e in YouthEvent.objects.filter(youth=youth).select_related("actor").order_by("-occurred_at", "-pk")[:limit]:
+    for p in RegisterPeriod.objects.filter(youth=youth).order_by("-valid_from", "-pk")[:wanted]:
+        items.append({"type": "period", "date": p.valid_from, "period": p, "sort": (p.valid_from, 0, p.pk)})
+    events = (YouthEvent.objects.filter(youth=youth).select_related("actor")
+              .order_by("-occurred_at", "-pk")[:wanted])
+    for e in events:
         day = timezone.localdate(e.occurred_at)
-        items.append({"type": "event", "date": day, "event": e, "sort": (day, 1, e.pk)})
+        items.append({"type": "event", "date": day, "event": e, "sort": (day, 1, e.occurred_at, e.pk)})
     items.sort(key=lambda item: item["sort"], reverse=True)
-    return items
+    for n, item in enumerate(items):
+        item["n"] = n
+    return Timeline(items=items[offset:offset + limit], offset=offset, more=len(items) > offset + limit)
 
 
 # --- School reports and early signals --------------------------------------------------------------

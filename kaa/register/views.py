@@ -26,7 +26,7 @@ from kaa.accounts.policy import (
     visible_youths,
 )
 from kaa.accounts.services import emergency_access_start
-from kaa.audit.decorators import audits_youth_read
+from kaa.audit.decorators import audits_youth_read, youth_resolved
 from kaa.audit.exports import audit_log_export
 from kaa.audit.forms import EXPORT_FORMATS, AuditQuestionForm
 from kaa.audit.models import AuditAction
@@ -129,15 +129,27 @@ def youth_list(request: HttpRequest) -> HttpResponse:
                                       "perms_emergency": has_perm(request.user, Perm.EMERGENCY_OPEN)})
 
 
+def _int_param(request: HttpRequest, name: str) -> int:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 7 else 0
+
+
 @require_perm(Perm.YOUTH_VIEW)
 @audits_youth_read()
 def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
     youth = selectors.youth_page(user=request.user, pk=pk)
+    youth_resolved(youth)  # found through readable_youths: the read entry needs no second look-up
     emergency = emergency_access_for(request.user, youth)
     if emergency is not None:
         # Read through emergency access: the read entry says so; the page offers no change.
         audit_record(user=request.user, action=AuditAction.VIEW, object_type="youth", object_id=youth.pk,
                      youth_id=youth.pk, municipality_id=youth.municipality_id, detail="emergency_access")
+    # The register history pages by "show older" (?timeline=<items shown>): with htmx only the next items,
+    # without it the whole page with every item up to there.
+    shown = _int_param(request, "timeline")
+    if shown and request.htmx:
+        return render(request, "register/_timeline_items.html",
+                      {"youth": youth, "timeline": selectors.youth_timeline(youth=youth, offset=shown)})
     today = timezone.localdate()
     mun = youth.municipality_id
     writable = emergency is None
@@ -150,7 +162,7 @@ def youth_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reason_label": reason_label(youth.register_reason),
         "guardians": list(youth.guardians.all()) if youth.age_on(today) < 18 else [],
         "enrolments": selectors.youth_enrolments(youth=youth),
-        "timeline": selectors.youth_timeline(youth=youth),
+        "timeline": selectors.youth_timeline(youth=youth, limit=shown + selectors.TIMELINE_PAGE),
         "sections": sections_for_youth(request.user, youth),
         "can_audit": has_perm(request.user, Perm.AUDIT_VIEW, mun),
         "can_correct": writable and has_perm(request.user, Perm.REGISTER_CORRECT, mun),
@@ -205,6 +217,7 @@ def youth_log(request: HttpRequest, pk: int) -> HttpResponse:
     ``?export=csv|xlsx`` gives the same answer as a file (audited as an export)."""
     form = AuditQuestionForm(request.GET)
     youth, entries = selectors.youth_audit_log(user=request.user, pk=pk, **form.filters())
+    youth_resolved(youth)  # in the working scope, so readable: the read entry needs no second look-up
     fmt = request.GET.get("export", "")
     if fmt in EXPORT_FORMATS and form.is_valid():
         f = form.filters()
@@ -213,6 +226,13 @@ def youth_log(request: HttpRequest, pk: int) -> HttpResponse:
             municipality_id=youth.municipality_id, object_id=youth.pk,
             what=f"youth_log:{f['date_from']:%Y-%m-%d}..{f['date_to']:%Y-%m-%d}:{f['action'] or 'all'}")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The links of the 50 rows, each reversed once here rather than twice a row in the template.
+    youth_url, users = reverse("register:youth_log", args=[youth.pk]), {}
+    for entry in page:
+        if entry.user_id and entry.user_id not in users:
+            users[entry.user_id] = reverse("audit:user", args=[entry.user_id])
+        entry.user_url = users.get(entry.user_id, "")
+        entry.youth_url = youth_url if entry.youth_id == youth.pk else ""
     return render(request, "register/youth_audit_log.html",
                   {"youth": youth, "page_obj": page, "form": form, "youth_links": True})
 

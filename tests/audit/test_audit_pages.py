@@ -77,9 +77,9 @@ def test_audit_pages_make_a_bounded_number_of_queries(client, administrator, coo
     for _ in range(5):
         client.get(reverse("register:list"))
     client.force_login(administrator)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("audit:index")).status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("audit:user", kwargs={"user_id": coordinator.pk})).status_code == 200
 
 
@@ -116,7 +116,7 @@ def test_the_log_pages_by_keyset_without_splitting_a_request(client, coordinator
     url = reverse("audit:user", kwargs={"user_id": coach.pk})
     seen, params = [], {}
     for expected in (50, 50, 20):
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(10):
             body = client.get(url, params).content.decode()
         rows = re.findall(r"3 (?:youths|ungdomar)", body)
         assert len(rows) == expected

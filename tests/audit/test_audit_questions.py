@@ -138,7 +138,7 @@ def test_both_questions_in_bounded_queries(client, coordinator, coach, youth, wh
     url = (reverse("register:youth_log", args=[youth.pk]) if which == "youth"
            else reverse("audit:user", args=[coach.pk]))
     client.get(url)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(10):
         assert client.get(url, {"page": 3}).status_code == 200
     with django_assert_max_num_queries(20):
         response = client.get(url, {"export": "csv"})

@@ -3,6 +3,7 @@ indexes the questions need, monthly partitions on PostgreSQL (append-only on eve
 coming months created ahead, whole months dropped by the retention rule)."""
 
 import datetime
+import re
 
 import pytest
 from django.db import Error, connection, transaction
@@ -186,3 +187,23 @@ def test_dropping_a_month(client, coordinator, coach, municipality, team):
     page = client.get(log, params)
     assert page.status_code == 200 and page.context["page_obj"].paginator.count == 1
     assert client.get(reverse("audit:user", args=[coordinator.pk])).status_code == 200
+
+
+@pg
+def test_a_keyset_page_starts_at_its_cursor_and_skips_newer_months(coordinator):
+    """The log's older pages: the cursor is the index condition of each month's scan and the months after
+    it are pruned, so page 1000 costs what page 1 costs."""
+    from kaa.audit.selectors import audit_entries, entries_before
+
+    for month in (partitions.Month(2024, 3), partitions.Month(2024, 4)):
+        partitions.create_month(month)
+    cursor = (datetime.datetime(2024, 3, 15, tzinfo=datetime.UTC), 10**9)
+    sql, params = entries_before(audit_entries(user=coordinator), cursor)[:1000].query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute("SET enable_seqscan = off")  # empty tables: ask for the plan a large log gets
+        cur.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(r[0] for r in cur.fetchall())
+        cur.execute("RESET enable_seqscan")
+    assert partitions.Month(2024, 3).name in plan
+    assert partitions.Month(2024, 4).name not in plan, plan
+    assert re.search(r"Index Cond: \(at <= ", plan), plan

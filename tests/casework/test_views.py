@@ -298,8 +298,9 @@ def test_youth_page_query_count_is_bounded(client, youth, coach, django_assert_m
         services.measure_evaluate(measure=measure, user=coach, how_it_went="ok")
     client.force_login(coach)
     client.get(reverse("register:youth_detail", args=[youth.pk]))  # warm caches (content types, sessions)
-    # 36: hand-over adds two fixed queries (the case's owning municipality, the fraktsedel section).
-    with django_assert_max_num_queries(36):
+    # 31 on SQLite (3 of them the session's save): the case sections read plan, measures and evaluations
+    # once, the journal's total comes with its page, the register history reads 25 items, not 500.
+    with django_assert_max_num_queries(31):
         html = page(client, youth)
     assert html.count('id="measure-') == 20 and "Anteckning 0" not in html  # confidential, no grant
 

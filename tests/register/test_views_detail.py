@@ -127,3 +127,42 @@ def test_youth_under_the_extended_responsibility_is_explained(client, coordinato
     client.force_login(coordinator)
     page = client.get(reverse("register:youth_detail", args=[youth.pk])).content.decode()
     assert "Followed under the extended responsibility (20–24)." in page
+
+
+def test_the_history_shows_the_newest_first_and_every_older_item_by_show_older(client, coordinator, municipality):
+    """60 events: the page shows the newest 25 with "show older"; htmx fetches the next 25 in its place, then
+    the last 10 without the link. Nothing is lost or shown twice, and each read is audited."""
+    youth = _minor(municipality)
+    now = timezone.now()
+    YouthEvent.objects.bulk_create([
+        YouthEvent(youth=youth, kind="outreach.contact", occurred_at=now - datetime.timedelta(hours=i),
+                   data={"channel": "phone", "outcome": "no_answer"}) for i in range(60)])
+    newest_first = list(YouthEvent.objects.filter(youth=youth).order_by("-occurred_at").values_list("pk", flat=True))
+    client.force_login(coordinator)
+    url = reverse("register:youth_detail", args=[youth.pk])
+    response = client.get(url)
+    timeline = response.context["timeline"]
+    assert [item["event"].pk for item in timeline] == newest_first[:25]
+    assert 'hx-get="?timeline=25"' in response.content.decode()
+    seen = [item["event"].pk for item in timeline]
+    for offset, count, more in ((25, 25, True), (50, 10, False)):
+        part = client.get(url, {"timeline": offset}, HTTP_HX_REQUEST="true")
+        body = part.content.decode()
+        assert part.status_code == 200 and "<h1" not in body  # only the items, put in place of the link
+        assert [item["event"].pk for item in part.context["timeline"]] == newest_first[offset:offset + count]
+        assert ("?timeline=" in body) is more
+        seen += [item["event"].pk for item in part.context["timeline"]]
+    assert seen == newest_first
+    # Without JavaScript the link opens the page with every item up to there.
+    assert len(client.get(url, {"timeline": 25}).context["timeline"]) == 50
+    assert AuditEntry.objects.filter(action=AuditAction.VIEW, youth_id=youth.pk, user=coordinator).count() == 4
+
+
+def test_the_history_pages_only_youths_the_user_may_read(client, municipality):
+    youth = _minor(municipality)
+    other = staff(Role.COACH, municipality=municipality)
+    client.force_login(other)
+    response = client.get(reverse("register:youth_detail", args=[youth.pk]), {"timeline": 25},
+                          HTTP_HX_REQUEST="true")
+    assert response.status_code == 404
+    assert not AuditEntry.objects.filter(youth_id=youth.pk, action=AuditAction.VIEW).exists()
