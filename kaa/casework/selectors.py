@@ -171,10 +171,15 @@ def consent_valid(*, youth: Youth, partner: Partner | str, on: datetime.date | N
 
 # --- Facts for the due items, for one youth or many ------------------------------------------------
 
-def _measure_facts(measures: list[Measure], evaluations: dict[int, list[tuple[str, datetime.date]]]
-                   ) -> tuple[due.MeasureFacts, ...]:
-    return tuple(due.MeasureFacts(m.pk, m.code, m.start, m.end, m.declined, m.waiting, m.end_reason, m.follow_up_on,
-                                  m.evaluate_on, tuple(evaluations.get(m.pk, ()))) for m in measures)
+def _measures_with_evaluations(youth_ids: list[int]):
+    """((measure id, youth id, the fields of ``due.MeasureFacts`` after the id), evaluation kind, its date) of
+    the youths' measures in start order, their evaluations in date order: one query."""
+    fields = ("pk", "youth_id", "code", "start", "end", "declined", "waiting", "end_reason", "follow_up_on",
+              "evaluate_on")
+    rows = Measure.objects.filter(youth_id__in=youth_ids).order_by("start", "pk", "evaluations__on",
+                                                                    "evaluations__pk")
+    for row in rows.values_list(*fields, "evaluations__kind", "evaluations__on"):
+        yield row[:-2], row[-2], row[-1]
 
 
 def _local_day(at: datetime.datetime) -> datetime.date:
@@ -182,18 +187,23 @@ def _local_day(at: datetime.datetime) -> datetime.date:
 
 
 def facts_for(youths: list[Youth], *, on: datetime.date | None = None) -> dict[int, tuple[due.CaseFacts, Case | None]]:
-    """Case facts for many youths in five queries (cases, plans, measures, evaluations, events)."""
+    """Case facts for many youths in four queries (cases, plans, measures with their evaluations, events); two
+    when the youths come with their case and plan (``select_related("case", "action_plan")``)."""
     on = on or timezone.localdate()
     ids = [y.pk for y in youths]
-    cases = {c.youth_id: c for c in Case.objects.filter(youth_id__in=ids)}
-    plans = {p.youth_id: p for p in ActionPlan.objects.filter(youth_id__in=ids).only("youth_id", "review_on")}
-    measures: dict[int, list[Measure]] = defaultdict(list)
-    for m in Measure.objects.filter(youth_id__in=ids).order_by("start", "pk"):
-        measures[m.youth_id].append(m)
-    evaluations: dict[int, list[tuple[str, datetime.date]]] = defaultdict(list)
-    for measure_id, kind, day in Evaluation.objects.filter(measure__youth_id__in=ids).values_list(
-            "measure_id", "kind", "on"):
-        evaluations[measure_id].append((kind, day))
+    if youths and all(Youth.case.is_cached(y) and Youth.action_plan.is_cached(y) for y in youths):
+        # A missing case or plan is cached as None; reading it raises an AttributeError (DoesNotExist).
+        cases = {y.pk: case for y in youths if (case := getattr(y, "case", None)) is not None}
+        plans = {y.pk: plan for y in youths if (plan := getattr(y, "action_plan", None)) is not None}
+    else:
+        cases = {c.youth_id: c for c in Case.objects.filter(youth_id__in=ids)}
+        plans = {p.youth_id: p for p in ActionPlan.objects.filter(youth_id__in=ids).only("youth_id", "review_on")}
+    # The measures and their evaluations in one query (a row per evaluation, one for a measure without).
+    measure_facts: dict[int, dict[int, tuple]] = defaultdict(dict)
+    for (pk, youth_id, *fields), kind, day in _measures_with_evaluations(ids):
+        row = measure_facts[youth_id].setdefault(pk, (pk, *fields, []))
+        if kind is not None:
+            row[-1].append((kind, day))
     events: dict[int, list[tuple[str, datetime.date, dict]]] = defaultdict(list)
     left: dict[int, tuple[str, datetime.date, datetime.datetime]] = {}
     steps: dict[int, list[tuple[str, datetime.datetime, dict]]] = defaultdict(list)
@@ -214,7 +224,8 @@ def facts_for(youths: list[Youth], *, on: datetime.date | None = None) -> dict[i
     out = {}
     for y in youths:
         case = cases.get(y.pk)
-        mfacts = _measure_facts(measures.get(y.pk, []), evaluations)
+        mfacts = tuple(due.MeasureFacts(*fields, tuple(evaluations))
+                       for *fields, evaluations in measure_facts.get(y.pk, {}).values())
         proposal = None
         if case is not None:
             proposal = due.closing_proposal(
@@ -437,8 +448,8 @@ def due_for_user(*, user: Any, on: datetime.date | None = None) -> list[DueRow]:
     A fixed number of queries: the youths, then ``facts_for``.
     """
     day = on or timezone.localdate()
-    youths = {y.pk: y for y in own_caseload(user, Youth.objects.select_related("municipality")).filter(
-        case__status__in=[CaseStatus.OPEN, CaseStatus.DECLINED])}
+    youths = {y.pk: y for y in own_caseload(user, Youth.objects.select_related("municipality", "case", "action_plan"))
+              .filter(case__status__in=[CaseStatus.OPEN, CaseStatus.DECLINED])}
     rows = []
     for youth_id, (facts, _case) in facts_for(list(youths.values()), on=day).items():
         rows.extend(DueRow(youths[youth_id], item) for item in due.due_items(facts, day))
@@ -453,8 +464,11 @@ def coach_dashboard(user: Any) -> dict:
     # The section names the youths: a list read, audited like every list of youths.
     audit_records(user=user, action=AuditAction.LIST, object_type="youth", detail="casework_due",
                   youths=[(r.youth.pk, r.youth.municipality_id) for r in rows[:DASHBOARD_ROWS]])
-    return {"rows": rows[:DASHBOARD_ROWS], "total": len(rows), "overdue": sum(r.item.overdue(day) for r in rows),
-            "today": day, "codes": CodeTable.load()}
+    shown = rows[:DASHBOARD_ROWS]
+    # The code table only names the measures of the rows shown: not loaded when none names one.
+    codes = CodeTable.load() if any(r.item.measure_code for r in shown) else CodeTable()
+    return {"rows": shown, "total": len(rows), "overdue": sum(r.item.overdue(day) for r in rows),
+            "today": day, "codes": codes}
 
 
 def aggregates(user: Any) -> dict:

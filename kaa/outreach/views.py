@@ -68,9 +68,10 @@ def _show_items(user, items) -> None:
 
 @require_perm(Perm.WORKLIST)
 def worklist(request: HttpRequest) -> HttpResponse:
-    items = selectors.worklist(user=request.user)
+    work = selectors.worklist_of(user=request.user)
+    items = work.items
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_states(page.object_list)
+    page.object_list = selectors.with_states(page.object_list, work.specs)
     _audit_list(request.user, [it.youth for it in page.object_list])
     _show_items(request.user, page.object_list)
     return render(request, "outreach/worklist.html", {
