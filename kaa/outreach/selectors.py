@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -249,7 +249,7 @@ def _start(youth: Youth) -> datetime.date | None:
     return youth.register_since if youth.in_target_group else None
 
 
-def _current(digests: dict[int, str]) -> Case:
+def _current_q(digests: dict[int, str]) -> Q:
     """Whether a youth's snapshot is current, as a column of a youth query (a LEFT JOIN of the snapshot).
 
     Current: not marked stale by the events trigger, computed under the youth's municipality's chain and
@@ -261,9 +261,13 @@ def _current(digests: dict[int, str]) -> Case:
         chain |= Q(municipality_id=mid, outreach_snapshot__chain=digest)
     same_start = (Q(outreach_snapshot__start=F("register_since"))
                   | Q(outreach_snapshot__start__isnull=True, register_since__isnull=True))
-    current = (Q(in_target_group=True, outreach_snapshot__stale=False,
-                 outreach_snapshot__birth_date=F("birth_date")) & chain & same_start)
-    return Case(When(current, then=Value(True)), default=Value(False), output_field=BooleanField())
+    return (Q(in_target_group=True, outreach_snapshot__stale=False, outreach_snapshot__birth_date=F("birth_date"))
+            & chain & same_start)
+
+
+def _current(digests: dict[int, str]) -> Case:
+    """``_current_q`` as a column (true or false, never null)."""
+    return Case(When(_current_q(digests), then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def _with_memo(qs: QuerySet[Youth], digests: dict[int, str]) -> QuerySet[Youth]:
@@ -456,42 +460,44 @@ def coaches(*, user: Any) -> QuerySet[User]:
 def overview(*, user: Any, on: datetime.date | None = None) -> dict:
     """Youths per stage, overdue per coach, unassigned and replies waiting, for the coordinator.
 
-    One grouped query over the register's youths and their snapshots while every snapshot is current. When
-    some are not (events written since, a youth entered the register), those youths are computed and stored
-    first and the query runs again: a youth is never counted from a snapshot that is not current.
+    One grouped query over the register's youths and their snapshots. A youth whose snapshot is not current
+    (an event written since, a youth new in the register, the chain changed) is a group of its own there,
+    named by its id: it is computed and stored, and counted from what was computed, never from its snapshot.
     """
     on = on or timezone.localdate()
     ids = municipality_ids_with(user, Perm.ASSIGN)
     scope = visible_youths(user, Youth.objects.filter(municipality_id__in=ids)).filter(in_target_group=True)
     specs = chain_specs(ids)
     digests = chain_digests(specs)
-    overdue = Case(When(outreach_snapshot__next_due__lt=on, then=Value(True)), default=Value(False),
-                   output_field=BooleanField())
-
-    def grouped(qs: QuerySet[Youth]) -> list[dict]:
-        return list(qs.annotate(current=_current(digests), overdue=overdue, status=F("outreach_snapshot__status"),
-                                step=F("outreach_snapshot__next_step"), reply=F("outreach_snapshot__reply_waiting"))
-                    .values("municipality_id", "coach_id", "current", "status", "step", "overdue", "reply")
-                    .annotate(n=Count("pk")).order_by())
-
-    groups = grouped(scope)
-    if not all(g["current"] for g in groups):
-        stale = _with_memo(scope.only(*YOUTH_FIELDS), digests).filter(memo_current=False)
-        _compute([(y, y.memo_generation) for y in stale], specs, digests)
-        # Now current, but for a change committed while this page computed (as with any read).
-        groups = grouped(scope)
+    groups = list(
+        scope.annotate(stale_id=Case(When(_current_q(digests), then=Value(None)), default=F("pk"),
+                                     output_field=IntegerField()),
+                       overdue=Case(When(outreach_snapshot__next_due__lt=on, then=Value(True)), default=Value(False),
+                                     output_field=BooleanField()),
+                       status=F("outreach_snapshot__status"), step=F("outreach_snapshot__next_step"),
+                       reply=F("outreach_snapshot__reply_waiting"))
+        .values("municipality_id", "coach_id", "stale_id", "status", "step", "overdue", "reply")
+        .annotate(n=Count("pk")).order_by())
+    counted = [(g["municipality_id"], g["coach_id"], g["status"], g["step"], g["overdue"], bool(g["reply"]), g["n"])
+               for g in groups if g["stale_id"] is None]
+    stale_ids = sorted(g["stale_id"] for g in groups if g["stale_id"] is not None)
+    for start in range(0, len(stale_ids), SNAPSHOT_CHUNK):
+        youths = list(_with_memo(Youth.objects.filter(pk__in=stale_ids[start:start + SNAPSHOT_CHUNK])
+                                 .only(*YOUTH_FIELDS), digests))
+        computed = _compute([(y, y.memo_generation) for y in youths], specs, digests)
+        counted += [(y.municipality_id, y.coach_id, s.status, s.next_step, s.next_due is not None and s.next_due < on,
+                     s.reply_waiting, 1) for y in youths for s in (computed[y.pk],)]
     step_names = {(mid, step.code): step.name for mid, spec in specs.items() for step in spec.steps}
     stages: Counter = Counter()
     overdue_by_coach: Counter = Counter()
     total = replies = unassigned = 0
-    for g in groups:
-        n = g["n"]
+    for municipality_id, coach_id, status, step, overdue, reply, n in counted:
         total += n
-        stages[(g["status"], step_names.get((g["municipality_id"], g["step"]), ""))] += n
-        if g["overdue"]:
-            overdue_by_coach[g["coach_id"]] += n
-        replies += n * bool(g["reply"])
-        unassigned += n * (g["coach_id"] is None)
+        stages[(status, step_names.get((municipality_id, step), ""))] += n
+        if overdue:
+            overdue_by_coach[coach_id] += n
+        replies += n * reply
+        unassigned += n * (coach_id is None)
     names = {u.pk: u for u in User.objects.filter(pk__in=[k for k in overdue_by_coach if k])}
     return {
         "total": total,

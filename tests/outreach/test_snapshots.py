@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from kaa.core.bulk import bulk_insert
 from kaa.accounts.models import User
+from kaa.core.bulk import bulk_insert
 from kaa.outreach import deadlines, selectors, services, tasks
 from kaa.outreach.models import ChainStep, OutreachSnapshot
 from kaa.register.models import Youth, YouthEvent
@@ -236,3 +236,21 @@ def overview_reference(user):
         "replies": replies,
         "overdue": sum(overdue.values()),
     }
+
+
+def test_the_overview_computes_what_changed_in_a_fixed_number_of_queries(client, coordinator, coach, make_youth,
+                                                                         django_assert_max_num_queries):
+    youths = [make_youth(coach=coach, entered_days_ago=40) for _ in range(6)]
+    client.force_login(coordinator)
+    overview_of(client)
+    with django_assert_max_num_queries(9) as steady:
+        overview_of(client)
+    for youth in youths[:4]:
+        services.contact_record(youth=youth, user=coach, channel="phone", outcome="reached", at=timezone.now())
+    # The youths not current, their events, one upsert: three queries more, however many changed.
+    with django_assert_max_num_queries(len(steady.captured_queries) + 3):
+        data = overview_of(client)
+    assert data == overview_reference(coordinator)
+    assert sum(c for (status, _step), c in stages(data).items() if status == "reached") == 4
+    with django_assert_max_num_queries(len(steady.captured_queries)):
+        assert overview_of(client) == data
