@@ -186,12 +186,13 @@ def _local_day(at: datetime.datetime) -> datetime.date:
     return timezone.localtime(at).date()
 
 
-def facts_for(youths: list[Youth], *, on: datetime.date | None = None) -> dict[int, tuple[due.CaseFacts, Case | None]]:
+def facts_for(youths: list[Youth], *, on: datetime.date | None = None, with_case: bool = False,
+              ) -> dict[int, tuple[due.CaseFacts, Case | None]]:
     """Case facts for many youths in four queries (cases, plans, measures with their evaluations, events); two
-    when the youths come with their case and plan (``select_related("case", "action_plan")``)."""
+    when the youths come with their case and plan (``with_case``: ``select_related("case", "action_plan")``)."""
     on = on or timezone.localdate()
     ids = [y.pk for y in youths]
-    if youths and all(Youth.case.is_cached(y) and Youth.action_plan.is_cached(y) for y in youths):
+    if with_case:
         # A missing case or plan is cached as None; reading it raises an AttributeError (DoesNotExist).
         cases = {y.pk: case for y in youths if (case := getattr(y, "case", None)) is not None}
         plans = {y.pk: plan for y in youths if (plan := getattr(y, "action_plan", None)) is not None}
@@ -451,7 +452,7 @@ def due_for_user(*, user: Any, on: datetime.date | None = None) -> list[DueRow]:
     youths = {y.pk: y for y in own_caseload(user, Youth.objects.select_related("municipality", "case", "action_plan"))
               .filter(case__status__in=[CaseStatus.OPEN, CaseStatus.DECLINED])}
     rows = []
-    for youth_id, (facts, _case) in facts_for(list(youths.values()), on=day).items():
+    for youth_id, (facts, _case) in facts_for(list(youths.values()), on=day, with_case=True).items():
         rows.extend(DueRow(youths[youth_id], item) for item in due.due_items(facts, day))
     rows.sort(key=lambda r: (*r.item.sort_key(day), r.youth.family_name, r.youth.given_name))
     return rows
