@@ -96,7 +96,8 @@ call_command("collectstatic", interactive=False, verbosity=0)
 print(f"  migrate and collectstatic: {{time.perf_counter() - t:.0f}} s", flush=True)
 from bench.dataset import PASSWORD, build
 data = build(youths={args.youths}, events_per_youth={args.events}, audit_rows={args.audit_rows})
-# As after a night in production: the nightly job has brought the contact chains' memo up to date.
+# As after a night in production: the data set's events marked every youth's memo row stale (the trigger of
+# kaa/outreach/migrations/0004), and the nightly job computed them, as it does after the register computation.
 from kaa.outreach.tasks import refresh_snapshots
 t = time.perf_counter()
 refresh_snapshots.call("bench")

@@ -171,6 +171,17 @@ def consent_valid(*, youth: Youth, partner: Partner | str, on: datetime.date | N
 
 # --- Facts for the due items, for one youth or many ------------------------------------------------
 
+def _measures_with_evaluations(youth_ids: list[int]):
+    """((measure id, youth id, the fields of ``due.MeasureFacts`` after the id), evaluation kind, its date) of
+    the youths' measures in start order, their evaluations in date order: one query."""
+    fields = ("pk", "youth_id", "code", "start", "end", "declined", "waiting", "end_reason", "follow_up_on",
+              "evaluate_on")
+    rows = Measure.objects.filter(youth_id__in=youth_ids).order_by("start", "pk", "evaluations__on",
+                                                                    "evaluations__pk")
+    for row in rows.values_list(*fields, "evaluations__kind", "evaluations__on"):
+        yield row[:-2], row[-2], row[-1]
+
+
 def _measure_facts(measures: list[Measure], evaluations: dict[int, list[tuple[str, datetime.date]]]
                    ) -> tuple[due.MeasureFacts, ...]:
     return tuple(due.MeasureFacts(m.pk, m.code, m.start, m.end, m.declined, m.waiting, m.end_reason, m.follow_up_on,
@@ -191,29 +202,41 @@ class CaseRecords:
     evaluations: list[Evaluation]
 
 
-def facts_for(youths: list[Youth], *, on: datetime.date | None = None, records: CaseRecords | None = None,
-              ) -> dict[int, tuple[due.CaseFacts, Case | None]]:
-    """Case facts for many youths in five queries (cases, plans, measures, evaluations, events); two for
-    one youth whose ``records`` the caller has read."""
+def facts_for(youths: list[Youth], *, on: datetime.date | None = None, with_case: bool = False,
+              records: CaseRecords | None = None) -> dict[int, tuple[due.CaseFacts, Case | None]]:
+    """Case facts for many youths in four queries (cases, plans, measures with their evaluations, events); two
+    when the youths come with their case and plan (``with_case``: ``select_related("case", "action_plan")``)
+    or for one youth whose ``records`` the caller has read (the youth page)."""
     on = on or timezone.localdate()
     ids = [y.pk for y in youths]
-    cases = {c.youth_id: c for c in Case.objects.filter(youth_id__in=ids)}
-    measures: dict[int, list[Measure]] = defaultdict(list)
-    evaluations: dict[int, list[tuple[str, datetime.date]]] = defaultdict(list)
+    if records is not None and len(youths) != 1:
+        raise ValueError("records are one youth's")
+    if with_case:
+        # A missing case or plan is cached as None; reading it raises an AttributeError (DoesNotExist).
+        cases = {y.pk: case for y in youths if (case := getattr(y, "case", None)) is not None}
+        plans = {y.pk: plan for y in youths if (plan := getattr(y, "action_plan", None)) is not None}
+    else:
+        cases = {c.youth_id: c for c in Case.objects.filter(youth_id__in=ids)}
+        if records is not None:
+            plans = {ids[0]: records.plan} if records.plan is not None else {}
+        else:
+            plans = {p.youth_id: p for p in ActionPlan.objects.filter(youth_id__in=ids).only("youth_id",
+                                                                                              "review_on")}
+    measure_facts: dict[int, tuple[due.MeasureFacts, ...]] = {}
     if records is not None:
-        if len(youths) != 1:
-            raise ValueError("records are one youth's")
-        plans = {ids[0]: records.plan} if records.plan is not None else {}
-        measures[ids[0]] = list(records.measures)
+        evaluations: dict[int, list[tuple[str, datetime.date]]] = defaultdict(list)
         for ev in records.evaluations:
             evaluations[ev.measure_id].append((ev.kind, ev.on))
+        measure_facts[ids[0]] = _measure_facts(list(records.measures), evaluations)
     else:
-        plans = {p.youth_id: p for p in ActionPlan.objects.filter(youth_id__in=ids).only("youth_id", "review_on")}
-        for m in Measure.objects.filter(youth_id__in=ids).order_by("start", "pk"):
-            measures[m.youth_id].append(m)
-        for measure_id, kind, day in Evaluation.objects.filter(measure__youth_id__in=ids).values_list(
-                "measure_id", "kind", "on"):
-            evaluations[measure_id].append((kind, day))
+        # The measures and their evaluations in one query (a row per evaluation, one for a measure without).
+        rows: dict[int, dict[int, tuple]] = defaultdict(dict)
+        for (pk, youth_id, *fields), kind, day in _measures_with_evaluations(ids):
+            row = rows[youth_id].setdefault(pk, (pk, *fields, []))
+            if kind is not None:
+                row[-1].append((kind, day))
+        measure_facts = {youth_id: tuple(due.MeasureFacts(*fields, tuple(evals)) for *fields, evals in by.values())
+                         for youth_id, by in rows.items()}
     events: dict[int, list[tuple[str, datetime.date, dict]]] = defaultdict(list)
     left: dict[int, tuple[str, datetime.date, datetime.datetime]] = {}
     steps: dict[int, list[tuple[str, datetime.datetime, dict]]] = defaultdict(list)
@@ -234,7 +257,7 @@ def facts_for(youths: list[Youth], *, on: datetime.date | None = None, records: 
     out = {}
     for y in youths:
         case = cases.get(y.pk)
-        mfacts = _measure_facts(measures.get(y.pk, []), evaluations)
+        mfacts = measure_facts.get(y.pk, ())
         proposal = None
         if case is not None:
             proposal = due.closing_proposal(
@@ -452,16 +475,23 @@ class DueRow:
 DASHBOARD_ROWS = 15
 
 
+# What ``facts_for`` and the section read of each youth, its case and plan (a list of hundreds of cases).
+DUE_YOUTH_FIELDS = ("id", "municipality_id", "birth_date", "in_target_group", "register_extended", "given_name",
+                    "family_name", "municipality__extended_responsibility", "case__youth_id", "case__status",
+                    "case__opened_on", "case__status_changed_at", "case__recontact_on", "action_plan__youth_id",
+                    "action_plan__review_on")
+
+
 def due_for_user(*, user: Any, on: datetime.date | None = None) -> list[DueRow]:
     """The due items of the cases the user works with (assigned, or their team), overdue first.
 
     A fixed number of queries: the youths, then ``facts_for``.
     """
     day = on or timezone.localdate()
-    youths = {y.pk: y for y in own_caseload(user, Youth.objects.select_related("municipality")).filter(
-        case__status__in=[CaseStatus.OPEN, CaseStatus.DECLINED])}
+    youths = {y.pk: y for y in own_caseload(user, Youth.objects.select_related("municipality", "case", "action_plan"))
+              .filter(case__status__in=[CaseStatus.OPEN, CaseStatus.DECLINED]).only(*DUE_YOUTH_FIELDS)}
     rows = []
-    for youth_id, (facts, _case) in facts_for(list(youths.values()), on=day).items():
+    for youth_id, (facts, _case) in facts_for(list(youths.values()), on=day, with_case=True).items():
         rows.extend(DueRow(youths[youth_id], item) for item in due.due_items(facts, day))
     rows.sort(key=lambda r: (*r.item.sort_key(day), r.youth.family_name, r.youth.given_name))
     return rows
@@ -474,8 +504,11 @@ def coach_dashboard(user: Any) -> dict:
     # The section names the youths: a list read, audited like every list of youths.
     audit_records(user=user, action=AuditAction.LIST, object_type="youth", detail="casework_due",
                   youths=[(r.youth.pk, r.youth.municipality_id) for r in rows[:DASHBOARD_ROWS]])
-    return {"rows": rows[:DASHBOARD_ROWS], "total": len(rows), "overdue": sum(r.item.overdue(day) for r in rows),
-            "today": day, "codes": CodeTable.load()}
+    shown = rows[:DASHBOARD_ROWS]
+    # The code table only names the measures of the rows shown: not loaded when none names one.
+    codes = CodeTable.load() if any(r.item.measure_code for r in shown) else CodeTable()
+    return {"rows": shown, "total": len(rows), "overdue": sum(r.item.overdue(day) for r in rows),
+            "today": day, "codes": codes}
 
 
 def aggregates(user: Any) -> dict:

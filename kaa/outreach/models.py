@@ -216,21 +216,34 @@ class ConcernReport(models.Model):
 class OutreachSnapshot(models.Model):
     """A memo of the contact chain's computed state for one youth (*kontaktkedjans läge*).
 
-    Never a source of truth and never edited: ``kaa.outreach.deadlines.compute`` stays the one place the
-    due dates are computed. A row is keyed by a digest of everything that computation reads (the
-    municipality's chain, the birth date, the start, the number and the last id of the youth's outreach
-    events); ``selectors.summaries_for`` uses a row only while its digest matches and recomputes it
-    otherwise, so a change recorded anywhere is seen at once. It lets the worklist and the coordinator's
-    overview sort and count thousands of youths without computing each of them on every page view.
+    Never a source of truth and never edited by hand: ``kaa.outreach.deadlines.compute`` stays the one place
+    the due dates are computed, and a row holds only its result (status, next step, its due date, a reply
+    waiting). A row is current while
+
+    - ``stale`` is false: a database trigger (migration 0004) marks the row stale, and bumps ``generation``,
+      whenever an event the due dates are computed from (``deadlines.EVENT_KINDS``) is written, changed or
+      removed, by whatever path: a service, a bulk ``COPY``, an import, thinning;
+    - ``chain`` is the digest of the youth's municipality's chain (and of the rules' own source), and
+      ``birth_date`` and ``start`` are the youth's, as they were when the row was computed.
+
+    ``selectors`` compares these in the lists' own queries and recomputes the rows that are not current; a
+    row computed meanwhile is written only if its ``generation`` is still the one read before the events
+    were read (``selectors._snapshots_write``), so an event written during a computation is never lost. It
+    lets the worklist and the coordinator's overview sort and count thousands of youths with one query.
     """
 
-    youth = models.OneToOneField("register.Youth", on_delete=models.CASCADE, primary_key=True, related_name="+")
-    inputs = models.CharField(max_length=40)
-    status = models.CharField(max_length=16)
+    youth = models.OneToOneField("register.Youth", on_delete=models.CASCADE, primary_key=True,
+                                 related_name="outreach_snapshot")
+    stale = models.BooleanField(default=True)
+    generation = models.PositiveIntegerField(default=0)
+    chain = models.CharField(max_length=40, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    start = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=16, blank=True)
     next_step = models.CharField(max_length=40, blank=True)
     next_due = models.DateField(null=True, blank=True)
     reply_waiting = models.BooleanField(default=False)
-    computed_at = models.DateTimeField(auto_now=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("outreach snapshot")

@@ -15,18 +15,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kaa.accounts.models import Membership, Role, User
-from kaa.accounts.policy import CASEWORKER_ROLES, Perm, municipality_ids_with, visible_youths
+from kaa.accounts.policy import CASEWORKER_ROLES, Perm, memberships, municipality_ids_with, visible_youths
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records
 from kaa.organisations.models import Municipality
 from kaa.register.models import Youth, YouthEvent
 
 from . import deadlines, replies
-from .models import ConcernReport, ContactAttempt, ContactChain, FirstMeeting, OutreachSnapshot, Preset
+from .models import ChainStep, ConcernReport, ContactAttempt, ContactChain, FirstMeeting, OutreachSnapshot, Preset
 from .presets import PRESETS
 
 BUCKET_ORDER = {"reply": 0, "overdue": 1, "today": 2, "week": 3}
@@ -129,18 +131,19 @@ def audit_replies_read(user: Any, youths: list[Youth], where: str) -> None:
 
 # --- Loading what the due dates are computed from ------------------------------------------------
 
-def spec_for_chain(chain: ContactChain, municipality: Any) -> deadlines.ChainSpec:
-    """A stored chain (its steps prefetched) with the municipality's settings, as the rules see it."""
-    steps = tuple(
+def spec_for_chain(chain: ContactChain, municipality: Any, steps: Iterable[ChainStep] | None = None,
+                   ) -> deadlines.ChainSpec:
+    """A stored chain (its steps prefetched, or given) with the municipality's settings, as the rules see it."""
+    steps_spec = tuple(
         deadlines.StepSpec(
             code=s.code, name=s.name, channels=tuple(s.channels.split()), completion=s.completion,
             anchor=s.anchor, anchor_step=s.anchor_step, offset_days=s.offset_days, offset_months=s.offset_months,
             applies_to=s.applies_to, until_contact=s.until_contact, guardian_if_minor=s.guardian_if_minor,
             repetitions=s.repetitions, min_evening=s.min_evening, letter_template=s.letter_template,
             order=s.order)
-        for s in chain.steps.all()
+        for s in (chain.steps.all() if steps is None else steps)
     )
-    return deadlines.ChainSpec(code=chain.preset if chain.preset != "custom" else chain.name, steps=steps,
+    return deadlines.ChainSpec(code=chain.preset if chain.preset != "custom" else chain.name, steps=steps_spec,
                                evening_starts_at=municipality.evening_starts_at,
                                recontact_months=municipality.recontact_months)
 
@@ -158,14 +161,22 @@ def default_spec(municipality: Any) -> deadlines.ChainSpec:
 
 
 def chain_specs(municipality_ids: Iterable[int]) -> dict[int, deadlines.ChainSpec]:
-    """The active chain of each municipality, with their steps: two queries (one more when a municipality has none)."""
+    """The active chain of each municipality, with their steps: one query (the steps with their chain and
+    municipality); one or two more only for a municipality whose chain has no steps, or that has none."""
     ids = set(municipality_ids)
-    chains = {c.municipality_id: c for c in ContactChain.objects.filter(
-        municipality_id__in=ids, is_active=True).select_related("municipality").prefetch_related("steps")}
-    specs = {mid: spec_for_chain(c, c.municipality) for mid, c in chains.items()}
-    if ids - chains.keys():
-        for municipality in Municipality.objects.filter(pk__in=ids - chains.keys()):
-            specs[municipality.pk] = default_spec(municipality)
+    by_chain: dict[int, list[ChainStep]] = {}
+    for step in ChainStep.objects.filter(chain__municipality_id__in=ids, chain__is_active=True).select_related(
+            "chain__municipality").order_by("chain", "order", "pk"):
+        by_chain.setdefault(step.chain_id, []).append(step)
+    specs = {steps[0].chain.municipality_id: spec_for_chain(steps[0].chain, steps[0].chain.municipality, steps)
+             for steps in by_chain.values()}
+    if ids - specs.keys():  # an active chain without steps, or (an installation from before the set-up) none
+        active = ContactChain.objects.filter(municipality=OuterRef("pk"), is_active=True)
+        for municipality in Municipality.objects.filter(pk__in=ids - specs.keys()).annotate(
+                chain_preset=Subquery(active.values("preset")[:1]), chain_name=Subquery(active.values("name")[:1])):
+            chain = ContactChain(preset=municipality.chain_preset, name=municipality.chain_name)
+            specs[municipality.pk] = (default_spec(municipality) if municipality.chain_preset is None
+                                      else spec_for_chain(chain, municipality, ()))
     return specs
 
 
@@ -211,13 +222,21 @@ class Summary:
         return deadlines.bucket_of(reply_waiting=self.reply_waiting, next_due=self.next_due, on=on)
 
 
-SNAPSHOT_CHUNK = 2000
-# A snapshot made by other code of the rules is stale: the rules' own source is part of every digest.
+SNAPSHOT_CHUNK = 1000
+# A snapshot made by other code of the rules is stale: the rules' own source is part of every chain digest.
 _RULES_DIGEST = hashlib.sha1(Path(deadlines.__file__).read_bytes(), usedforsecurity=False).hexdigest()
+_SNAPSHOT_COLUMNS = ("youth_id", "stale", "generation", "chain", "birth_date", "start", "status", "next_step",
+                     "next_due", "reply_waiting", "computed_at")
 
 
 def _digest(*parts: object) -> str:
     return hashlib.sha1("|".join(map(str, parts)).encode(), usedforsecurity=False).hexdigest()
+
+
+def chain_digests(specs: dict[int, deadlines.ChainSpec]) -> dict[int, str]:
+    """Per municipality, the digest of its chain and of the rules' source: a snapshot computed under another
+    chain (a step edited, another chain activated, the evening time changed) or other rules is not current."""
+    return {mid: _digest(_RULES_DIGEST, repr(spec)) for mid, spec in specs.items()}
 
 
 def _summary(state: deadlines.OutreachState) -> Summary:
@@ -225,49 +244,129 @@ def _summary(state: deadlines.OutreachState) -> Summary:
     return Summary(state.status, step.code if step else "", step.due if step else None, state.reply_waiting)
 
 
-def summaries_for(youths: Sequence[Youth], scope: QuerySet[Youth] | None = None) -> dict[int, Summary]:
+def _start(youth: Youth) -> datetime.date | None:
+    """The chain's fallback start, as ``states_for`` hands it to the rules."""
+    return youth.register_since if youth.in_target_group else None
+
+
+def _current_q(digests: dict[int, str]) -> Q:
+    """Whether a youth's snapshot is current, as a column of a youth query (a LEFT JOIN of the snapshot).
+
+    Current: not marked stale by the events trigger, computed under the youth's municipality's chain and
+    from the youth's birth date and start as they are now. Only for youths in the target group (their
+    start is ``register_since``); lists read no others.
+    """
+    chain = Q(pk__in=[])
+    for mid, digest in digests.items():
+        chain |= Q(municipality_id=mid, outreach_snapshot__chain=digest)
+    same_start = (Q(outreach_snapshot__start=F("register_since"))
+                  | Q(outreach_snapshot__start__isnull=True, register_since__isnull=True))
+    return (Q(in_target_group=True, outreach_snapshot__stale=False, outreach_snapshot__birth_date=F("birth_date"))
+            & chain & same_start)
+
+
+def _current(digests: dict[int, str]) -> Case:
+    """``_current_q`` as a column (true or false, never null)."""
+    return Case(When(_current_q(digests), then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _with_memo(qs: QuerySet[Youth], digests: dict[int, str]) -> QuerySet[Youth]:
+    """Youths with their snapshot's summary (``memo_*``), whether it is current and its generation: one query."""
+    return qs.annotate(
+        memo_current=_current(digests), memo_generation=Coalesce(F("outreach_snapshot__generation"), 0),
+        memo_status=F("outreach_snapshot__status"), memo_step=F("outreach_snapshot__next_step"),
+        memo_due=F("outreach_snapshot__next_due"), memo_reply=F("outreach_snapshot__reply_waiting"))
+
+
+def _snapshots_write(rows: list[tuple]) -> None:
+    """Insert or update snapshots (``_SNAPSHOT_COLUMNS``, current). A row already there is updated only while
+    its ``generation`` is the one read before the youth's events were read: had an event been written since,
+    the trigger has bumped it, and the row stays stale for the next reader to compute."""
+    if not rows:
+        return
+    ops = connection.ops
+    table = OutreachSnapshot._meta.db_table
+    columns = ", ".join(_SNAPSHOT_COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _SNAPSHOT_COLUMNS if c not in ("youth_id", "generation"))
+    one = "(" + ", ".join(["%s"] * len(_SNAPSHOT_COLUMNS)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), SNAPSHOT_CHUNK):
+            chunk = rows[start:start + SNAPSHOT_CHUNK]
+            params: list = []
+            for youth_id, generation, chain, birth_date, begin, summary, at in chunk:
+                params += [youth_id, False, generation, chain, ops.adapt_datefield_value(birth_date),
+                           ops.adapt_datefield_value(begin), summary.status, summary.next_step,
+                           ops.adapt_datefield_value(summary.next_due), summary.reply_waiting,
+                           ops.adapt_datetimefield_value(at)]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} "  # noqa: S608 (no input)
+                f"ON CONFLICT (youth_id) DO UPDATE SET {updates} WHERE {table}.generation = excluded.generation",
+                params)
+
+
+def _compute(pending: Sequence[tuple[Youth, int]], specs: dict[int, deadlines.ChainSpec],
+             digests: dict[int, str]) -> dict[int, Summary]:
+    """Compute the summaries of youths whose snapshot is not current (each with the generation read before
+    their events) and store them: per chunk, one query for the events and one upsert."""
+    out: dict[int, Summary] = {}
+    now = timezone.now()
+    for start in range(0, len(pending), SNAPSHOT_CHUNK):
+        chunk = pending[start:start + SNAPSHOT_CHUNK]
+        states = states_for([y for y, _gen in chunk], specs)
+        rows = []
+        for y, generation in chunk:
+            summary = out[y.pk] = _summary(states[y.pk])
+            rows.append((y.pk, generation, digests[y.municipality_id], y.birth_date, _start(y), summary, now))
+        _snapshots_write(rows)
+    return out
+
+
+def summaries_for(youths: Sequence[Youth]) -> dict[int, Summary]:
     """The outreach summary of many youths (already scoped by the caller) in a fixed number of queries.
 
-    Read from ``OutreachSnapshot`` where its digest still matches the inputs, computed by ``states_for``
-    (and the snapshot written) where it does not. ``scope``, a queryset of the same youths, lets the
-    queries use a subquery instead of a long list of ids.
+    Read from ``OutreachSnapshot`` where it is current, computed by ``states_for`` (and stored) where not.
     """
     if not youths:
         return {}
     specs = chain_specs({y.municipality_id for y in youths})
-    spec_digests = {mid: _digest(_RULES_DIGEST, repr(spec)) for mid, spec in specs.items()}
-    ids = scope.values("pk") if scope is not None else [y.pk for y in youths]
-    events = YouthEvent.objects.filter(youth_id__in=ids, kind__in=deadlines.EVENT_KINDS).order_by()
-    versions = {row[0]: row[1:] for row in events.values("youth_id").annotate(n=Count("id"), last=Max("id"))
-                .values_list("youth_id", "n", "last")}
-    snapshots = {s.youth_id: s for s in OutreachSnapshot.objects.filter(youth_id__in=ids)}
+    digests = chain_digests(specs)
+    snapshots = {s.youth_id: s for s in OutreachSnapshot.objects.filter(youth_id__in=[y.pk for y in youths])}
     out: dict[int, Summary] = {}
-    stale: list[tuple[Youth, str]] = []
+    pending: list[tuple[Youth, int]] = []
     for y in youths:
-        key = _digest(spec_digests[y.municipality_id], y.birth_date, y.register_since if y.in_target_group else None,
-                      *versions.get(y.pk, (0, 0)))
         snap = snapshots.get(y.pk)
-        if snap is not None and snap.inputs == key:
+        if (snap is not None and not snap.stale and snap.chain == digests[y.municipality_id]
+                and snap.birth_date == y.birth_date and snap.start == _start(y)):
             out[y.pk] = Summary(snap.status, snap.next_step, snap.next_due, snap.reply_waiting)
         else:
-            stale.append((y, key))
-    for start in range(0, len(stale), SNAPSHOT_CHUNK):
-        chunk = stale[start:start + SNAPSHOT_CHUNK]
-        states = states_for([y for y, _key in chunk], specs)
-        rows = []
-        for y, key in chunk:
-            summary = out[y.pk] = _summary(states[y.pk])
-            rows.append(OutreachSnapshot(youth_id=y.pk, inputs=key, status=summary.status, next_step=summary.next_step,
-                                         next_due=summary.next_due, reply_waiting=summary.reply_waiting))
-        OutreachSnapshot.objects.bulk_create(rows, update_conflicts=True, unique_fields=["youth"],
-                                             update_fields=["inputs", "status", "next_step", "next_due",
-                                                            "reply_waiting", "computed_at"])
+            pending.append((y, snap.generation if snap is not None else 0))
+    out.update(_compute(pending, specs, digests))
     return out
 
 
-def with_states(items: Sequence[WorkItem]) -> list[WorkItem]:
-    """The items with their full outreach state, for the rows a page shows (one query for all of them)."""
-    states = states_for([it.youth for it in items if it.state is None])
+def snapshots_refresh(*, municipality_ids: Iterable[int] | None = None, batch: int = 5000) -> int:
+    """Bring the snapshots of the register's youths (of these municipalities, or all) up to date: the
+    nightly job after the register computation, and a municipality's after its chain changed. Only the
+    rows that are not current are computed. Returns how many were."""
+    qs = Youth.objects.filter(in_target_group=True)
+    if municipality_ids is not None:
+        qs = qs.filter(municipality_id__in=list(municipality_ids))
+    specs = chain_specs(set(qs.order_by().values_list("municipality_id", flat=True).distinct()))
+    digests = chain_digests(specs)
+    stale = _with_memo(qs.only(*YOUTH_FIELDS), digests).filter(memo_current=False).order_by("pk")
+    last, done = 0, 0
+    while True:
+        chunk = list(stale.filter(pk__gt=last)[:batch])
+        if not chunk:
+            return done
+        _compute([(y, y.memo_generation) for y in chunk], specs, digests)
+        done, last = done + len(chunk), chunk[-1].pk
+
+
+def with_states(items: Sequence[WorkItem], specs: dict[int, deadlines.ChainSpec] | None = None) -> list[WorkItem]:
+    """The items with their full outreach state, for the rows a page shows (one query for all of them; two
+    more for the chains unless the caller has ``specs``)."""
+    states = states_for([it.youth for it in items if it.state is None], specs)
     return [it if it.state is not None else replace(it, state=states[it.youth.pk]) for it in items]
 
 
@@ -275,24 +374,47 @@ def _register_youths(user: Any, qs: QuerySet[Youth] | None = None) -> list[Youth
     return list(visible_youths(user, qs).filter(in_target_group=True).only(*YOUTH_FIELDS))
 
 
-def worklist(*, user: Any, on: datetime.date | None = None) -> list[WorkItem]:
+def _memo_summaries(qs: QuerySet[Youth], specs: dict[int, deadlines.ChainSpec]) -> list[tuple[Youth, Summary]]:
+    """The youths of ``qs`` (in the target group) with their summaries: one query while every snapshot is
+    current, one for the events and one upsert more when some are not."""
+    digests = chain_digests(specs)
+    youths = list(_with_memo(qs.only(*YOUTH_FIELDS), digests))
+    pending = [(y, y.memo_generation) for y in youths if not y.memo_current]
+    computed = _compute(pending, specs, digests) if pending else {}
+    return [(y, computed.get(y.pk) or Summary(y.memo_status, y.memo_step, y.memo_due, y.memo_reply))
+            for y in youths]
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """The user's youths with something to do (``items``, most urgent first, without their full state) and
+    the chains they were computed with (for ``with_states``)."""
+
+    items: list[WorkItem]
+    specs: dict[int, deadlines.ChainSpec]
+
+
+def worklist_of(*, user: Any, on: datetime.date | None = None) -> Worklist:
     """The user's youths with something to do: replies first, then overdue, due today, this week.
 
-    The items carry no full state (``state`` is None): the page fills it for the rows it shows
-    (``with_states``).
+    Read from the snapshots (one query while they are current); the items carry no full state (``state`` is
+    None): the page fills it for the rows it shows (``with_states``).
     """
     on = on or timezone.localdate()
-    youths = _register_youths(user)
-    summaries = summaries_for(youths)
+    specs = chain_specs({m.municipality_id for m in memberships(user)})
     items = []
-    for youth in youths:
-        summary = summaries[youth.pk]
+    for youth, summary in _memo_summaries(visible_youths(user).filter(in_target_group=True), specs):
         bucket = summary.bucket(on)
         if bucket in BUCKET_ORDER:
             items.append(WorkItem(youth, None, bucket, summary.next_due))
     items.sort(key=lambda it: (BUCKET_ORDER[it.bucket], it.due or on, it.youth.family_name, it.youth.given_name,
                                it.youth.pk))
-    return items
+    return Worklist(items, specs)
+
+
+def worklist(*, user: Any, on: datetime.date | None = None) -> list[WorkItem]:
+    """The items of ``worklist_of``."""
+    return worklist_of(user=user, on=on).items
 
 
 def counts(items: list[WorkItem]) -> dict[str, int]:
@@ -336,31 +458,54 @@ def coaches(*, user: Any) -> QuerySet[User]:
 
 
 def overview(*, user: Any, on: datetime.date | None = None) -> dict:
-    """Youths per stage, overdue per coach, unassigned and replies waiting, for the coordinator."""
+    """Youths per stage, overdue per coach, unassigned and replies waiting, for the coordinator.
+
+    One grouped query over the register's youths and their snapshots. A youth whose snapshot is not current
+    (an event written since, a youth new in the register, the chain changed) is a group of its own there,
+    named by its id: it is computed and stored, and counted from what was computed, never from its snapshot.
+    """
     on = on or timezone.localdate()
     ids = municipality_ids_with(user, Perm.ASSIGN)
     scope = visible_youths(user, Youth.objects.filter(municipality_id__in=ids)).filter(in_target_group=True)
-    youths = list(scope.only(*YOUTH_FIELDS))
-    summaries = summaries_for(youths, scope)
-    step_names = {(mid, step.code): step.name for mid, spec in chain_specs({y.municipality_id for y in youths}).items()
-                  for step in spec.steps}
+    specs = chain_specs(ids)
+    digests = chain_digests(specs)
+    groups = list(
+        scope.annotate(stale_id=Case(When(_current_q(digests), then=Value(None)), default=F("pk"),
+                                     output_field=IntegerField()),
+                       overdue=Case(When(outreach_snapshot__next_due__lt=on, then=Value(True)), default=Value(False),
+                                     output_field=BooleanField()),
+                       status=F("outreach_snapshot__status"), step=F("outreach_snapshot__next_step"),
+                       reply=F("outreach_snapshot__reply_waiting"))
+        .values("municipality_id", "coach_id", "stale_id", "status", "step", "overdue", "reply")
+        .annotate(n=Count("pk")).order_by())
+    counted = [(g["municipality_id"], g["coach_id"], g["status"], g["step"], g["overdue"], bool(g["reply"]), g["n"])
+               for g in groups if g["stale_id"] is None]
+    stale_ids = sorted(g["stale_id"] for g in groups if g["stale_id"] is not None)
+    for start in range(0, len(stale_ids), SNAPSHOT_CHUNK):
+        youths = list(_with_memo(Youth.objects.filter(pk__in=stale_ids[start:start + SNAPSHOT_CHUNK])
+                                 .only(*YOUTH_FIELDS), digests))
+        computed = _compute([(y, y.memo_generation) for y in youths], specs, digests)
+        counted += [(y.municipality_id, y.coach_id, s.status, s.next_step, s.next_due is not None and s.next_due < on,
+                     s.reply_waiting, 1) for y in youths for s in (computed[y.pk],)]
+    step_names = {(mid, step.code): step.name for mid, spec in specs.items() for step in spec.steps}
     stages: Counter = Counter()
     overdue_by_coach: Counter = Counter()
-    replies = 0
-    for youth in youths:
-        summary = summaries[youth.pk]
-        stages[(summary.status, step_names.get((youth.municipality_id, summary.next_step), ""))] += 1
-        if summary.next_due is not None and summary.next_due < on:
-            overdue_by_coach[youth.coach_id] += 1
-        replies += summary.reply_waiting
+    total = replies = unassigned = 0
+    for municipality_id, coach_id, status, step, overdue, reply, n in counted:
+        total += n
+        stages[(status, step_names.get((municipality_id, step), ""))] += n
+        if overdue:
+            overdue_by_coach[coach_id] += n
+        replies += n * reply
+        unassigned += n * (coach_id is None)
     names = {u.pk: u for u in User.objects.filter(pk__in=[k for k in overdue_by_coach if k])}
     return {
-        "total": len(youths),
+        "total": total,
         "stages": sorted(({"status": s, "step": n, "count": c} for (s, n), c in stages.items()),
                          key=lambda r: (r["status"], str(r["step"]))),
         "overdue_by_coach": sorted(({"coach": names.get(k), "count": c} for k, c in overdue_by_coach.items()),
                                    key=lambda r: -r["count"]),
-        "unassigned": sum(1 for y in youths if y.coach_id is None),
+        "unassigned": unassigned,
         "replies": replies,
         "overdue": sum(overdue_by_coach.values()),
     }

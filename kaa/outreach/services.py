@@ -42,6 +42,15 @@ CREATE, UPDATE, DELETE = AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DEL
 
 # --- Chains ------------------------------------------------------------------------------------
 
+def snapshots_follow_chain(municipality_id: int) -> None:
+    """After the transaction: bring the municipality's outreach snapshots up to date in the background. A
+    changed chain makes every snapshot of the municipality not current (its digest differs); the lists would
+    compute them all at once otherwise. Correctness never depends on this task: it only does that work early."""
+    from .tasks import refresh_municipality_snapshots
+
+    transaction.on_commit(lambda: refresh_municipality_snapshots.enqueue(municipality_id))
+
+
 @transaction.atomic
 def chain_install_preset(*, municipality: Any, preset: str, user: Any = None, activate: bool = True) -> ContactChain:
     """Create the municipality's chain from a shipped preset (almhult, nykoping)."""
@@ -59,6 +68,8 @@ def chain_install_preset(*, municipality: Any, preset: str, user: Any = None, ac
     ])
     audit_record(user=user, action=CREATE, object_type="contact_chain", object_id=chain.pk,
                  municipality_id=municipality.pk, detail=f"preset={preset}")
+    if activate:
+        snapshots_follow_chain(municipality.pk)
     return chain
 
 
@@ -80,6 +91,7 @@ def chain_activate(*, chain: ContactChain, user: Any) -> ContactChain:
     chain.save(update_fields=["is_active", "updated_at"])
     audit_record(user=user, action=UPDATE, object_type="contact_chain", object_id=chain.pk,
                  municipality_id=chain.municipality_id, fields=["is_active"])
+    snapshots_follow_chain(chain.municipality_id)
     return chain
 
 
@@ -91,6 +103,8 @@ def chain_step_save(*, step: ChainStep, user: Any, fields: Sequence[str]) -> Cha
     step.save()
     audit_record(user=user, action=CREATE if creating else UPDATE, object_type="chain_step", object_id=step.pk,
                  municipality_id=step.chain.municipality_id, fields=list(fields))
+    if step.chain.is_active:
+        snapshots_follow_chain(step.chain.municipality_id)
     return step
 
 
@@ -99,6 +113,8 @@ def chain_step_delete(*, step: ChainStep, user: Any) -> None:
     audit_record(user=user, action=DELETE, object_type="chain_step", object_id=step.pk,
                  municipality_id=step.chain.municipality_id)
     step.delete()
+    if step.chain.is_active:
+        snapshots_follow_chain(step.chain.municipality_id)
 
 
 # --- Contacts ----------------------------------------------------------------------------------

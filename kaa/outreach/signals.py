@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .services import chain_ensure
+from .services import chain_ensure, snapshots_follow_chain
 
 
 def municipality_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
-    if created and not raw:  # raw: loaded from a fixture, as it was
+    if raw:  # loaded from a fixture, as it was
+        return
+    if created:
         chain_ensure(municipality=instance)
+    else:  # the evening time or the re-contact months may have changed: part of the chain the rules see
+        snapshots_follow_chain(instance.pk)

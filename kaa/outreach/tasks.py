@@ -15,7 +15,6 @@ from django_tasks import task
 
 from kaa.accounts.models import Role, User
 from kaa.core.scheduler import periodic
-from kaa.register.models import Youth
 
 from . import selectors
 from .selectors import worklist_counts
@@ -54,17 +53,18 @@ periodic("outreach_worklist_digest", "kaa.outreach.tasks.send_worklist_digests",
 
 @task()
 def refresh_snapshots(period: str) -> int:
-    """Bring every register youth's outreach snapshot up to date after the night's register computation, so
-    the first worklist and overview of the morning read them instead of computing (a memo: see
-    ``OutreachSnapshot``). Returns the number of youths looked at."""
-    qs = Youth.objects.filter(in_target_group=True).order_by("pk").only(*selectors.YOUTH_FIELDS)
-    last, seen = 0, 0
-    while True:
-        chunk = list(qs.filter(pk__gt=last)[:SNAPSHOT_BATCH])
-        if not chunk:
-            return seen
-        selectors.summaries_for(chunk)
-        seen, last = seen + len(chunk), chunk[-1].pk
+    """Bring the register youths' outreach snapshots up to date after the night's register computation (its
+    ``register.entered`` and ``register.left`` events have marked them stale), so the first worklist and
+    overview of the morning read them instead of computing (a memo: see ``OutreachSnapshot``). Returns the
+    number of youths computed."""
+    return selectors.snapshots_refresh(batch=SNAPSHOT_BATCH)
+
+
+@task()
+def refresh_municipality_snapshots(municipality_id: int) -> int:
+    """Bring one municipality's snapshots up to date after its chain changed (enqueued by the chain's
+    services), so its lists need not compute every youth at once."""
+    return selectors.snapshots_refresh(municipality_ids=[municipality_id], batch=SNAPSHOT_BATCH)
 
 
 SNAPSHOT_BATCH = 5000

@@ -47,6 +47,8 @@ from .forms import (
 from .models import ChainStep, Channel, ConcernReport, ContactChain
 
 PAGE_SIZE = 50
+# The worklist shows its rows with their full state (computed for the rows shown): a phone screen's worth.
+WORKLIST_PAGE_SIZE = 25
 
 
 def _youth_page(youth) -> str:
@@ -68,9 +70,10 @@ def _show_items(user, items) -> None:
 
 @require_perm(Perm.WORKLIST)
 def worklist(request: HttpRequest) -> HttpResponse:
-    items = selectors.worklist(user=request.user)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_states(page.object_list)
+    work = selectors.worklist_of(user=request.user)
+    items = work.items
+    page = Paginator(items, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_states(page.object_list, work.specs)
     _audit_list(request.user, [it.youth for it in page.object_list])
     _show_items(request.user, page.object_list)
     return render(request, "outreach/worklist.html", {

@@ -240,7 +240,7 @@ def test_worklist_with_replies_and_guardians_keeps_a_bounded_query_count(client,
 
     add(2)
     client.get(reverse("outreach:worklist"))
-    with django_assert_max_num_queries(20) as small:
+    with django_assert_max_num_queries(12) as small:
         client.get(reverse("outreach:worklist"))
     add(30)
     # The first view after a change recomputes the changed youths' snapshots: a fixed number of queries more.
