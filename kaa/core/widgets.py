@@ -6,7 +6,6 @@ from html import escape
 from typing import Any
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -21,7 +20,10 @@ class LongSelect(forms.Select):
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
                renderer: Any = None) -> SafeString:
-        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        attributes = "".join(  # as django/forms/widgets/attrs.html writes them
+            f" {key}" if value is True else f' {key}="{escape(str(value))}"'
+            for key, value in final_attrs.items() if value is not False)
         chosen = {str(v) for v in self.format_value(value)}
         options = []
         for key, label in self.choices:
@@ -31,4 +33,4 @@ class LongSelect(forms.Select):
             options.append(f'<option value="{escape(key)}"{" selected" if key in chosen else ""}>'
                            f"{escape(str(label))}</option>")
         # Every value and label is escaped above (html.escape, as Django's escape does).
-        return mark_safe(f"<select{flatatt(final_attrs)}>\n  " + "\n  ".join(options) + "\n</select>")
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>\n  ' + "\n  ".join(options) + "\n</select>")

@@ -41,8 +41,8 @@ class RegisterFilterForm(SafeForm):
 
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[
         ("in", _("In the target group")), ("out", _("Not in the target group")),
-        ("extended", _("Extended responsibility (20–24)")), ("all", _("All"))])
-    reason = forms.ChoiceField(label=_("Reason"), required=False)
+        ("extended", _("Extended responsibility (20–24)")), ("all", _("All"))], widget=LongSelect)
+    reason = forms.ChoiceField(label=_("Reason"), required=False, widget=LongSelect)
     age_from = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=30)
     age_to = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=30)
     school = forms.ChoiceField(label=_("School (latest enrolment)"), required=False, widget=LongSelect)
