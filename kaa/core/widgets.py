@@ -22,8 +22,8 @@ class LongSelect(forms.Select):
                renderer: Any = None) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, attrs)
         attributes = "".join(  # as django/forms/widgets/attrs.html writes them
-            f" {key}" if value is True else f' {key}="{escape(str(value))}"'
-            for key, value in final_attrs.items() if value is not False)
+            f" {attr}" if val is True else f' {attr}="{escape(str(val))}"'
+            for attr, val in final_attrs.items() if val is not False)
         chosen = {str(v) for v in self.format_value(value)}
         options = []
         for key, label in self.choices:
