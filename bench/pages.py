@@ -1,6 +1,7 @@
 """Benchmark: every list page at a county's size, beside its floor, in one run (issue 16).
 
-Run: ``uv run python bench/pages.py [--youths 100000] [--events 20] [--audit-rows 20000000] [--requests 40]``.
+Run: ``uv run python bench/pages.py [--youths 100000] [--events 20] [--audit-rows 20000000] [--requests 40]
+[--only TEXT]``.
 Uses a fresh private SQLite database unless ``DATABASE_URL`` is set (PostgreSQL: see README.md for a
 throwaway cluster; the figures in README.md are from PostgreSQL). It builds ``bench/dataset.py``'s data set
 (100k youths, 2M events, 20M audit rows by default), then requests each page through the Django test client
@@ -75,6 +76,8 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=20, help="events per youth")
     parser.add_argument("--audit-rows", type=int, default=20_000_000)
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--only", default="", help="measure only the pages whose label contains this text, or "
+                        "one of these comma-separated texts (the floor is always measured)")
     args = parser.parse_args()
 
     if "DATABASE_URL" not in os.environ:
@@ -104,6 +107,9 @@ def main() -> int:
     results = []
     with override_settings(ROOT_URLCONF="bench.bare_urls"):
         for label, username, url, post in pages(data):
+            if args.only and not label.startswith("floor") and not any(
+                    text in label for text in args.only.split(",")):
+                continue
             client = clients.get(username)
             if client is None:
                 client = clients[username] = Client(SERVER_NAME="localhost")

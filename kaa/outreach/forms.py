@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaa.accounts.models import User
 from kaa.core.forms import SafeForm, SafeModelForm
+from kaa.core.widgets import LongSelect
 
 from .models import Anchor, Applies, ChainStep, Channel, Completion, MeetingPlace, Outcome, Preset
 
@@ -115,14 +117,17 @@ class FeedbackForm(SafeForm):
 
 
 class AssignForm(SafeForm):
-    coach = forms.ModelChoiceField(label=_("Coach"), queryset=None)
+    coach = forms.ModelChoiceField(label=_("Coach"), queryset=None, widget=LongSelect)
     youth = forms.ModelMultipleChoiceField(label=_("Youths"), queryset=None,
                                            error_messages={"required": _("Choose at least one youth.")})
 
     def __init__(self, *args, coaches=None, youths=None, **kwargs):
+        """``coaches``: the coaches with their load (``selectors.coaches``), each offered as "name (load)"."""
         super().__init__(*args, **kwargs)
-        self.fields["coach"].queryset = coaches
-        self.fields["coach"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.load})"
+        coaches = list(coaches or [])
+        field = self.fields["coach"]
+        field.queryset = User.objects.filter(pk__in=[c.pk for c in coaches])
+        field.widget.choices = [("", field.empty_label), *((c.pk, f"{c.name} ({c.load})") for c in coaches)]
         self.fields["youth"].queryset = youths
 
 

@@ -28,6 +28,7 @@ from kaa.accounts.policy import (
 from kaa.audit.decorators import audits_youth_read
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_records
+from kaa.core.paging import page_of
 from kaa.core.registry import sections_for
 from kaa.organisations.models import Municipality
 
@@ -280,7 +281,7 @@ def assign(request: HttpRequest) -> HttpResponse:
             messages.success(request, ngettext("%(n)d youth was assigned.", "%(n)d youths were assigned.", n)
                              % {"n": n})
             return redirect("outreach:assign")
-    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(queue, request.GET.get("page"), per_page=PAGE_SIZE)
     _audit_list(request.user, page.object_list)
     return render(request, "outreach/assign.html", {"form": form, "page_obj": page, "coaches": coaches})
 

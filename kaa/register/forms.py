@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaa.core.forms import SafeForm
+from kaa.core.widgets import LongSelect
 
 from .identity import parse_identity
 from .labels import reason_label
@@ -40,12 +41,12 @@ class RegisterFilterForm(SafeForm):
 
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[
         ("in", _("In the target group")), ("out", _("Not in the target group")),
-        ("extended", _("Extended responsibility (20–24)")), ("all", _("All"))])
-    reason = forms.ChoiceField(label=_("Reason"), required=False)
+        ("extended", _("Extended responsibility (20–24)")), ("all", _("All"))], widget=LongSelect)
+    reason = forms.ChoiceField(label=_("Reason"), required=False, widget=LongSelect)
     age_from = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=30)
     age_to = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=30)
-    school = forms.ChoiceField(label=_("School (latest enrolment)"), required=False)
-    coach = forms.ChoiceField(label=_("Coach"), required=False)
+    school = forms.ChoiceField(label=_("School (latest enrolment)"), required=False, widget=LongSelect)
+    coach = forms.ChoiceField(label=_("Coach"), required=False, widget=LongSelect)
     since_from = _date(_("Since, from"), required=False)
     since_to = _date(_("Since, to"), required=False)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -60,8 +60,9 @@ class Youth(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
 
     # Who works with the youth.
+    # No index of its own: the (coach, in_target_group) index starts with it.
     coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="youths", verbose_name=_("coach"))
+                              related_name="youths", verbose_name=_("coach"), db_index=False)
     team = models.ForeignKey("organisations.Team", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="youths", verbose_name=_("team"))
 
@@ -84,7 +85,17 @@ class Youth(models.Model):
         verbose_name_plural = _("youths")
         indexes = [
             models.Index(fields=["municipality", "in_target_group", "register_reason"]),
-            models.Index(fields=["family_name", "given_name"]),
+            # The lists' name order (register list, youth list), with the columns their filters read, so that a
+            # later page's OFFSET walks the index alone (PostgreSQL; SQLite ignores INCLUDE).
+            models.Index(fields=["family_name", "given_name", "id"], name="youth_name_order",
+                         include=["municipality", "in_target_group", "protection"]),
+            # Replaces the coach foreign key's own index: also counts each coach's register youths (the
+            # load the assignment page shows) without reading the rows.
+            models.Index(fields=["coach", "in_target_group"], name="youth_coach_in_register"),
+            # The unassigned queue in its order: only register youths without a coach are in it (few,
+            # where youths are assigned as they come), so it costs the rows it does not hold nothing.
+            models.Index(fields=["register_since", "family_name", "given_name", "id"],
+                         condition=models.Q(in_target_group=True, coach__isnull=True), name="youth_unassigned_queue"),
             models.Index(fields=["id"], condition=models.Q(needs_evaluation=True), name="youth_needs_evaluation"),
             models.Index(fields=["next_evaluation_date"], condition=models.Q(next_evaluation_date__isnull=False),
                          name="youth_next_evaluation"),

@@ -141,17 +141,26 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
+# What the register list and its export read of a youth and its coach (``str(coach)``).
+REGISTER_LIST_FIELDS = (
+    "municipality", "personnummer", "birth_date", "given_name", "family_name", "protection", "coach",
+    "in_target_group", "register_reason", "register_since", "register_extended",
+    "coach__first_name", "coach__last_name", "coach__username",
+)
+
+
 def register_list(*, user: Any, filters: RegisterFilters, on: datetime.date | None = None) -> QuerySet[Youth]:
     """The register of the municipalities where the user holds REGISTER_VIEW, filtered and sorted.
 
-    One query whatever the size: the latest school is a subquery annotation, not a query per row.
+    One query whatever the size: the latest school is a subquery annotation, not a query per row. Only the
+    columns the list and its export show are read (``REGISTER_LIST_FIELDS``); the latest school's code is
+    computed only when the school filter asks for it.
     """
     today = on or timezone.localdate()
     qs = visible_youths(user).filter(municipality_id__in=municipality_ids_with(user, Perm.REGISTER_VIEW))
-    qs = qs.select_related("municipality", "coach").annotate(
+    qs = qs.select_related("coach").only(*REGISTER_LIST_FIELDS).annotate(
         latest_school=_latest_enrolment("school_unit_name"),
-        latest_school_code=_latest_enrolment("school_unit_code"),
-    )
+    ).alias(latest_school_code=_latest_enrolment("school_unit_code"))
     qs = _search(qs, filters.search)
     if filters.status in ("in", "out"):
         qs = qs.filter(in_target_group=filters.status == "in")
@@ -212,12 +221,14 @@ def school_choices(*, user: Any) -> list[tuple[str, str]]:
 
 
 def coach_choices(*, user: Any) -> list[tuple[str, str]]:
-    """Caseworkers of the user's register municipalities (one query)."""
+    """Caseworkers of the user's register municipalities (one query; a county has hundreds, so plain
+    tuples rather than users), each named as ``str(user)`` names them."""
     ids = municipality_ids_with(user, Perm.REGISTER_VIEW)
     users = get_user_model().objects.filter(
         pk__in=Membership.objects.filter(municipality_id__in=ids, role__in=[*CASEWORKER_ROLES, Role.COORDINATOR])
         .values("user_id")).order_by("last_name", "first_name", "username")
-    return [(str(u.pk), str(u)) for u in users]
+    return [(str(pk), f"{first} {last}".strip() or username)
+            for pk, first, last, username in users.values_list("pk", "first_name", "last_name", "username")]
 
 
 # --- The youth page --------------------------------------------------------------------------------

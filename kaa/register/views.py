@@ -31,6 +31,7 @@ from kaa.audit.exports import audit_log_export
 from kaa.audit.forms import EXPORT_FORMATS, AuditQuestionForm
 from kaa.audit.models import AuditAction
 from kaa.audit.services import audit_record, audit_records
+from kaa.core.paging import page_of
 from kaa.core.tabular import XLSX_CONTENT_TYPE, csv_writer, xlsx_bytes
 
 from . import selectors, services
@@ -71,8 +72,8 @@ def register_list(request: HttpRequest) -> HttpResponse:
     form = _register_form(request)
     search = _search(request)
     filters = form.filters(search)
-    page = Paginator(selectors.register_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    page = page_of(selectors.register_list(user=request.user, filters=filters), request.GET.get("page"),
+                   per_page=PAGE_SIZE)
     audit_records(user=request.user, action=AuditAction.LIST, object_type="youth",
                   youths=[(y.pk, y.municipality_id) for y in page.object_list], detail="register_list")
     context = {"page_obj": page, "form": form, "q": search, "headers": _sort_headers(filters.sort),
@@ -120,8 +121,8 @@ def register_export(request: HttpRequest) -> HttpResponse:
 @require_perm(Perm.YOUTH_VIEW)
 def youth_list(request: HttpRequest) -> HttpResponse:
     search = _search(request)
-    page = Paginator(selectors.youth_list(user=request.user, search=search), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    page = page_of(selectors.youth_list(user=request.user, search=search), request.GET.get("page"),
+                   per_page=PAGE_SIZE)
     audit_records(user=request.user, action=AuditAction.LIST, object_type="youth",
                   youths=[(y.pk, y.municipality_id) for y in page.object_list])
     template = "register/_youth_rows.html" if request.htmx else "register/youth_list.html"

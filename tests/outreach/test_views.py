@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from kaa.accounts.models import Role
 from kaa.outreach import services
 from kaa.outreach.models import ChainStep, ContactAttempt, ContactChain
 from kaa.outreach.selectors import youth_section_context
@@ -102,6 +103,46 @@ def test_coordinator_assigns_in_bulk_and_sees_the_load(client, coordinator, coac
     assert youths[0].coach == coach and youths[2].coach is None
     page = client.get(reverse("outreach:assign"))
     assert [c.load for c in page.context["coaches"] if c.pk == coach.pk] == [3]
+
+
+def test_assign_page_queries_are_bounded_and_the_queue_is_in_order(client, coordinator, coach, municipality, make_youth,
+                                                                   django_assert_max_num_queries):
+    from tests.factories import staff
+
+    other = staff(Role.COACH, municipality, username="coach2")
+    other.first_name, other.last_name = "Bo", "Andersson"
+    other.save()
+    queue = [make_youth(entered_days_ago=60 - i) for i in range(55)]
+    for _ in range(2):
+        make_youth(coach=other)
+    client.force_login(coordinator)
+    url = reverse("outreach:assign")
+    client.get(url)
+    # Session, user, memberships, the coaches, their loads, the queue's ids (with the count), its rows, the
+    # session's update (in a savepoint), the audit entries.
+    with django_assert_max_num_queries(11):
+        first = client.get(url)
+    assert [y.pk for y in first.context["page_obj"]] == [y.pk for y in queue[:50]]
+    assert first.context["page_obj"].count == 55
+    body = first.content.decode()
+    assert "55 youths without a coach" in body and ">Bo Andersson (2)</option>" in body
+    with django_assert_max_num_queries(11):
+        second = client.get(url, {"page": 2})
+    assert [y.pk for y in second.context["page_obj"]] == [y.pk for y in queue[50:]]
+    assert {c.pk: (c.name, c.load) for c in first.context["coaches"]} == {other.pk: ("Bo Andersson", 2),
+                                                                           coach.pk: (str(coach), 0)}
+
+
+def test_assign_refuses_a_coach_outside_the_list(client, coordinator, make_youth):
+    from tests.factories import MunicipalityFactory, staff
+
+    youth = make_youth()
+    stranger = staff(Role.COACH, MunicipalityFactory(code="0999", name="Annanstans"), username="stranger")
+    client.force_login(coordinator)
+    response = client.post(reverse("outreach:assign"), {"coach": stranger.pk, "youth": [youth.pk]})
+    assert response.status_code == 200
+    youth.refresh_from_db()
+    assert youth.coach is None
 
 
 def test_assign_without_youths_shows_an_error(client, coordinator, coach, make_youth):
