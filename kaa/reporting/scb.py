@@ -13,7 +13,8 @@ The codes written are the code table's (DOMAIN.md §10) rows valid in the half-y
 is written as the SCB code of the valid row that is that code or maps from it (``maps_from``).
 
 The database finds each youth's stretch, first contact, last attempt and first measure in one query
-(window functions and GROUP BYs, the same SQL on PostgreSQL and SQLite: ``_youth_rows``); that SQL
+(window functions and GROUP BYs: ``_youth_rows``; where PostgreSQL and SQLite need different SQL for
+one definition, both stand side by side there, and the tests run on both); that SQL
 is the one definition of a stretch (``stretches_sql``) and of contact made (``contacts``), used by
 the follow-up and the lead times too. Occupations and the measures touching the period are read in
 one query each, so Python handles about one row per row of the file, and the number of queries
