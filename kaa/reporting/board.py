@@ -141,9 +141,11 @@ class Report:
 def counts(*, municipality: Any, period: BoardPeriod, now: datetime.datetime | None = None) -> dict[str, Any]:
     """The exact counts of a report (no small-number rule): the follow-up's and the goals'."""
     now = now or timezone.now()
-    figures = followup.follow_up(municipality=municipality, start=period.start, end=period.end, now=now)
-    # The follow-up does not give these; the SCB computation gives each youth's stretch and history.
-    youths = scb.compute(municipality=municipality, period=DateRange(period.start, period.end), now=now).youths
+    # Each youth's stretch and history, computed once: the follow-up counts from it, and so do the
+    # figures the follow-up does not give.
+    youths = scb.youth_statistics(municipality=municipality, period=DateRange(period.start, period.end), now=now)
+    figures = followup.follow_up(municipality=municipality, start=period.start, end=period.end, now=now,
+                                 youths=youths)
     figures.update(
         {
             "new": sum(1 for y in youths if period.start <= y.stretch.start <= period.end),

@@ -50,9 +50,12 @@ class FollowUpReport:
 
 
 def follow_up(*, municipality: Any, start: datetime.date, end: datetime.date,
-              now: datetime.datetime | None = None) -> dict:
-    """The follow-up's figures for persons in the target group on at least one day of [start, end]."""
-    return follow_up_report(municipality=municipality, start=start, end=end, now=now).figures
+              now: datetime.datetime | None = None, youths: list[scb.YouthStatistics] | None = None) -> dict:
+    """The follow-up's figures for persons in the target group on at least one day of [start, end].
+
+    ``youths``: ``scb.youth_statistics`` for the same municipality, range and ``now`` when the caller
+    has it already (the board's counts), so it is not computed twice."""
+    return follow_up_report(municipality=municipality, start=start, end=end, now=now, youths=youths).figures
 
 
 def _activities(youth_ids: Any, youths: dict, start: datetime.date, end: datetime.date) -> dict[str, int]:
@@ -75,47 +78,51 @@ def _time_buckets(days: list[int]) -> dict[str, int]:
 
 
 def follow_up_report(*, municipality: Any, start: datetime.date, end: datetime.date,
-                     now: datetime.datetime | None = None) -> FollowUpReport:
-    """The follow-up's figures (the API's) with the activities and the time in the register."""
+                     now: datetime.datetime | None = None,
+                     youths: list[scb.YouthStatistics] | None = None) -> FollowUpReport:
+    """The follow-up's figures (the API's) with the activities and the time in the register (``youths``:
+    as for ``follow_up``)."""
     now = now or timezone.now()
     span = DateRange(start, end)
-    youths = {y.youth_id: y for y in scb.youth_statistics(municipality=municipality, period=span, now=now)}
+    if youths is None:
+        youths = scb.youth_statistics(municipality=municipality, period=span, now=now)
+    by_id = {y.youth_id: y for y in youths}
     codes = scb.ScbCodes(span)
 
     def code(kind: str, value: str) -> str:
         return codes.lookup(kind, value) or value
 
-    by_reason = Counter(code(CodeKind.REGISTRATION_REASON, y.stretch.reason) for y in youths.values())
+    by_reason = Counter(code(CodeKind.REGISTRATION_REASON, y.stretch.reason) for y in by_id.values())
     occupation_at_contact = Counter(code(CodeKind.OCCUPATION, y.occupation_at_contact or scb.UNKNOWN_OCCUPATION)
-                                    for y in youths.values() if y.contact_day)
+                                    for y in by_id.values() if y.contact_day)
     measures: Counter[str] = Counter()
-    for y in youths.values():
+    for y in by_id.values():
         for measure_code in {code(CodeKind.MEASURE, m.code) for m in y.measures if not m.declined}:
             measures[measure_code] += 1
     occupation_now = Counter(code(CodeKind.OCCUPATION, y.occupation_on(end) or scb.UNKNOWN_OCCUPATION)
-                             for y in youths.values())
+                             for y in by_id.values())
     # Stretches that ended within the range (the file's de-registration), by de-registration code.
-    left = Counter(codes.deregistration(y.deregistration_reason) for y in youths.values() if y.deregistration_day)
+    left = Counter(codes.deregistration(y.deregistration_reason) for y in by_id.values() if y.deregistration_day)
     after_end = end + datetime.timedelta(days=1)
-    days_in_register = [(min(y.stretch.end or after_end, after_end) - y.stretch.start).days for y in youths.values()]
+    days_in_register = [(min(y.stretch.end or after_end, after_end) - y.stretch.start).days for y in by_id.values()]
     figures = {
-        "in_register": len(youths),
+        "in_register": len(by_id),
         "by_reason": dict(sorted(by_reason.items())),
-        "first_time": sum(1 for y in youths.values() if y.first_time),
-        "contacted": sum(1 for y in youths.values() if y.contact_day),
-        "by_channel": dict(sorted(Counter(y.contact_channel for y in youths.values() if y.contact_day).items())),
+        "first_time": sum(1 for y in by_id.values() if y.first_time),
+        "contacted": sum(1 for y in by_id.values() if y.contact_day),
+        "by_channel": dict(sorted(Counter(y.contact_channel for y in by_id.values() if y.contact_day).items())),
         "occupation_at_contact": dict(sorted(occupation_at_contact.items())),
         "measures": dict(sorted(measures.items())),
-        "youths_in_measure": sum(1 for y in youths.values() if y.in_measure),
-        "declined_first_measure": sum(1 for y in youths.values() if y.first_measure is not None
+        "youths_in_measure": sum(1 for y in by_id.values() if y.in_measure),
+        "declined_first_measure": sum(1 for y in by_id.values() if y.first_measure is not None
                                       and y.first_measure[1] and start <= y.first_measure[0] <= end),
         "occupation_now": dict(sorted(occupation_now.items())),
         "median_days_in_register": _median(days_in_register),
         "median_days_to_first_attempt": _median([(y.first_attempt_in_stretch - y.stretch.start).days
-                                                 for y in youths.values() if y.first_attempt_in_stretch]),
+                                                 for y in by_id.values() if y.first_attempt_in_stretch]),
         "median_days_to_contact": _median([(y.first_contact_in_stretch - y.stretch.start).days
-                                           for y in youths.values() if y.first_contact_in_stretch]),
+                                           for y in by_id.values() if y.first_contact_in_stretch]),
         "left": dict(sorted(left.items())),
     }
-    return FollowUpReport(figures=figures, activities=_activities(scb.in_file(municipality, span), youths, start, end),
+    return FollowUpReport(figures=figures, activities=_activities(scb.in_file(municipality, span), by_id, start, end),
                           time_in_register=_time_buckets(days_in_register))

@@ -13,7 +13,8 @@ The codes written are the code table's (DOMAIN.md §10) rows valid in the half-y
 is written as the SCB code of the valid row that is that code or maps from it (``maps_from``).
 
 The database finds each youth's stretch, first contact, last attempt and first measure in one query
-(window functions and GROUP BYs, the same SQL on PostgreSQL and SQLite: ``_youth_rows``); that SQL
+(window functions and GROUP BYs: ``_youth_rows``; where PostgreSQL and SQLite need different SQL for
+one definition, both stand side by side there, and the tests run on both); that SQL
 is the one definition of a stretch (``stretches_sql``) and of contact made (``contacts``), used by
 the follow-up and the lead times too. Occupations and the measures touching the period are read in
 one query each, so Python handles about one row per row of the file, and the number of queries
@@ -23,6 +24,7 @@ does not grow with the number of youths.
 from __future__ import annotations
 
 import datetime
+import gc
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -218,6 +220,16 @@ def _date_param(day: datetime.date) -> Any:
     return connection.ops.adapt_datefield_value(day)
 
 
+def _time_param(at: datetime.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(at)
+
+
+def _local_day_sql(at: str) -> tuple[str, list[Any]]:
+    """SQL giving the Swedish local day of a time (the ``TruncDate(..., tzinfo=TZ)`` of the querysets)."""
+    sql, params = connection.ops.datetime_cast_date_sql(at, (), TZ.key)
+    return sql, list(params)
+
+
 def _as_date(value: Any) -> datetime.date | None:
     """A date read from raw SQL (SQLite gives computed dates as text)."""
     if value is None or isinstance(value, datetime.date):
@@ -369,7 +381,9 @@ def _hash_joins() -> Iterator[None]:
 
     Its per-youth parts are filtered on window-function results, which the planner estimates at a
     row or two whatever the register's size; it would then nest loops over every youth twice (hours
-    at 100,000 youths) and JIT-compile a plan that runs once. The settings hold for this one query:
+    at 100,000 youths) and JIT-compile a plan that runs once. Its sorts and hashes (a row per contact
+    attempt, a group per youth) get the memory to stay off disk (``work_mem``, per sort or hash: about
+    60 MB at 100,000 youths and 1,000,000 attempts). The settings hold for this one query:
     set in a savepoint, reset after it (and undone with the savepoint if it fails)."""
     if connection.vendor != "postgresql":
         yield
@@ -377,9 +391,11 @@ def _hash_joins() -> Iterator[None]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         yield
         cursor.execute("RESET enable_nestloop")
         cursor.execute("RESET jit")
+        cursor.execute("RESET work_mem")
 
 
 _DATE_COLUMNS = frozenset(i for i, name in enumerate(YouthRow._fields)
@@ -408,9 +424,33 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
     youths = in_file(municipality, period)
     stretch_sql, stretch_params = stretches_sql(youths)
     contact_sql, contact_params = contacts(youths, None, period.end, now)
-    attempts_sql, attempts_params = _compiled(
-        ContactAttempt.objects.filter(youth_id__in=youths, at__lt=day_start(period.end + datetime.timedelta(days=1)))
-        .order_by().annotate(attempt_day=TruncDate("at", tzinfo=TZ)).values_list("youth_id", "attempt_day"))
+    # A time is on or after the stretch's first (local) day: on PostgreSQL compared with the midnight
+    # starting that day (``start_at``, converted once per youth), on SQLite by the time's local day.
+    # Both say the same; times are converted to local days only after they are aggregated.
+    if connection.vendor == "postgresql":
+        start_at, start_at_params = "(stretch_start::timestamp AT TIME ZONE %s)", [TZ.key]
+
+        def since_stretch(at: str) -> tuple[str, list[Any]]:
+            return f"{at} >= l.start_at", []
+    else:
+        start_at, start_at_params = "NULL", []
+
+        def since_stretch(at: str) -> tuple[str, list[Any]]:
+            day, day_params = _local_day_sql(at)
+            return f"{day} >= l.stretch_start", day_params
+
+    # The last attempt and the first since the stretch began: per youth, the latest or earliest time
+    # found on the index of (youth, time), then that one time's local day.
+    attempt_since, attempt_since_params = since_stretch("a.at")
+    attempts = _table(ContactAttempt)
+    last_attempt, last_attempt_params = _local_day_sql(
+        f"(SELECT MAX(a.at) FROM {attempts} a WHERE a.youth_id = l.youth_id AND a.at < %s)")  # noqa: S608
+    last_attempt_params = [_time_param(day_start(reference + datetime.timedelta(days=1))), *last_attempt_params]
+    attempt_in_stretch, attempt_in_stretch_params = _local_day_sql(
+        f"(SELECT MIN(a.at) FROM {attempts} a WHERE a.youth_id = l.youth_id AND a.at < %s"  # noqa: S608
+        f" AND {attempt_since})")
+    attempt_in_stretch_params = [_time_param(day_start(period.end + datetime.timedelta(days=1))),
+                                 *attempt_since_params, *attempt_in_stretch_params]
     measures_sql, measures_params = _compiled(
         Measure.objects.filter(youth_id__in=youths, waiting=False).order_by().values_list("youth_id", "start",
                                                                                           "declined", "id"))
@@ -420,7 +460,7 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
     sql = f"""
         WITH stretch AS ({stretch_sql}),
         latest AS (
-            SELECT youth_id, reason, stretch_start, stretch_end, first_start FROM (
+            SELECT youth_id, reason, stretch_start, stretch_end, first_start, {start_at} AS start_at FROM (
                 SELECT youth_id, municipality_id, reason, stretch_start, stretch_end, first_start,
                        ROW_NUMBER() OVER (PARTITION BY youth_id ORDER BY number DESC) AS k
                 FROM (SELECT stretch.*, MIN(stretch_start) OVER (PARTITION BY youth_id) AS first_start
@@ -446,13 +486,6 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
                 FROM contact WHERE contact_day >= %s
             ) ranked WHERE k = 1
         ),
-        attempted AS (
-            SELECT a.youth_id,
-                   MAX(CASE WHEN a.attempt_day <= %s THEN a.attempt_day END) AS last_attempt,
-                   MIN(CASE WHEN a.attempt_day >= l.stretch_start THEN a.attempt_day END) AS in_stretch
-            FROM ({attempts_sql}) a JOIN latest l ON l.youth_id = a.youth_id
-            GROUP BY a.youth_id
-        ),
         first_measure AS (
             SELECT youth_id, start, declined FROM (
                 SELECT youth_id, start, declined, ROW_NUMBER() OVER (PARTITION BY youth_id ORDER BY start, id) AS k
@@ -466,17 +499,16 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
                    SELECT CASE WHEN a.in_target_group = %s THEN %s ELSE a.reason END FROM {periods} a
                    WHERE a.youth_id = l.youth_id AND a.valid_from = l.stretch_end ORDER BY a.id LIMIT 1), '') END,
                CASE WHEN EXISTS (SELECT 1 FROM {_table(ActionPlan)} p WHERE p.youth_id = l.youth_id) THEN 1 ELSE 0 END,
-               c.contact_day, fc.channel, CASE WHEN c.ever IS NULL THEN 0 ELSE 1 END, a.last_attempt,
-               a.in_stretch, c.in_stretch, fm.start, fm.declined
+               c.contact_day, fc.channel, CASE WHEN c.ever IS NULL THEN 0 ELSE 1 END, {last_attempt},
+               {attempt_in_stretch}, c.in_stretch, fm.start, fm.declined
         FROM latest l
         JOIN {_table(Youth)} y ON y.id = l.youth_id
         LEFT JOIN contacted c ON c.youth_id = l.youth_id
         LEFT JOIN first_contact fc ON fc.youth_id = l.youth_id
-        LEFT JOIN attempted a ON a.youth_id = l.youth_id
         LEFT JOIN first_measure fm ON fm.youth_id = l.youth_id"""  # noqa: S608
-    params = [*stretch_params, municipality.pk, end, start, *contact_params,
-              start, _date_param(reference), start, _date_param(reference), *attempts_params, *measures_params,
-              start, after_end, start, after_end, True, MOVED_OUT]
+    params = [*stretch_params, *start_at_params, municipality.pk, end, start, *contact_params,
+              start, _date_param(reference), start, *measures_params,
+              start, after_end, start, after_end, True, MOVED_OUT, *last_attempt_params, *attempt_in_stretch_params]
     text_dates = connection.vendor == "sqlite"  # PostgreSQL gives dates as dates
     with connection.cursor() as cursor:
         with _hash_joins():
@@ -489,11 +521,30 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
                                bool(r[11]), r[12], r[13], r[14], r[15], None if r[16] is None else bool(r[16]))
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Building the statistics makes a few objects per youth and row (about a million at 100,000
+    youths), none in a reference cycle; the cyclic garbage collector would walk the growing heap
+    again and again meanwhile (a third of the Python time). It is paused for the build and resumed
+    after (if it was running), whatever happens; reference counting frees memory as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def youth_statistics(*, municipality: Any, period: Span, now: datetime.datetime | None = None
                      ) -> list[YouthStatistics]:
     """The file's youths with their stretch, contact, occupations and the measures touching the period,
     ordered by personnummer (shared by the file, the follow-up and the board reports)."""
-    now = now or timezone.now()
+    with _without_cycle_collection():
+        return _youth_statistics(municipality, period, now or timezone.now())
+
+
+def _youth_statistics(municipality: Any, period: Span, now: datetime.datetime) -> list[YouthStatistics]:
     youths: dict[int, YouthStatistics] = {}
     for r in _youth_rows(municipality, period, now):
         youths[r.youth_id] = YouthStatistics(
@@ -533,6 +584,11 @@ def youth_statistics(*, municipality: Any, period: Span, now: datetime.datetime 
 def compute(*, municipality: Any, period: Span, now: datetime.datetime | None = None) -> Statistics:
     """The SCB file's rows and the pre-submission check's problems for one municipality and half-year."""
     now = now or timezone.now()
+    with _without_cycle_collection():
+        return _compute(municipality, period, now)
+
+
+def _compute(municipality: Any, period: Span, now: datetime.datetime) -> Statistics:
     reference = min(period.end, local_day(now))  # "now" for the checks: the half-year's end, or today while it runs
     ordered = youth_statistics(municipality=municipality, period=period, now=now)
     codes = ScbCodes(period)
