@@ -30,6 +30,7 @@ from .models import (
     FirstMeeting,
     MeetingPlace,
     Outcome,
+    OutreachSnapshot,
     Preset,
 )
 from .presets import PRESETS, chain_name
@@ -48,6 +49,8 @@ def snapshots_follow_chain(municipality_id: int) -> None:
     compute them all at once otherwise. Correctness never depends on this task: it only does that work early."""
     from .tasks import refresh_municipality_snapshots
 
+    if not OutreachSnapshot.objects.filter(youth__municipality_id=municipality_id).exists():
+        return  # nothing computed yet (a new municipality): nothing to bring up to date
     transaction.on_commit(lambda: refresh_municipality_snapshots.enqueue(municipality_id))
 
 
