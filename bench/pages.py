@@ -54,7 +54,8 @@ def pages(data) -> list[tuple[str, str, str, dict | None]]:
         ("reports", data.coordinator, "reporting:index", {}),
         ("coach's worklist", coach, "outreach:worklist", {}),
         ("youth page, 500 events", coach, "register:youth_detail", {"pk": data.busy_youth}),
-        ("case review (team's week)", coach, "meetings:review", {}),
+        ("case review (team's week)", coach, "meetings:review_team",
+         {"team_id": User.objects.get(pk=coach_id).memberships.get().team_id}),
     ]
     out = []
     for label, user, name, kwargs in wanted:

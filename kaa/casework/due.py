@@ -45,6 +45,8 @@ KIND_ORDER = {k: i for i, k in enumerate((CLOSING_PROPOSAL, RECONTACT, NO_CONTAC
 NEXT_STEP_EVENT = "casework.next_step"
 
 OPEN, DECLINED, CLOSED = "open", "declined", "closed"
+# Only an open or declined case has anything due (``due_items``): a list may skip the facts of the others.
+STATUSES_WITH_ITEMS = (OPEN, DECLINED)
 CONTACT_JOURNAL_KINDS = frozenset({"meeting", "phone"})
 
 
@@ -202,6 +204,8 @@ def _measure_items(facts: CaseFacts, m: MeasureFacts, on: datetime.date, horizon
 
 def due_items(facts: CaseFacts, on: datetime.date) -> list[DueItem]:
     """Everything due on the youth's case this week or overdue, overdue first."""
+    if facts.status not in STATUSES_WITH_ITEMS:
+        return []
     horizon = on + datetime.timedelta(days=WEEK_DAYS)
     items: list[DueItem] = []
     if facts.proposal is not None and not facts.proposal.ukaa and facts.status in (OPEN, DECLINED):

@@ -1,9 +1,10 @@
 """Reads of meetings, always scoped by the access policy (kaa.accounts.policy).
 
 The team's case review reuses the two computations of what is due: the contact chain's
-(``kaa.outreach.selectors.states_for`` over ``deadlines.compute``) and the case's
-(``kaa.casework.selectors.facts_for`` over ``casework.due.due_items``). Nothing here decides what is
-due; it only picks, from what they say, the youths worth discussing this week.
+(``deadlines.compute``, read from its memo ``OutreachSnapshot`` through
+``kaa.outreach.selectors.memo_summaries``) and the case's (``kaa.casework.selectors.facts_for`` over
+``casework.due.due_items``). Nothing here decides what is due; it only picks, from what they say, the
+youths worth discussing this week.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,7 +31,7 @@ from kaa.casework.models import Case, CaseStatus, Measure, Partner
 from kaa.casework.selectors import consent_valid, facts_for
 from kaa.organisations.models import Team
 from kaa.outreach import deadlines
-from kaa.outreach.selectors import states_for
+from kaa.outreach.selectors import Summary, chain_specs, memo_summaries, with_memo
 from kaa.register.models import Youth, YouthEvent
 
 from . import cycle
@@ -80,33 +81,35 @@ def teams(*, user: Any) -> QuerySet[Team]:
     )
 
 
-def team_or_404(*, user: Any, pk: Any) -> Team:
-    return review_team_or_404(user, pk, Team.objects.select_related("municipality"))
+def team_or_404(*, user: Any, pk: Any, review_on: datetime.date | None = None) -> Team:
+    """The team, if the user takes part in its review; with ``review_on``, also the id of its review held
+    that day, if any (``review_pk``), read in the same query."""
+    qs = Team.objects.select_related("municipality")
+    if review_on is not None:
+        held = CaseReview.objects.filter(team=OuterRef("pk"), held_on=review_on).order_by("pk")
+        qs = qs.annotate(review_pk=Subquery(held.values("pk")[:1]))
+    return review_team_or_404(user, pk, qs)
 
 
-def _new_this_week(ids: list[int], on: datetime.date) -> set[int]:
-    """Youths who entered the register or were assigned in the review's week (one query)."""
+def _new_this_week(on: datetime.date) -> Exists:
+    """Whether the youth entered the register or was assigned in the review's week, as a column."""
     since = timezone.make_aware(
         datetime.datetime.combine(on - datetime.timedelta(days=REVIEW_WEEK_DAYS), datetime.time.min)
     )
     until = timezone.make_aware(datetime.datetime.combine(on, datetime.time.max))
-    return set(
+    return Exists(
         YouthEvent.objects.filter(
-            youth_id__in=ids, kind__in=NEW_EVENT_KINDS, occurred_at__gte=since, occurred_at__lte=until
+            youth_id=OuterRef("pk"), kind__in=NEW_EVENT_KINDS, occurred_at__gte=since, occurred_at__lte=until
         )
-        .order_by()
-        .values_list("youth_id", flat=True)
-        .distinct()
     )
 
 
 def _reasons(
-    youth: Youth, state: deadlines.OutreachState | None, items: list[due.DueItem], new: bool, on: datetime.date
+    summary: Summary | None, step_name: str, items: list[due.DueItem], new: bool, on: datetime.date
 ) -> list[Reason]:
     reasons = [Reason(NEW)] if new else []
-    step = state.next_step if state is not None else None
-    if step is not None and step.due is not None and step.due < on:
-        reasons.append(Reason(OUTREACH_OVERDUE, step.due, True, str(step.spec.name)))
+    if summary is not None and summary.next_step and summary.next_due is not None and summary.next_due < on:
+        reasons.append(Reason(OUTREACH_OVERDUE, summary.next_due, True, step_name))
     for item in items:
         if item.kind in ALWAYS or item.overdue(on):
             reasons.append(Reason(item.kind, item.due, item.overdue(on), item.measure_code))
@@ -129,24 +132,39 @@ def review_proposals(
     on: datetime.date | None = None,
     review: CaseReview | None = None,
     youth_id: int | None = None,
+    review_id: int | None = None,
 ) -> list[Proposal]:
     """The youths the team should discuss on ``on``, each with why; those already decided at ``review``
-    stay on the list with their decision (``youth_id``: only that youth). A fixed number of queries
-    whatever the team's size."""
+    (or the review ``review_id``) stay on the list with their decision (``youth_id``: only that youth). A
+    fixed number of queries whatever the team's size.
+
+    The youths come in one query with their case, plan and contact-chain snapshot (``OutreachSnapshot``):
+    the chain's next step and due date are read from the snapshot where it is current (computed by the
+    rules, and stored, where it is not), and the case's facts are computed only for the youths whose case
+    can have anything due (``due.STATUSES_WITH_ITEMS``)."""
     on = on or timezone.localdate()
-    qs = review_youth_queryset(user, team)
-    youths = list(qs.filter(pk=youth_id) if youth_id is not None else qs)
-    ids = [y.pk for y in youths]
-    states = states_for([y for y in youths if y.in_target_group])
-    facts = facts_for(youths, on=on) if youths else {}
-    new = _new_this_week(ids, on) if ids else set()
+    qs = review_youth_queryset(user, team).select_related("case", "action_plan").annotate(new=_new_this_week(on))
+    if youth_id is not None:
+        qs = qs.filter(pk=youth_id)
+    specs = chain_specs({team.municipality_id})
+    youths = list(with_memo(qs, specs))
+    if missing := {y.municipality_id for y in youths} - specs.keys():  # a youth of another municipality
+        specs = {**specs, **chain_specs(missing)}
+    summaries = memo_summaries([y for y in youths if y.in_target_group], specs)
+    step_names = {(mid, step.code): str(step.name) for mid, spec in specs.items() for step in spec.steps}
+    with_items = [y for y in youths if (case := getattr(y, "case", None)) is not None
+                  and case.status in due.STATUSES_WITH_ITEMS]
+    facts = facts_for(with_items, on=on, with_case=True) if with_items else {}
+    review_id = review.pk if review is not None else review_id
     decisions = {}
-    if review is not None and review.pk:
-        decisions = {d.youth_id: d for d in ReviewDecision.objects.filter(review=review).select_related("entry")}
+    if review_id is not None:
+        decisions = {d.youth_id: d for d in ReviewDecision.objects.filter(review_id=review_id).select_related("entry")}
     out = []
     for youth in youths:
-        items = due.due_items(facts[youth.pk][0], on)
-        reasons = _reasons(youth, states.get(youth.pk), items, youth.pk in new, on)
+        summary = summaries.get(youth.pk)
+        step_name = step_names.get((youth.municipality_id, summary.next_step), "") if summary else ""
+        items = due.due_items(facts[youth.pk][0], on) if youth.pk in facts else []
+        reasons = _reasons(summary, step_name, items, youth.new, on)
         if reasons or youth.pk in decisions:
             out.append(Proposal(youth, reasons, decisions.get(youth.pk)))
     out.sort(

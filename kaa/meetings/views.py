@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -54,10 +55,9 @@ def review_list(request: HttpRequest) -> HttpResponse:
 @require_perm(REVIEW)
 def review_team(request: HttpRequest, team_id: int) -> HttpResponse:
     """This week's review of a team: the youths to discuss, each with why, and the decisions taken."""
-    team = selectors.team_or_404(user=request.user, pk=team_id)
     today = timezone.localdate()
-    review = selectors.review_for(team=team, on=today)
-    proposals = selectors.review_proposals(user=request.user, team=team, on=today, review=review)
+    team = selectors.team_or_404(user=request.user, pk=team_id, review_on=today)
+    proposals = selectors.review_proposals(user=request.user, team=team, on=today, review_id=team.review_pk)
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     _audit_list(request, [p.youth for p in page], "case_review")
     return render(
@@ -66,11 +66,12 @@ def review_team(request: HttpRequest, team_id: int) -> HttpResponse:
         {
             "team": team,
             "today": today,
-            "review": review,
+            "review_pk": team.review_pk,
             "page_obj": page,
             "total": len(proposals),
             "decided": sum(1 for p in proposals if p.decision is not None),
-            "codes": CodeTable.load(),
+            # Read only when a row names a measure (a reason of the case's measures).
+            "codes": SimpleLazyObject(CodeTable.load),
         },
     )
 

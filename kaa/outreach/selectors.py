@@ -374,15 +374,28 @@ def _register_youths(user: Any, qs: QuerySet[Youth] | None = None) -> list[Youth
     return list(visible_youths(user, qs).filter(in_target_group=True).only(*YOUTH_FIELDS))
 
 
+def with_memo(qs: QuerySet[Youth], specs: dict[int, deadlines.ChainSpec]) -> QuerySet[Youth]:
+    """Youths with their snapshot read in the same query, for ``memo_summaries`` (``specs``: from
+    ``chain_specs``, covering the youths' municipalities)."""
+    return _with_memo(qs, chain_digests(specs))
+
+
+def memo_summaries(youths: Sequence[Youth], specs: dict[int, deadlines.ChainSpec]) -> dict[int, Summary]:
+    """The summaries of youths in the target group loaded through ``with_memo``: no query while every
+    snapshot is current, one for the events and one upsert more when some are not (those are computed by
+    ``states_for`` and stored)."""
+    pending = [(y, y.memo_generation) for y in youths if not y.memo_current]
+    computed = _compute(pending, specs, chain_digests(specs)) if pending else {}
+    return {y.pk: computed.get(y.pk) or Summary(y.memo_status, y.memo_step, y.memo_due, y.memo_reply)
+            for y in youths}
+
+
 def _memo_summaries(qs: QuerySet[Youth], specs: dict[int, deadlines.ChainSpec]) -> list[tuple[Youth, Summary]]:
     """The youths of ``qs`` (in the target group) with their summaries: one query while every snapshot is
     current, one for the events and one upsert more when some are not."""
-    digests = chain_digests(specs)
-    youths = list(_with_memo(qs.only(*YOUTH_FIELDS), digests))
-    pending = [(y, y.memo_generation) for y in youths if not y.memo_current]
-    computed = _compute(pending, specs, digests) if pending else {}
-    return [(y, computed.get(y.pk) or Summary(y.memo_status, y.memo_step, y.memo_due, y.memo_reply))
-            for y in youths]
+    youths = list(with_memo(qs.only(*YOUTH_FIELDS), specs))
+    summaries = memo_summaries(youths, specs)
+    return [(y, summaries[y.pk]) for y in youths]
 
 
 @dataclass(frozen=True)
