@@ -188,8 +188,9 @@ def _measure_facts(measures: list[Measure], evaluations: dict[int, list[tuple[st
                                   m.evaluate_on, tuple(evaluations.get(m.pk, ()))) for m in measures)
 
 
-def _local_day(at: datetime.datetime) -> datetime.date:
-    return timezone.localtime(at).date()
+def _local_day(at: datetime.datetime, zone: datetime.tzinfo | None = None) -> datetime.date:
+    """The local day of ``at`` (``zone``: the current time zone, looked up once by a caller with many)."""
+    return timezone.localtime(at, zone).date()
 
 
 @dataclass(frozen=True)
@@ -245,15 +246,16 @@ def facts_for(youths: list[Youth], *, on: datetime.date | None = None, with_case
     contact = Q(kind="outreach.contact") & (Q(data__outcome__in=["reached", "declined"])
                                             | Q(data__channel="youth_initiated"))
     relevant = contact | Q(kind__in=[k for k in DUE_EVENT_KINDS if k != "outreach.contact"])
+    zone = timezone.get_current_timezone()  # once, not per row (hundreds of rows for a team's cases)
     for youth_id, kind, at, recorded_at, data in YouthEvent.objects.filter(relevant, youth_id__in=ids).order_by(
             "occurred_at", "pk").values_list("youth_id", "kind", "occurred_at", "recorded_at", "data"):
         data = data or {}
         if kind in NEXT_STEP_KINDS:
             steps[youth_id].append((kind, recorded_at, data))
         if kind == "register.left":
-            left[youth_id] = (str(data.get("reason", "")), _local_day(at), recorded_at)
+            left[youth_id] = (str(data.get("reason", "")), _local_day(at, zone), recorded_at)
         elif kind != due.NEXT_STEP_EVENT:
-            events[youth_id].append((kind, _local_day(at), data))
+            events[youth_id].append((kind, _local_day(at, zone), data))
     out = {}
     for y in youths:
         case = cases.get(y.pk)
