@@ -1,12 +1,13 @@
 """Load test with Locust (issue 16): one script starts everything, runs the users, prints the curve, stops all.
 
 Run: ``uv run python bench/load.py [--users 50 100 200] [--minutes 5] [--youths 100000] [--audit-rows 1000000]
-[--workers 2] [--threads 4] [--think 1 3]``. It starts a throwaway PostgreSQL cluster (a temporary folder,
+[--workers 2] [--threads 4] [--think 1 3] [--arrival 10]``. It starts a throwaway PostgreSQL cluster (a temporary folder,
 Unix socket only, no TCP port; as root through ``runuser -u postgres``), migrates it, writes
 ``bench/dataset.py``'s data set, collects the static files, starts gunicorn (``config/gunicorn.conf.py``,
 ``--workers`` processes of ``--threads`` threads) on 127.0.0.1 with ``bench/settings_load.py``
 (production's settings over plain HTTP), then runs Locust headless (``bench/locustfile.py``: 80 % coaches,
-20 % coordinators, each waiting ``--think`` seconds between clicks) once per ``--users`` figure for
+20 % coordinators, each waiting ``--think`` seconds between clicks, all of them arriving and logging in
+within ``--arrival`` seconds) once per ``--users`` figure for
 ``--minutes``, and prints one line per run: requests, failures, p50/p95/p99, throughput, and the slowest
 page by p95.
 Nothing listens beyond 127.0.0.1; every process is stopped at the end, also on Ctrl-C.
@@ -136,6 +137,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
     parser.add_argument("--think", type=float, nargs=2, default=[1.0, 3.0], metavar=("MIN", "MAX"),
                         help="seconds each simulated person waits between two clicks")
+    parser.add_argument("--arrival", type=float, default=10.0,
+                        help="seconds over which the users arrive and log in (a morning spreads them wider)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="kaa-load."))
@@ -166,7 +169,7 @@ def main() -> int:
                 prefix = work / f"locust-{n}"
                 subprocess.run(
                     [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                     "-u", str(n), "-r", str(max(1, n // 10)), "--run-time", f"{int(args.minutes * 60)}s",
+                     "-u", str(n), "-r", f"{n / max(args.arrival, 0.1):g}", "--run-time", f"{int(args.minutes * 60)}s",
                      "--host", host, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
                     cwd=ROOT, env={**env, "KAA_LOAD_USERS": str(users_file),
                                    "KAA_LOAD_TIMES": f"{prefix}_times.json",
@@ -190,7 +193,8 @@ def main() -> int:
                         for row in list(csv.DictReader(f))[:5]:
                             print(f"      {row['Occurrences']}× {row['Method']} {row['Name']}: {row['Error'][:120]}")
             print(f"\ngunicorn {args.workers} processes × {args.threads} threads + PostgreSQL, {args.youths} youths, "
-                  f"{args.minutes:g} min per run, {args.think[0]:g}–{args.think[1]:g} s between clicks, Locust on the "
+                  f"{args.minutes:g} min per run, {args.think[0]:g}–{args.think[1]:g} s between clicks, arriving over "
+                  f"{args.arrival:g} s, Locust on the "
                   f"same machine; budget at {args.users[0]} users (0 errors, p95 ≤ 300 ms): "
                   f"{'met' if met else 'NOT met'}")
             return 0 if met else 1
