@@ -32,6 +32,7 @@ class Dataset:
     coach_ids: list[int] = field(default_factory=list)
     busy_youth: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 def _say(label: str, started: float, timings: dict[str, float]) -> float:
@@ -205,3 +206,27 @@ def _audit(connection, rows: int, youth_ids: list[int], coach_ids: list[int], co
                 ((now - datetime.timedelta(minutes=g % 525600), first_coach + g % coaches,
                   f"bench-coach{g % coaches:03d}", "view", "youth", str(low + g % n), low + g % n,
                   municipality_id, [], "ui", f"{g:032x}", "") for g in range(1, rows + 1)))
+
+
+def existing() -> Dataset:
+    """Who is who in the data set an earlier ``build`` left in the database (``bench/pages.py --reuse``)."""
+    from django.db import connection
+
+    from kaa.accounts.models import Membership, Role
+    from kaa.register.models import Youth, YouthEvent
+
+    coordinator = Membership.objects.select_related("user").filter(
+        role=Role.COORDINATOR, user__username="bench-samordnare").get()
+    coach_rows = list(Membership.objects.filter(role=Role.COACH, user__username__startswith="bench-coach")
+                      .order_by("user__username").values_list("user__username", "user_id"))
+    first_coach = coach_rows[0][1]
+    # The busy youth: the first coach's first youth, the one given 500 events.
+    busy = Youth.objects.filter(coach_id=first_coach).order_by("pk").values_list("pk", flat=True).first()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM audit_auditentry")
+        audit_rows = cursor.fetchone()[0]
+    return Dataset(municipality_id=coordinator.municipality_id, coordinator=coordinator.user.username,
+                   coaches=[name for name, _pk in coach_rows], coach_ids=[pk for _n, pk in coach_rows],
+                   busy_youth=busy or 0,
+                   counts={"youths": Youth.objects.count(), "events": YouthEvent.objects.count(),
+                           "audit_rows": audit_rows})

@@ -1,7 +1,8 @@
 """Benchmark: every list page at a county's size, beside its floor, in one run (issue 16).
 
 Run: ``uv run python bench/pages.py [--youths 100000] [--events 20] [--audit-rows 20000000] [--requests 40]
-[--only TEXT]``.
+[--only TEXT] [--reuse]``. ``--reuse`` measures on the data set an earlier run left in ``DATABASE_URL``
+(PostgreSQL; only new migrations are applied), so a change can be measured again without the build.
 Uses a fresh private SQLite database unless ``DATABASE_URL`` is set (PostgreSQL: see README.md for a
 throwaway cluster; the figures in README.md are from PostgreSQL). It builds ``bench/dataset.py``'s data set
 (100k youths, 2M events, 20M audit rows by default), then requests each page through the Django test client
@@ -77,6 +78,9 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=20, help="events per youth")
     parser.add_argument("--audit-rows", type=int, default=20_000_000)
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure on the data set DATABASE_URL already holds (from an earlier run; only new "
+                        "migrations are applied) instead of emptying it and building it again")
     parser.add_argument("--only", default="", help="measure only the pages whose label contains this text, or "
                         "one of these comma-separated texts (the floor is always measured)")
     args = parser.parse_args()
@@ -94,15 +98,22 @@ def main() -> int:
     from django.db import connection
     from django.test import Client, override_settings
 
-    from bench.dataset import build
+    from bench.dataset import build, existing
     from kaa.accounts.models import User
 
     call_command("migrate", verbosity=0)
-    print(f"building: {args.youths} youths, {args.youths * args.events} events, {args.audit_rows} audit rows "
-          f"[{connection.vendor}]", flush=True)
-    started = time.perf_counter()
-    data = build(youths=args.youths, events_per_youth=args.events, audit_rows=args.audit_rows)
-    print(f"built in {time.perf_counter() - started:.0f} s\n", flush=True)
+    if args.reuse:
+        data = existing()
+        size = (f"{data.counts['youths']} youths, {data.counts['events']} events, {data.counts['audit_rows']} "
+                f"audit rows (reused)")
+        print(f"reusing the data set in the database: {size} [{connection.vendor}]\n", flush=True)
+    else:
+        print(f"building: {args.youths} youths, {args.youths * args.events} events, {args.audit_rows} audit "
+              f"rows [{connection.vendor}]", flush=True)
+        started = time.perf_counter()
+        data = build(youths=args.youths, events_per_youth=args.events, audit_rows=args.audit_rows)
+        print(f"built in {time.perf_counter() - started:.0f} s\n", flush=True)
+        size = f"{args.youths} youths, {args.youths * args.events} events, {args.audit_rows} audit rows"
 
     clients: dict[str, Client] = {}
     results = []
@@ -148,8 +159,7 @@ def main() -> int:
             met_all &= met
             verdict = "met" if met else "NOT met"
         print(f"{label:<34} {p50:>7.1f} {p95_ms:>7.1f} {ratio:>8.1f} {count:>8}  {verdict}")
-    print(f"\n[{connection.vendor}] {args.youths} youths, {args.youths * args.events} events, "
-          f"{args.audit_rows} audit rows; {args.requests} requests per page after one warm-up")
+    print(f"\n[{connection.vendor}] {size}; {args.requests} requests per page after one warm-up")
     return 0 if met_all else 1
 
 

@@ -28,7 +28,7 @@ from kaa.accounts.policy import (
 )
 from kaa.casework import due
 from kaa.casework.models import Case, CaseStatus, Measure, Partner
-from kaa.casework.selectors import consent_valid, facts_for
+from kaa.casework.selectors import DUE_YOUTH_FIELDS, consent_valid, facts_for
 from kaa.organisations.models import Team
 from kaa.outreach import deadlines
 from kaa.outreach.selectors import Summary, chain_specs, memo_summaries, with_memo
@@ -42,6 +42,10 @@ REVIEW_WEEK_DAYS = 6  # "this week": the review day and the six days before it
 # Due items of the case that are reasons to discuss a youth whether or not they are overdue.
 ALWAYS = (due.CLOSING_PROPOSAL, due.NO_CONTACT, due.MEASURE_ENDING, due.TURNING_20)
 NEW_EVENT_KINDS = (deadlines.ENTERED, deadlines.ASSIGNED)
+# What the review reads of a team's hundreds of youths: the case facts' fields (``DUE_YOUTH_FIELDS``), the
+# chain's inputs and the record scope's fields (the memo's), and the names the page shows.
+REVIEW_YOUTH_FIELDS = (*DUE_YOUTH_FIELDS, "register_since", "coach_id", "team_id", "protection", "coach__username",
+                       "coach__first_name", "coach__last_name")
 
 
 # --- The team's case review -----------------------------------------------------------------------
@@ -143,7 +147,8 @@ def review_proposals(
     rules, and stored, where it is not), and the case's facts are computed only for the youths whose case
     can have anything due (``due.STATUSES_WITH_ITEMS``)."""
     on = on or timezone.localdate()
-    qs = review_youth_queryset(user, team).select_related("case", "action_plan").annotate(new=_new_this_week(on))
+    qs = (review_youth_queryset(user, team).select_related("case", "action_plan").only(*REVIEW_YOUTH_FIELDS)
+          .annotate(new=_new_this_week(on)))
     if youth_id is not None:
         qs = qs.filter(pk=youth_id)
     specs = chain_specs({team.municipality_id})

@@ -230,6 +230,14 @@ class OutreachSnapshot(models.Model):
     row computed meanwhile is written only if its ``generation`` is still the one read before the events
     were read (``selectors._snapshots_write``), so an event written during a computation is never lost. It
     lets the worklist and the coordinator's overview sort and count thousands of youths with one query.
+
+    The row also carries a copy of the youth's fields the access policy's record scope reads
+    (``municipality``, ``coach``, ``team``, ``protection``) and ``in_target_group``, kept equal to the
+    youth's by a trigger on the youth table (migration 0005: every insert or update, by any path), which
+    also marks the row stale when the computation's own inputs change (``birth_date``, ``register_since``,
+    ``in_target_group``, ``municipality``). So the overview counts the register from these rows alone, with
+    the scope of ``kaa.accounts.policy.visible_youths`` applied to them as it is to youths. Every youth in the
+    target group has a row (the trigger makes one, stale, when a youth enters it).
     """
 
     youth = models.OneToOneField("register.Youth", on_delete=models.CASCADE, primary_key=True,
@@ -244,10 +252,24 @@ class OutreachSnapshot(models.Model):
     next_due = models.DateField(null=True, blank=True)
     reply_waiting = models.BooleanField(default=False)
     computed_at = models.DateTimeField(null=True, blank=True)
+    # The youth's own, copied by the database (never written by Python): what the record scope reads.
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.DO_NOTHING, null=True,
+                                     db_constraint=False, db_index=False, related_name="+")
+    coach = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True,
+                              db_constraint=False, db_index=False, related_name="+")
+    team = models.ForeignKey("organisations.Team", on_delete=models.DO_NOTHING, null=True, db_constraint=False,
+                             db_index=False, related_name="+")
+    protection = models.CharField(max_length=24, blank=True, default="")
+    in_target_group = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("outreach snapshot")
         verbose_name_plural = _("outreach snapshots")
+        indexes = [
+            # The overview: a municipality's register, grouped by coach (and the stage, from the row).
+            models.Index(fields=["municipality", "coach"], condition=models.Q(in_target_group=True),
+                         name="snapshot_register_by_coach"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.youth_id}: {self.status} {self.next_step} {self.next_due}"

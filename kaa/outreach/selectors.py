@@ -33,7 +33,7 @@ from .presets import PRESETS
 
 BUCKET_ORDER = {"reply": 0, "overdue": 1, "today": 2, "week": 3}
 YOUTH_FIELDS = ("id", "municipality_id", "birth_date", "given_name", "family_name", "in_target_group",
-                "register_since", "coach_id", "protection", "phone")
+                "register_since", "coach_id", "team_id", "protection", "phone")
 REPLY_FIELDS = ("kind", "respondent", "phone", "email", "best_time", "meeting_when", "meeting_where", "occupation",
                 "occupation_detail", "message")
 
@@ -227,6 +227,9 @@ SNAPSHOT_CHUNK = 1000
 _RULES_DIGEST = hashlib.sha1(Path(deadlines.__file__).read_bytes(), usedforsecurity=False).hexdigest()
 _SNAPSHOT_COLUMNS = ("youth_id", "stale", "generation", "chain", "birth_date", "start", "status", "next_step",
                      "next_due", "reply_waiting", "computed_at")
+# The youth's own fields the row carries (the record scope's): kept by the youth table's trigger (migration
+# 0005), so written by Python only when the row is new, never over the trigger's copy.
+_SNAPSHOT_ACCESS = ("municipality_id", "coach_id", "team_id", "protection", "in_target_group")
 
 
 def _digest(*parts: object) -> str:
@@ -244,25 +247,33 @@ def _summary(state: deadlines.OutreachState) -> Summary:
     return Summary(state.status, step.code if step else "", step.due if step else None, state.reply_waiting)
 
 
+def _access(youth: Youth) -> tuple:
+    """The youth's values of ``_SNAPSHOT_ACCESS``."""
+    return (youth.municipality_id, youth.coach_id, youth.team_id, youth.protection, youth.in_target_group)
+
+
 def _start(youth: Youth) -> datetime.date | None:
     """The chain's fallback start, as ``states_for`` hands it to the rules."""
     return youth.register_since if youth.in_target_group else None
 
 
-def _current_q(digests: dict[int, str]) -> Q:
-    """Whether a youth's snapshot is current, as a column of a youth query (a LEFT JOIN of the snapshot).
+def _memo_current_q(digests: dict[int, str], prefix: str = "") -> Q:
+    """Whether a snapshot row is current, as a condition on the row (``prefix``: the path to it).
 
-    Current: not marked stale by the events trigger, computed under the youth's municipality's chain and
-    from the youth's birth date and start as they are now. Only for youths in the target group (their
-    start is ``register_since``); lists read no others.
+    Current: not marked stale by the triggers (an event the rules read, or the youth's birth date, start,
+    target group or municipality changed since it was computed) and computed under the chain its youth's
+    municipality has now.
     """
     chain = Q(pk__in=[])
     for mid, digest in digests.items():
-        chain |= Q(municipality_id=mid, outreach_snapshot__chain=digest)
-    same_start = (Q(outreach_snapshot__start=F("register_since"))
-                  | Q(outreach_snapshot__start__isnull=True, register_since__isnull=True))
-    return (Q(in_target_group=True, outreach_snapshot__stale=False, outreach_snapshot__birth_date=F("birth_date"))
-            & chain & same_start)
+        chain |= Q(**{f"{prefix}municipality_id": mid, f"{prefix}chain": digest})
+    return Q(**{f"{prefix}stale": False}) & chain
+
+
+def _current_q(digests: dict[int, str]) -> Q:
+    """Whether a youth's snapshot is current, as a column of a youth query (a LEFT JOIN of the snapshot).
+    Only for youths in the target group (their start is ``register_since``); lists read no others."""
+    return Q(in_target_group=True) & _memo_current_q(digests, "outreach_snapshot__")
 
 
 def _current(digests: dict[int, str]) -> Case:
@@ -279,25 +290,26 @@ def _with_memo(qs: QuerySet[Youth], digests: dict[int, str]) -> QuerySet[Youth]:
 
 
 def _snapshots_write(rows: list[tuple]) -> None:
-    """Insert or update snapshots (``_SNAPSHOT_COLUMNS``, current). A row already there is updated only while
-    its ``generation`` is the one read before the youth's events were read: had an event been written since,
-    the trigger has bumped it, and the row stays stale for the next reader to compute."""
+    """Insert or update snapshots (``_SNAPSHOT_COLUMNS``, current; then the youth's ``_SNAPSHOT_ACCESS`` values,
+    used only for a new row). A row already there is updated only while its ``generation`` is the one read
+    before the youth's events were read: had an event been written since (or the youth's inputs changed), the
+    trigger has bumped it, and the row stays stale for the next reader to compute."""
     if not rows:
         return
     ops = connection.ops
     table = OutreachSnapshot._meta.db_table
-    columns = ", ".join(_SNAPSHOT_COLUMNS)
+    columns = ", ".join((*_SNAPSHOT_COLUMNS, *_SNAPSHOT_ACCESS))
     updates = ", ".join(f"{c} = excluded.{c}" for c in _SNAPSHOT_COLUMNS if c not in ("youth_id", "generation"))
-    one = "(" + ", ".join(["%s"] * len(_SNAPSHOT_COLUMNS)) + ")"
+    one = "(" + ", ".join(["%s"] * (len(_SNAPSHOT_COLUMNS) + len(_SNAPSHOT_ACCESS))) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), SNAPSHOT_CHUNK):
             chunk = rows[start:start + SNAPSHOT_CHUNK]
             params: list = []
-            for youth_id, generation, chain, birth_date, begin, summary, at in chunk:
+            for youth_id, generation, chain, birth_date, begin, summary, at, access in chunk:
                 params += [youth_id, False, generation, chain, ops.adapt_datefield_value(birth_date),
                            ops.adapt_datefield_value(begin), summary.status, summary.next_step,
                            ops.adapt_datefield_value(summary.next_due), summary.reply_waiting,
-                           ops.adapt_datetimefield_value(at)]
+                           ops.adapt_datetimefield_value(at), *access]
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(chunk))} "  # noqa: S608 (no input)
                 f"ON CONFLICT (youth_id) DO UPDATE SET {updates} WHERE {table}.generation = excluded.generation",
@@ -316,7 +328,8 @@ def _compute(pending: Sequence[tuple[Youth, int]], specs: dict[int, deadlines.Ch
         rows = []
         for y, generation in chunk:
             summary = out[y.pk] = _summary(states[y.pk])
-            rows.append((y.pk, generation, digests[y.municipality_id], y.birth_date, _start(y), summary, now))
+            rows.append((y.pk, generation, digests[y.municipality_id], y.birth_date, _start(y), summary, now,
+                         _access(y)))
         _snapshots_write(rows)
     return out
 
@@ -335,8 +348,7 @@ def summaries_for(youths: Sequence[Youth]) -> dict[int, Summary]:
     pending: list[tuple[Youth, int]] = []
     for y in youths:
         snap = snapshots.get(y.pk)
-        if (snap is not None and not snap.stale and snap.chain == digests[y.municipality_id]
-                and snap.birth_date == y.birth_date and snap.start == _start(y)):
+        if snap is not None and not snap.stale and snap.chain == digests.get(snap.municipality_id):
             out[y.pk] = Summary(snap.status, snap.next_step, snap.next_due, snap.reply_waiting)
         else:
             pending.append((y, snap.generation if snap is not None else 0))
@@ -491,26 +503,28 @@ def coaches(*, user: Any) -> list[CoachLoad]:
 def overview(*, user: Any, on: datetime.date | None = None) -> dict:
     """Youths per stage, overdue per coach, unassigned and replies waiting, for the coordinator.
 
-    One grouped query over the register's youths and their snapshots. A youth whose snapshot is not current
-    (an event written since, a youth new in the register, the chain changed) is a group of its own there,
-    named by its id: it is computed and stored, and counted from what was computed, never from its snapshot.
+    One grouped query over the snapshot rows alone: every youth in the target group has one, carrying the
+    youth's fields the record scope reads (kept by the database, ``OutreachSnapshot``), so the access policy's
+    scope (``visible_youths``) applies to the rows as it does to youths, and no youth row is read. A youth
+    whose snapshot is not current (an event written since, a youth new in the register, the chain changed)
+    is a group of its own there, named by its id: it is computed and stored, and counted from what was
+    computed, never from its snapshot.
     """
     on = on or timezone.localdate()
     ids = municipality_ids_with(user, Perm.ASSIGN)
-    scope = visible_youths(user, Youth.objects.filter(municipality_id__in=ids)).filter(in_target_group=True)
+    # The policy's own scope, on the rows' copies of the youth's fields (the same names as the youth's).
+    scope = visible_youths(user, OutreachSnapshot.objects.filter(municipality_id__in=ids, in_target_group=True))
     specs = chain_specs(ids)
     digests = chain_digests(specs)
     groups = list(
-        scope.annotate(stale_id=Case(When(_current_q(digests), then=Value(None)), default=F("pk"),
+        scope.annotate(stale_id=Case(When(_memo_current_q(digests), then=Value(None)), default=F("pk"),
                                      output_field=IntegerField()),
-                       overdue=Case(When(outreach_snapshot__next_due__lt=on, then=Value(True)), default=Value(False),
-                                     output_field=BooleanField()),
-                       status=F("outreach_snapshot__status"), step=F("outreach_snapshot__next_step"),
-                       reply=F("outreach_snapshot__reply_waiting"))
-        .values("municipality_id", "coach_id", "stale_id", "status", "step", "overdue", "reply")
-        .annotate(n=Count("pk")).order_by())
-    counted = [(g["municipality_id"], g["coach_id"], g["status"], g["step"], g["overdue"], bool(g["reply"]), g["n"])
-               for g in groups if g["stale_id"] is None]
+                       overdue=Case(When(next_due__lt=on, then=Value(True)), default=Value(False),
+                                    output_field=BooleanField()))
+        .values("municipality_id", "coach_id", "stale_id", "status", "next_step", "overdue", "reply_waiting")
+        .annotate(n=Count("*")).order_by())
+    counted = [(g["municipality_id"], g["coach_id"], g["status"], g["next_step"], g["overdue"],
+                bool(g["reply_waiting"]), g["n"]) for g in groups if g["stale_id"] is None]
     stale_ids = sorted(g["stale_id"] for g in groups if g["stale_id"] is not None)
     for start in range(0, len(stale_ids), SNAPSHOT_CHUNK):
         youths = list(_with_memo(Youth.objects.filter(pk__in=stale_ids[start:start + SNAPSHOT_CHUNK])

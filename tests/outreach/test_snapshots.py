@@ -125,7 +125,8 @@ def test_a_computation_that_read_the_events_before_a_new_one_does_not_store_a_cu
     # The slow computation ends after the contact was written and stores what it computed from before it.
     summary = selectors._summary(old_state[youth.pk])
     selectors._snapshots_write([(youth.pk, read_generation, selectors.chain_digests(specs)[youth.municipality_id],
-                                 youth.birth_date, youth.register_since, summary, timezone.now())])
+                                 youth.birth_date, youth.register_since, summary, timezone.now(),
+                                 selectors._access(youth))])
     assert OutreachSnapshot.objects.get(youth=youth).stale  # not taken as current
     assert selectors.summaries_for([youth])[youth.pk].status == "reached"
 
@@ -254,3 +255,107 @@ def test_the_overview_computes_what_changed_in_a_fixed_number_of_queries(client,
     assert sum(c for (status, _step), c in stages(data).items() if status == "reached") == 4
     with django_assert_max_num_queries(len(steady.captured_queries)):
         assert overview_of(client) == data
+
+
+# --- The row carries the youth's access fields, copied by the database: the overview reads only the rows -------
+
+ACCESS = ("municipality_id", "coach_id", "team_id", "protection", "in_target_group")
+
+
+def assert_rows_follow_the_youths():
+    """Every youth in the target group has a row, and every row's copies are the youth's own."""
+    youths = {y[0]: y[1:] for y in Youth.objects.values_list("pk", *ACCESS)}
+    rows = {r[0]: r[1:] for r in OutreachSnapshot.objects.values_list("youth_id", *ACCESS)}
+    assert {pk for pk, y in youths.items() if y[-1]} <= rows.keys()
+    assert {pk: youths[pk] for pk in rows} == rows
+
+
+def test_the_overview_follows_an_assignment_written_around_the_services(client, coordinator, coach, other_coach,
+                                                                       make_youth, team):
+    youths = [make_youth(entered_days_ago=40) for _ in range(3)]
+    client.force_login(coordinator)
+    assert overview_of(client)["unassigned"] == 3
+    # A bulk UPDATE (an import, a script): no event, no service, no signal.
+    Youth.objects.filter(pk__in=[youths[0].pk, youths[1].pk]).update(coach=coach, team=team)
+    assert_rows_follow_the_youths()
+    data = overview_of(client)
+    assert data == overview_reference(coordinator) and data["unassigned"] == 1
+    assert [r["count"] for r in data["overdue_by_coach"] if r["coach"] == coach] == [2]
+    Youth.objects.filter(pk=youths[0].pk).update(coach=other_coach)
+    Youth.objects.filter(pk=youths[1].pk).update(coach=None, team=None)
+    assert_rows_follow_the_youths()
+    data = overview_of(client)
+    assert data == overview_reference(coordinator) and data["unassigned"] == 2
+    assert [r["count"] for r in data["overdue_by_coach"] if r["coach"] == other_coach] == [1]
+
+
+def test_the_overview_keeps_the_policys_scope_on_a_protected_identity(client, coordinator, municipality, coach,
+                                                                      make_youth):
+    from kaa.accounts.models import Role
+    from tests.factories import staff
+
+    granted = staff(Role.COORDINATOR, municipality, may_see_protected=True, username="coordinator_granted")
+    youth = make_youth(coach=coach, entered_days_ago=40)
+    make_youth(coach=coach, entered_days_ago=40)
+    client.force_login(coordinator)
+    assert overview_of(client)["total"] == 2
+    Youth.objects.filter(pk=youth.pk).update(protection="skyddad_folkbokforing")
+    assert_rows_follow_the_youths()
+    data = overview_of(client)
+    assert data["total"] == 1 and data == overview_reference(coordinator)
+    client.force_login(granted)
+    data = overview_of(client)
+    assert data["total"] == 2 and data == overview_reference(granted)
+    Youth.objects.filter(pk=youth.pk).update(protection="")
+    client.force_login(coordinator)
+    assert overview_of(client)["total"] == 2
+
+
+def test_the_overview_follows_a_move_to_another_municipality(client, coordinator, coach, make_youth):
+    from kaa.organisations.models import Municipality
+
+    youth = make_youth(coach=coach, entered_days_ago=40)
+    client.force_login(coordinator)
+    assert overview_of(client)["total"] == 1
+    other = Municipality.objects.create(code="0999", name="Annanstans")
+    Youth.objects.filter(pk=youth.pk).update(municipality=other, coach=None, team=None)
+    assert_rows_follow_the_youths()
+    assert OutreachSnapshot.objects.get(youth=youth).stale  # computed under another municipality's chain
+    assert overview_of(client)["total"] == 0
+
+
+def test_a_youth_written_straight_into_the_register_is_counted(client, coordinator, coach, municipality, team):
+    """A youth inserted by ``COPY`` already in the target group, without any event: its row is made (stale)."""
+    client.force_login(coordinator)
+    assert overview_of(client)["total"] == 0
+    since = timezone.localdate() - datetime.timedelta(days=40)
+    bulk_insert(Youth, ("municipality", "personnummer", "birth_date", "given_name", "family_name", "in_target_group",
+                        "register_since", "coach", "team"),
+                [(municipality.pk, "200601152383", datetime.date(2006, 1, 15), "A", "B", True, since, coach.pk,
+                  team.pk)])
+    assert_rows_follow_the_youths()
+    assert OutreachSnapshot.objects.get().stale
+    data = overview_of(client)
+    assert data["total"] == 1 and data == overview_reference(coordinator)
+
+
+def test_the_computations_inputs_on_the_youth_make_the_row_stale_and_the_copies_do_not(make_youth, coach,
+                                                                                      other_coach):
+    youth = make_youth(coach=coach, entered_days_ago=40)
+    selectors.summaries_for([youth])
+    snap = OutreachSnapshot.objects.get(youth=youth)
+    assert not snap.stale
+    # Only a copy: the row stays current, its generation too (a computation under way may still store).
+    Youth.objects.filter(pk=youth.pk).update(coach=other_coach, given_name="Ny")
+    after = OutreachSnapshot.objects.get(youth=youth)
+    assert (after.stale, after.generation, after.coach_id) == (False, snap.generation, other_coach.pk)
+    for change in ({"birth_date": youth.birth_date - datetime.timedelta(days=400)},
+                   {"register_since": youth.register_since - datetime.timedelta(days=3)},
+                   {"in_target_group": False}):
+        before = OutreachSnapshot.objects.get(youth=youth).generation
+        Youth.objects.filter(pk=youth.pk).update(**change)
+        row = OutreachSnapshot.objects.get(youth=youth)
+        assert row.stale and row.generation == before + 1, change
+        youth.refresh_from_db()
+        assert selectors.summaries_for([youth])[youth.pk] == computed([youth])[youth.pk]
+    assert_rows_follow_the_youths()
