@@ -199,17 +199,25 @@ def main() -> int:
 
     if args.workers:
         # As in production: the extracts land in the inbox; the hourly job hands them to the workers,
-        # municipalities side by side, then the school file, then the register computation.
+        # municipalities side by side, then the school file, then the register computation. The workers run
+        # all the time, as in production: their start (seconds of Django start-up each, more on a busy
+        # machine) is not timed.
+        timed(f"start {args.workers} task workers (not part of any round)", lambda: start_workers(args.workers),
+              results)
+
         def round_() -> None:
             inbox_round(files, school, args.workers)
 
-        timed(f"import + compute, through the inbox and {args.workers} task workers", round_, results)
-        imported = results[-1][1]
-        timed("re-import unchanged, through the inbox", round_, results)
-        reimport = results[-1][1]
-        again_files()
-        timed("re-import same facts, compared row by row, through the inbox", round_, results)
-        compared = results[-1][1]
+        try:
+            timed(f"import + compute, through the inbox and {args.workers} task workers", round_, results)
+            imported = results[-1][1]
+            timed("re-import unchanged, through the inbox", round_, results)
+            reimport = results[-1][1]
+            again_files()
+            timed("re-import same facts, compared row by row, through the inbox", round_, results)
+            compared = results[-1][1]
+        finally:
+            stop_workers()
     else:
         timed("population + school import", lambda: import_all("first"), results)
         from kaa.register.compute import register_compute
@@ -367,25 +375,53 @@ def inbox_round(files: list[tuple[str, Path]], school: Path, workers: int) -> No
         assert run.ok, run.errors[:5]
 
 
+WORKERS: list[subprocess.Popen] = []
+
+
+def start_workers(workers: int) -> None:
+    """Start ``workers`` real ``db_worker`` processes and wait until each has connected to the database."""
+    from django.db import connection
+
+    command = [sys.executable, str(ROOT / "manage.py"), "db_worker", "--no-startup-delay", "--interval", "0.1"]
+    WORKERS.extend(subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL) for _ in range(workers))
+    if connection.vendor != "postgresql":
+        time.sleep(5)  # no view of the connections: give them time to start
+        return
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid()")
+            if cursor.fetchone()[0] >= workers:
+                break
+        if any(p.poll() is not None for p in WORKERS):
+            raise SystemExit("a task worker stopped")
+        connection.close()
+        time.sleep(0.2)
+    time.sleep(1)  # the first poll after connecting
+
+
+def stop_workers() -> None:
+    for p in WORKERS:
+        p.send_signal(signal.SIGTERM)
+    codes = [p.wait() for p in WORKERS]
+    print(f"  task workers stopped (exit {codes})")
+    WORKERS.clear()
+
+
 def run_workers(workers: int) -> None:
-    """Run ``workers`` real ``db_worker`` processes until every queued task (deferred ones too) is done."""
+    """Wait until the running task workers have done every queued task (deferred ones too)."""
     from django.db import connection
     from django_tasks_db.models import DBTaskResult
 
-    command = [sys.executable, str(ROOT / "manage.py"), "db_worker", "--no-startup-delay", "--interval", "0.1"]
     started = time.time()
-    procs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL) for _ in range(workers)]
     while DBTaskResult.objects.filter(status__in=["READY", "RUNNING"]).exists():
-        for p in procs:
+        for p in WORKERS:
             WORKER_PEAK_MB[p.pid] = max(WORKER_PEAK_MB.get(p.pid, 0), _high_water_mb(p.pid))
         connection.close()
-        time.sleep(0.2)
+        time.sleep(0.1)
     elapsed = time.time() - started
-    for p in procs:
-        p.send_signal(signal.SIGTERM)
-    codes = [p.wait() for p in procs]
     failed = DBTaskResult.objects.exclude(status="SUCCESSFUL").count()
-    print(f"  workers done after {elapsed:.1f} s (exit {codes}), failed tasks: {failed}")
+    print(f"  workers done after {elapsed:.1f} s, failed tasks: {failed}")
     for result in DBTaskResult.objects.filter(task_path__endswith="register_compute_range",
                                               finished_at__gte=datetime.datetime.fromtimestamp(started, datetime.UTC)):
         print(f"  {result.return_value}")

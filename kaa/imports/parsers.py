@@ -177,7 +177,7 @@ def read_csv(text: str) -> Table:
     if not semi and not comma and ("\t" in first or "|" in first):
         return Table(format="csv", errors=[issue(1, "", _(
             "Wrong separator: columns must be separated by semicolon (;) or comma (,)."))])
-    delimiter = ";" if semi >= comma else ","
+    delimiter = _delimiter(text)
     if "\n" not in text:
         text = text.replace("\r", "\n")  # old Mac line ends
     # Lines are split lazily from the text (no second copy of it); csv reads NUL characters as text.
@@ -191,6 +191,12 @@ def read_csv(text: str) -> Table:
     table = Table(format="csv", header=[cell.strip().lower() for cell in header])
     table.source = _csv_rows(reader, table, "," if delimiter == ";" else ";")
     return table
+
+
+def _delimiter(text: str) -> str:
+    """The separator: the one the first line has more of (``;`` on a tie)."""
+    first = text.lstrip("\r\n").split("\n", 1)[0]
+    return ";" if first.count(";") >= first.count(",") else ","
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -209,15 +215,103 @@ def _csv_rows(reader: Any, table: Table, other: str) -> Iterator[tuple[int, list
         for cells in reader:
             # A row's number is the line it starts on (a quoted cell may span lines).
             start, last = last + 1, reader.line_num
-            if not cells or (not cells[0].strip() and _blank(cells)):
-                continue
-            if width > 1 and len(cells) == 1 and (other in cells[0] or "\t" in cells[0]):
-                table.errors.append(issue(start, "", _(
-                    "Wrong separator: this row is not separated like the header row.")))
-                continue
-            yield start, cells
+            if _data_row(start, cells, width, other, table):
+                yield start, cells
     except csv.Error:
         table.errors.append(issue(None, "", _("The file could not be read as CSV.")))
+
+
+def _data_row(start: int, cells: list[str], width: int, other: str, table: Table) -> bool:
+    """A CSV record is a data row: not blank, and not separated otherwise than the header (an error)."""
+    if not cells or (not cells[0].strip() and _blank(cells)):
+        return False
+    if width > 1 and len(cells) == 1 and (other in cells[0] or "\t" in cells[0]):
+        table.errors.append(issue(start, "", _("Wrong separator: this row is not separated like the header row.")))
+        return False
+    return True
+
+
+# --- Plain CSV as raw lines (re-imports compare lines before parsing them) ---------------------
+
+CSV_FIELD_LIMIT = csv.field_size_limit()
+
+
+@dataclass
+class CsvLines:
+    """A plain CSV file as undecoded lines: no quote character anywhere and only ``\n`` or ``\r\n`` line
+    ends, so each physical line is one record, its row number its line number, and its cells are the line
+    split at the separator, exactly as ``read_csv`` reads them.
+
+    An import compares each raw line with what the previous import stored for it (a digest of the line, see
+    ``kaa.imports.services``) and parses only the lines it does not know: ``table`` reads those, through the
+    same row checks as ``read_csv``, and the rows' validation stays in ``rows.py``.
+    """
+
+    header: Table  # the header only, as read_csv reads it
+    encoding: str
+    delimiter: str
+    lines: list[bytes]
+    first: int  # index in ``lines`` of the first line after the header; a line's row number is its index + 1
+
+    def data_lines(self) -> Iterator[tuple[int, bytes]]:
+        """(row number, line without its line end) of every line after the header that is not empty."""
+        lines = self.lines
+        for at in range(self.first, len(lines)):
+            line = lines[at]
+            if line and line != b"\r":
+                yield at + 1, line[:-1] if line[-1:] == b"\r" else line
+
+    def table(self, selected: Iterable[tuple[int, bytes]], already_read: int = 0) -> Table:
+        """A table of the ``selected`` lines (row number, line from ``data_lines``), in row order;
+        ``already_read``: data rows known without parsing (they count as read, so the file is not "empty")."""
+        table = Table(format="csv", header=list(self.header.header))
+        self.refill(table, selected, already_read)
+        return table
+
+    def refill(self, table: Table, selected: Iterable[tuple[int, bytes]], already_read: int = 0) -> None:
+        """``table`` (not read yet) reads the ``selected`` lines instead."""
+        table.read, table.rows = already_read, []
+        table.source = self._rows(selected, table)
+
+    def _rows(self, selected: Iterable[tuple[int, bytes]], table: Table) -> Iterator[tuple[int, list[str]]]:
+        width, delimiter, encoding = len(table.header), self.delimiter, self.encoding
+        other = "," if delimiter == ";" else ";"
+        for num, line in selected:
+            cells = line.decode(encoding, "replace").split(delimiter)
+            if _data_row(num, cells, width, other, table):
+                yield num, cells
+
+
+def split_plain_csv(data: bytes) -> CsvLines | None:
+    """``data`` as ``CsvLines`` when it is a plain CSV file (see there) whose header ``read_csv`` reads
+    without error; None for any other file (XLSX, JSON, quoted cells, old Mac line ends …): read it whole."""
+    if data.startswith(b"PK\x03\x04"):
+        return None
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
+    if (body.lstrip()[:1] in (b"{", b"[") or b'"' in body or b"\n" not in body
+            or body.count(b"\r") != body.count(b"\r\n")):
+        return None
+    encoding = "utf-8"
+    if not bom:
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+    lines = body.split(b"\n")
+    if max(map(len, lines)) >= CSV_FIELD_LIMIT:
+        return None  # csv refuses such a field: let read_csv say so
+    at = next((at for at, line in enumerate(lines)
+               if line.decode(encoding, "replace").replace(";", "").replace(",", "").strip()), None)
+    if at is None:
+        return None
+    prefix = "\n".join(x.decode(encoding, "replace") for x in lines[:at + 1])
+    header = read_csv(prefix)
+    # The header must be the prefix's last line, as read_csv sees it.
+    if header.errors or not header.header or header.source is None or list(header.source) or header.errors:
+        return None
+    delimiter = _delimiter(prefix)
+    return CsvLines(header=header, encoding=encoding, delimiter=delimiter, lines=lines, first=at + 1)
 
 
 def _cell(value: Any) -> str:

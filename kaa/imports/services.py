@@ -15,6 +15,15 @@ file as the installation's operator). An import writes only to the youths of its
   unless the register's move rule moves the youth here (``_moves_in``): never a silent take-over;
 - an import never pushes a youth into another municipality.
 
+Re-imports (issue 16). Each youth and each imported enrolment keeps the digest of the plain CSV line its
+facts were imported from (``source_digest``; keyed with the file's header and encoding). A later import of
+a plain CSV file (``parsers.split_plain_csv``) first compares its raw lines with those digests: a line
+whose digest a youth of the importing municipality (an enrolment in the file's scope) holds is unchanged
+and is neither parsed nor written; only the other lines go through ``rows.py`` (the one place of the
+validation rules) and the comparison of facts below. A digest is kept only while the stored facts are
+those of its line: a change by any import writes the new line's digest (or none, when a protection level
+was kept), a removal clears it, and an enrolment a school's report interrupted is always parsed.
+
 Protection (*skydd*): an import never lowers a youth's protection level unless it runs for the
 installation's operator (no user: command line, scheduled pickup of the population register's extract)
 or for a user who holds the protected-identity grant in the municipality; a move never lowers it.
@@ -31,6 +40,8 @@ import os
 import socket
 import traceback
 from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field as default
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +68,7 @@ from kaa.register.models import (
 )
 
 from .models import ImportKind, ImportRun, ImportStatus, ImportTrigger
-from .parsers import Issue, Table, issue, read_table
+from .parsers import CsvLines, Issue, Table, issue, read_table, split_plain_csv
 from .rows import ENROLMENT_FIELDS, INTERRUPTION, PopulationRow, SchoolRow, population_rows, school_rows
 
 log = logging.getLogger(__name__)
@@ -84,8 +95,9 @@ RELEASED = frozenset({PopulationStatus.MOVED_OUT, PopulationStatus.EMIGRATED, Po
 YOUTH_POPULATION_FIELDS = (
     "given_name", "family_name", "municipality_code", "registered_from", "address", "postal_code", "city", "phone",
     "email", "protection", "immigration_date", "population_status", "population_status_date", "in_population",
-    "facts_digest", "needs_evaluation", "updated_at",
+    "facts_digest", "needs_evaluation", "updated_at", "source_digest",
 )
+LINE_DIGEST_VERSION = "1"  # change it when rows.py reads a line differently: every line is parsed once again
 
 
 class ImportRefused(Exception):
@@ -283,6 +295,74 @@ def _mark_for_evaluation(ids: list[int]) -> None:
         qs.update(needs_evaluation=True)
 
 
+# --- Known lines (re-imports) ------------------------------------------------------------------
+
+@dataclass
+class _Lines:
+    """A plain CSV file's data lines with their digests, and which of them the stored rows already hold."""
+
+    kind: str
+    csv: CsvLines
+    all: list[tuple[int, bytes, str]] = default(default_factory=list)  # (row number, line, digest)
+    digests: dict[int, str] = default(default_factory=dict)  # row number → digest, of the lines parsed
+    matched: dict[int, int] = default(default_factory=dict)  # stored row id → row number of its line
+
+    @classmethod
+    def of(cls, kind: str, csv: CsvLines) -> _Lines:
+        head = "\x1f".join((LINE_DIGEST_VERSION, kind, csv.encoding, csv.delimiter, *csv.header.header))
+        key = hashlib.blake2b(head.encode(), digest_size=32).digest()
+        blake = hashlib.blake2b
+        lines = cls(kind, csv, [(num, line, blake(line, digest_size=16, key=key).hexdigest())
+                                for num, line in csv.data_lines()])
+        lines.digests = {num: digest for num, _line, digest in lines.all}
+        return lines
+
+    def table(self) -> Table:
+        """Every line, to parse (nothing stored to compare with)."""
+        return self.csv.table((num, line) for num, line, _digest in self.all)
+
+    def match(self, stored: dict[str, int], table: Table) -> None:
+        """Only the lines no stored row holds are left for ``table`` to read; the others are unchanged."""
+        matched: dict[int, int] = {}
+        parsed: list[tuple[int, bytes]] = []
+        for num, line, digest in self.all:
+            pk = stored.get(digest)
+            if pk is None or pk in matched:  # a line twice: the second is parsed (and found a duplicate)
+                parsed.append((num, line))
+            else:
+                matched[pk] = num
+        self.matched = matched
+        self.digests = {num: self.digests[num] for num, _line in parsed}
+        self.csv.refill(table, parsed, already_read=len(matched))
+
+    def duplicate(self, pk: int, row: int) -> tuple[int, int] | None:
+        """(later row, earlier row) when a parsed row is about the stored row ``pk`` an unchanged line holds."""
+        other = self.matched.get(pk)
+        return None if other is None else (max(row, other), min(row, other))
+
+
+def _stored_digests(queryset: Any) -> dict[str, int]:
+    return dict(iter_plain_rows(queryset.exclude(source_digest=""), ("source_digest", "id")))
+
+
+def _youths_with_digests(municipality: Municipality | None) -> Any:
+    return Youth.objects.filter(municipality=municipality)
+
+
+def _enrolments_with_digests(scope: Municipality | None) -> Any:
+    # An interruption a school reported is not the line's: such enrolments are always compared.
+    enrolments = Enrolment.objects.filter(source=FactSource.IMPORT, interruption_reported=False)
+    return enrolments.filter(youth__municipality=scope) if scope is not None else enrolments
+
+
+def _known_municipality(code: str | None) -> Municipality | None:
+    """The municipality an import will write to, if it exists already (no error: the import reports them)."""
+    if code:
+        return Municipality.objects.filter(code=code).first()
+    known = list(Municipality.objects.all()[:2])
+    return known[0] if len(known) == 1 else None
+
+
 # --- Population --------------------------------------------------------------------------------
 
 def _resolve_municipality(code: str | None, rows: list[PopulationRow], table: Table) -> Municipality | None:
@@ -314,18 +394,34 @@ def population_import(*, path_or_file: Any, municipality_code: str | None = None
                      force=force)
         if not full and _same_as_last(run, municipality_code):
             return _finish(run, status=ImportStatus.UNCHANGED)
-        table = read_table(data)
-        rows = population_rows(table) if not table.errors else []
-        run.rows_read = table.read
-        if table.errors:
-            return _finish(run, table)
+        plain = split_plain_csv(data)
+        lines = _Lines.of(ImportKind.POPULATION, plain) if plain is not None else None
+        # With lines stored to compare with, the comparison and the parsing of the rest wait for the lock
+        # (the stored rows cannot change meanwhile); a first import parses everything before it.
+        deferred = lines is not None and _youths_with_digests(_known_municipality(municipality_code)).exclude(
+            source_digest="").exists()
+        table = lines.table() if lines is not None else read_table(data)
+        rows: list[PopulationRow] = []
+        if not deferred:
+            rows = population_rows(table) if not table.errors else []
+            run.rows_read = table.read
+            if table.errors:
+                return _finish(run, table)
 
         def write() -> None:
+            nonlocal rows
+            if deferred:
+                assert lines is not None
+                lines.match(_stored_digests(_youths_with_digests(_known_municipality(municipality_code))), table)
+                rows = population_rows(table)
+                run.rows_read = table.read
+                if table.errors:
+                    return
             municipality = _resolve_municipality(municipality_code, rows, table)
             if municipality is None:
                 return
             run.municipality = municipality
-            _write_population(run, municipality, rows, table, as_of=as_of, full=full, force=force)
+            _write_population(run, municipality, rows, table, as_of=as_of, full=full, force=force, lines=lines)
 
         return _run_write(run, table, write)
 
@@ -334,23 +430,23 @@ YOUTH_INSERT_FIELDS = (
     "municipality", "personnummer", "birth_date", "is_coordination_number", "given_name", "family_name",
     "in_population", "municipality_code", "registered_from", "immigration_date", "population_status",
     "population_status_date", "protection", "address", "postal_code", "city", "phone", "email", "needs_evaluation",
-    "facts_digest",
+    "facts_digest", "source_digest",
 )
 
 
-def _youth_values(row: PopulationRow, municipality_id: int, digest: str) -> tuple:
+def _youth_values(row: PopulationRow, municipality_id: int, digest: str, line_digest: str) -> tuple:
     """A new youth's values in YOUTH_INSERT_FIELDS order."""
     return (municipality_id, row.personnummer, row.birth_date, row.is_coordination_number, row.given_name,
             row.family_name, True, row.municipality_code, row.registered_from, row.immigration_date,
             row.population_status, row.population_status_date, row.protection, row.address, row.postal_code,
-            row.city, row.phone, row.email, True, digest)
+            row.city, row.phone, row.email, True, digest, line_digest)
 
 
-def _youth_changes(row: PopulationRow, digest: str, now: datetime.datetime) -> tuple:
+def _youth_changes(row: PopulationRow, digest: str, now: datetime.datetime, line_digest: str) -> tuple:
     """A known youth's new facts in YOUTH_POPULATION_FIELDS order."""
     return (row.given_name, row.family_name, row.municipality_code, row.registered_from, row.address,
             row.postal_code, row.city, row.phone, row.email, row.protection, row.immigration_date,
-            row.population_status, row.population_status_date, True, digest, True, now)
+            row.population_status, row.population_status_date, True, digest, True, now, line_digest)
 
 
 # What the population import reads of a known youth, in this order.
@@ -388,7 +484,7 @@ def _moves_in(row: PopulationRow, municipality: Municipality, known: tuple, hold
 
 
 def _write_population(run: ImportRun, municipality: Municipality, rows: list[PopulationRow], table: Table, *,
-                      as_of: datetime.date, full: bool, force: bool) -> None:
+                      as_of: datetime.date, full: bool, force: bool, lines: _Lines | None = None) -> None:
     existing = _existing((r.personnummer for r in rows), *KNOWN_FIELDS, municipality=municipality)
     codes = dict(Municipality.objects.values_list("id", "code"))
     trusted = run.user is None  # the installation's operator: command line, scheduled pickup
@@ -398,18 +494,24 @@ def _write_population(run: ImportRun, municipality: Municipality, rows: list[Pop
     moves: list[tuple[int, int, int]] = []
     protection_changes: list[tuple[int, str, str]] = []
     guardians: dict[str, tuple] = {}
-    seen_ids: set[int] = set()
+    seen_ids: set[int] = set(lines.matched) if lines is not None else set()
+    line_digests = lines.digests if lines is not None else {}
     skipped = kept = 0
     now = timezone.now()
     for row in rows:
         found = existing.get(row.personnummer)
+        line_digest = line_digests.get(row.row, "")
         if found is None:
             # Always the importing municipality's: a row with another code is a person registered elsewhere.
-            new.append(_youth_values(row, municipality.pk, row.digest()))
+            new.append(_youth_values(row, municipality.pk, row.digest(), line_digest))
             if row.guardians:
                 guardians[row.personnummer] = row.guardians
             continue
         pk, old_digest, holder, protection = found[:4]
+        if lines is not None and (rows_of := lines.duplicate(pk, row.row)):
+            table.errors.append(issue(rows_of[0], "personnummer", _("The same person is already on row %(row)s.")
+                                      % {"row": rows_of[1]}))
+            continue
         moving = holder != municipality.pk
         if moving and not _moves_in(row, municipality, found, codes.get(holder, ""), trusted=trusted):
             skipped += 1
@@ -423,12 +525,13 @@ def _write_population(run: ImportRun, municipality: Municipality, rows: list[Pop
                 moving or not may_lower):
             kept += not moving
             row.protection = protection
+            line_digest = ""  # the stored facts are not the line's
         digest = row.digest()
         if old_digest == digest and not moving:
-            continue
+            continue  # written nothing, not even this line's digest: an unchanged import writes nothing
         if row.protection != protection:
             protection_changes.append((pk, protection, row.protection))
-        changed.append((pk, *_youth_changes(row, digest, now)))
+        changed.append((pk, *_youth_changes(row, digest, now, line_digest)))
         if moving:
             moves.append((pk, holder, municipality.pk))
         guardians[row.personnummer] = row.guardians
@@ -439,8 +542,10 @@ def _write_population(run: ImportRun, municipality: Municipality, rows: list[Pop
             "can lower it. The rest of the file was imported.",
             "The protection markings of %(n)s persons were kept: only a user who may see protected identities "
             "can lower them. The rest of the file was imported.", kept) % {"n": kept}))
+    if table.errors:
+        return
     run.created, run.changed, run.skipped = len(new), len(changed), skipped
-    run.unchanged = len(rows) - len(new) - len(changed) - skipped
+    run.unchanged = len(rows) + len(lines.matched if lines is not None else ()) - len(new) - len(changed) - skipped
     bulk_insert(Youth, YOUTH_INSERT_FIELDS, new)
     bulk_set(Youth, YOUTH_POPULATION_FIELDS, changed)
     _move_youths(run, moves, codes, now)
@@ -518,7 +623,7 @@ def _remove_missing(run: ImportRun, municipality: Municipality, seen_ids: set[in
     for qs in in_chunks(Youth.objects.all(), "pk", missing):
         qs.update(
             population_status=PopulationStatus.REMOVED, population_status_date=as_of, facts_digest="",
-            needs_evaluation=True, updated_at=timezone.now())
+            source_digest="", needs_evaluation=True, updated_at=timezone.now())
     run.removed = len(missing)
     return missing
 
@@ -548,12 +653,30 @@ def school_import(*, path_or_file: Any, municipality_code: str | None = None, as
             run.municipality = scope
         if _same_as_last(run, municipality_code, exact=True):
             return _finish(run, status=ImportStatus.UNCHANGED)
-        table = read_table(data)
-        rows = school_rows(table) if not table.errors else []
-        run.rows_read = table.read
-        if table.errors:
-            return _finish(run, table)
-        return _run_write(run, table, lambda: _write_school(run, rows, table, scope))
+        plain = split_plain_csv(data)
+        lines = _Lines.of(ImportKind.SCHOOL, plain) if plain is not None else None
+        # As for a population file: with stored lines to compare with, that waits for the lock.
+        deferred = lines is not None and _enrolments_with_digests(scope).exclude(source_digest="").exists()
+        table = lines.table() if lines is not None else read_table(data)
+        rows: list[SchoolRow] = []
+        if not deferred:
+            rows = school_rows(table) if not table.errors else []
+            run.rows_read = table.read
+            if table.errors:
+                return _finish(run, table)
+
+        def write() -> None:
+            nonlocal rows
+            if deferred:
+                assert lines is not None
+                lines.match(_stored_digests(_enrolments_with_digests(scope)), table)
+                rows = school_rows(table)
+                run.rows_read = table.read
+                if table.errors:
+                    return
+            _write_school(run, rows, table, scope, lines=lines)
+
+        return _run_write(run, table, write)
 
 
 def _home_municipalities(rows: list[SchoolRow], known: dict, table: Table,
@@ -590,7 +713,8 @@ def _home_municipalities(rows: list[SchoolRow], known: dict, table: Table,
     return homes
 
 
-def _write_school(run: ImportRun, rows: list[SchoolRow], table: Table, scope: Municipality | None = None) -> None:
+def _write_school(run: ImportRun, rows: list[SchoolRow], table: Table, scope: Municipality | None = None, *,
+                  lines: _Lines | None = None) -> None:
     known = _existing({r.personnummer for r in rows}, "id", "needs_evaluation", "municipality_id")
     homes = _home_municipalities(rows, known, table, scope)
     if table.errors:
@@ -629,28 +753,38 @@ def _write_school(run: ImportRun, rows: list[SchoolRow], table: Table, scope: Mu
     current = _current_enrolments(youth_ids)
     new: list[tuple] = []
     changed: list[tuple] = []
+    line_digests = lines.digests if lines is not None else {}
     touched: set[int] = set()
     now = timezone.now()
     for r in rows:
         youth_id = existing[r.personnummer]
         found = current.get((youth_id, r.source_key))
+        if found is not None and lines is not None and (rows_of := lines.duplicate(found[0], r.row)):
+            table.errors.append(issue(rows_of[0], "personnummer", _(
+                "The same enrolment is already on row %(row)s.") % {"row": rows_of[1]}))
+            continue
         facts = r.facts()
+        line_digest = line_digests.get(r.row, "")
         reported = False
         if found is not None and found[2] is not None and r.interruption_date is None:
             # A school's leaving report knew of the interruption before the school system does.
             facts, reported = (*facts[:INTERRUPTION], found[2], *facts[INTERRUPTION + 1:]), True
+            line_digest = ""  # the stored facts are not the line's
         if found is not None and found[1] == hash(facts):
             continue
         if found is None:
-            new.append((youth_id, FactSource.IMPORT, r.source_key, *facts))
+            new.append((youth_id, FactSource.IMPORT, r.source_key, *facts, line_digest))
         else:
-            changed.append((found[0], *facts, reported, now))
+            changed.append((found[0], *facts, reported, now, line_digest))
         touched.add(youth_id)
-    bulk_insert(Enrolment, ("youth", "source", "source_key", *ENROLMENT_FIELDS), new)
-    bulk_set(Enrolment, [*ENROLMENT_FIELDS, "interruption_reported", "updated_at"], changed)
+    if table.errors:
+        return
+    bulk_insert(Enrolment, ("youth", "source", "source_key", *ENROLMENT_FIELDS, "source_digest"), new)
+    bulk_set(Enrolment, [*ENROLMENT_FIELDS, "interruption_reported", "updated_at", "source_digest"], changed)
     _mark_for_evaluation(sorted(touched - created_ids - flagged))
     run.created, run.changed = len(new), len(changed)
-    run.unchanged = len(rows) - len(new) - len(changed)  # rows: those kept
+    matched = len(lines.matched) if lines is not None else 0
+    run.unchanged = len(rows) + matched - len(new) - len(changed)  # rows: those kept
     run.changed_youth_ids = sorted(touched)  # type: ignore[attr-defined]
 
 

@@ -76,6 +76,9 @@ class Youth(models.Model):
     needs_evaluation = models.BooleanField(default=True)
     next_evaluation_date = models.DateField(null=True, blank=True)
     facts_digest = models.CharField(max_length=64, blank=True)
+    # Digest of the population file's line these facts were imported from (kaa.imports.services): a
+    # re-import skips the lines it knows without parsing them. Empty: parse the person's line again.
+    source_digest = models.CharField(max_length=32, blank=True)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -196,6 +199,8 @@ class Enrolment(models.Model):
                               default=FactSource.IMPORT)
     # Identifies the enrolment across imports (school type, unit, programme, start date).
     source_key = models.CharField(max_length=64)
+    # Digest of the school file's line these facts were imported from (as Youth.source_digest).
+    source_digest = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
