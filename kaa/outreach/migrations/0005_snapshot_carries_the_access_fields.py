@@ -205,7 +205,9 @@ class Migration(migrations.Migration):
     dependencies = [
         ("outreach", "0004_snapshot_marked_stale_by_trigger"),
         ("organisations", "0001_initial"),
-        ("register", "0008_youth_list_indexes"),
+        # After every change of the youth table: SQLite remakes a table to add a column, and refuses while an
+        # events trigger (below) reads the table (a later one must drop and remake them, as this one does).
+        ("register", "0009_import_line_digests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
