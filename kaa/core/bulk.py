@@ -17,6 +17,7 @@ import datetime
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -138,8 +139,40 @@ def bulk_set(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence]
                        f"FROM unnest({arrays}) AS v({', '.join(map(_quote, names))}) "
                        f"WHERE t.{_quote(pk.column)} = v.{_quote(pk.column)} "
                        f"AND t.{_quote(pk.column)} BETWEEN %s AND %s",
-                       [*map(list, zip(*rows, strict=True)), min(keys), max(keys)])
+                       [*map(_array_parameter, zip(*rows, strict=True)), min(keys), max(keys)])
     return len(rows)
+
+
+def _quote_element(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_ARRAY_ELEMENT: dict[type, Callable[[Any], str]] = {
+    bool: lambda value: "t" if value else "f", int: str, str: _quote_element,
+    datetime.date: datetime.date.isoformat, datetime.datetime: datetime.datetime.isoformat,
+}
+
+
+def _array_parameter(column: Sequence) -> str:
+    """A column of values as the text of a PostgreSQL array literal, one parameter for ``%s::type[]``.
+
+    The driver would adapt a list element by element and check each string against a pattern (a second of
+    CPU for the 100,000 rows of 7 columns a computation writes); this is one join. Types other than those of
+    ``_ARRAY_ELEMENT`` are written as their ``str()``, the text the server parses, as ``COPY`` would."""
+    kinds = set(map(type, column))
+    kinds.discard(type(None))
+    element = _ARRAY_ELEMENT.get(kinds.pop(), _as_text) if len(kinds) == 1 else _any_element
+    if None in column:
+        return "{" + ",".join("NULL" if value is None else element(value) for value in column) + "}"
+    return "{" + ",".join(map(element, column)) + "}"
+
+
+def _as_text(value: object) -> str:
+    return _quote_element(str(value))
+
+
+def _any_element(value: object) -> str:
+    return _ARRAY_ELEMENT.get(type(value), _as_text)(value)
 
 
 def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
