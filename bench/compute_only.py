@@ -10,8 +10,9 @@ nothing changed: the path a daily run takes for youths whose facts were touched 
 ``--reuse`` keeps the imported youths already in the database (``DATABASE_URL``; SQLite: ``--out``'s
 ``compute.sqlite3``) and only empties the register's computed state, so repeated runs skip the imports.
 ``--processes N`` (PostgreSQL) computes the id ranges in N child processes, as ``manage.py compute_register``
-does; the default 1 computes in this process, where the CPU figures are exact: this process's and, on
-PostgreSQL, its server backend's (read from ``/proc``, so only when the server runs on this machine).
+does; the default 1 computes in this process. Printed: wall time, the CPU time of this process and its
+children ("python") and, on PostgreSQL when the server runs on this machine, of the whole cluster ("server",
+read from ``/proc``: give the benchmark a cluster of its own).
 ``--profile FILE`` writes a cProfile of the first computation (in-process only).
 """
 
@@ -37,20 +38,38 @@ def own_cpu() -> float:
     return usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime
 
 
-def backend_cpu() -> float | None:
-    """CPU seconds of this connection's PostgreSQL backend so far (None when not readable here)."""
+def _stat(pid: int | str) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def server_cpu() -> float | None:
+    """CPU seconds of the whole PostgreSQL cluster so far: the postmaster with its ended children (the
+    backends of closed connections, the child processes' too) and its running children (read from
+    ``/proc``, so None unless the server runs on this machine). Other sessions on the same cluster count too:
+    give the benchmark a cluster of its own."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
+        backend = cursor.fetchone()[0]
+    tick = os.sysconf("SC_CLK_TCK")
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        postmaster = int(_stat(backend)[1])
+        fields = _stat(postmaster)
+        total = sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime, stime, cutime, cstime
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    child = _stat(entry.name)
+                except OSError:
+                    continue
+                if int(child[1]) == postmaster:
+                    total += int(child[11]) + int(child[12])
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total / tick
 
 
 def load() -> str:
@@ -80,7 +99,7 @@ def timed(label: str, fn, profile: Path | None = None) -> object:
     from django.db import connection
 
     connection.ensure_connection()
-    start_server = backend_cpu()
+    start_server = server_cpu()
     start, start_cpu = time.perf_counter(), own_cpu()
     if profile is not None:
         profiler = cProfile.Profile()
@@ -89,8 +108,8 @@ def timed(label: str, fn, profile: Path | None = None) -> object:
     else:
         value = fn()
     wall, cpu = time.perf_counter() - start, own_cpu() - start_cpu
-    end_server = backend_cpu() if connection.connection is not None else None
-    server = (f", server backend {end_server - start_server:.2f} s cpu"
+    end_server = server_cpu()
+    server = (f", server {end_server - start_server:.2f} s cpu"
               if start_server is not None and end_server is not None else "")
     print(f"{label:<40} {wall:7.2f} s wall, {cpu:6.2f} s cpu (python){server}; load {load()}  {value}", flush=True)
     return value
