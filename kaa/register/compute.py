@@ -37,13 +37,17 @@ from .rules import Decision, EnrolmentFacts, Facts, decide, next_change_date
 CHUNK = 5000
 ONE_DAY = datetime.timedelta(days=1)
 IdRange = tuple[int, int | None]  # youth ids [low, high); high None: no upper bound
-YOUTH_FIELDS = ("id", "municipality_id", "birth_date", "in_population", "municipality_code", "registered_from",
-                "immigration_date", "population_status", "population_status_date", "in_target_group",
-                "register_reason", "register_since", "register_extended", "needs_evaluation", "next_evaluation_date")
-ENROLMENT_FIELDS = ("youth_id", "school_type", "start_date", "programme", "school_year", "equivalent", "end_date",
-                    "interruption_date", "result", "result_date", "cancelled")
+# What ``rules.decide`` reads of a youth row, and the stored decision (the cache fields) it is compared with.
+FACT_FIELDS = ("birth_date", "in_population", "municipality_code", "registered_from", "immigration_date",
+               "population_status", "population_status_date")
 CACHE_FIELDS = ("in_target_group", "register_reason", "register_since", "register_extended", "needs_evaluation",
                 "next_evaluation_date")
+YOUTH_FIELDS = ("id", "municipality_id", *FACT_FIELDS, *CACHE_FIELDS)
+_FACTS = slice(2, 2 + len(FACT_FIELDS))  # positions in a youth row (a tuple of YOUTH_FIELDS)
+_CACHE = slice(_FACTS.stop, None)
+ENROLMENT_FIELDS = ("youth_id", "school_type", "start_date", "programme", "school_year", "equivalent", "end_date",
+                    "interruption_date", "result", "result_date", "cancelled")
+MEMO_LIMIT = 50_000  # distinct facts remembered by one computation (about 1 kB each)
 
 
 @dataclass
@@ -170,8 +174,8 @@ def candidate_ranges(*, on: datetime.date, parts: int, force: bool = False, smal
 
 
 def candidate_chunks(*, on: datetime.date, municipality_ids=None, youth_ids=None, force: bool = False,
-                     id_range: IdRange | None = None) -> Iterator[list[dict]]:
-    """Youth rows (``YOUTH_FIELDS``) to evaluate, in chunks by primary key (keyset, no big IN lists)."""
+                     id_range: IdRange | None = None) -> Iterator[list[tuple]]:
+    """Youth rows (tuples of ``YOUTH_FIELDS``) to evaluate, in chunks by primary key (keyset, no big IN lists)."""
     if youth_ids is not None:
         qs = Youth.objects.all()
         if municipality_ids is not None:
@@ -187,14 +191,14 @@ def candidate_chunks(*, on: datetime.date, municipality_ids=None, youth_ids=None
         if not rows:
             return
         yield rows
-        last = rows[-1]["id"]
+        last = rows[-1][0]
 
 
-def _youth_rows(qs: QuerySet[Youth]) -> list[dict]:
-    """Rows of ``YOUTH_FIELDS`` by primary key, read with a plain cursor (no per-value converters)."""
+def _youth_rows(qs: QuerySet[Youth]) -> list[tuple]:
+    """Tuples of ``YOUTH_FIELDS`` by primary key, read with a plain cursor (no per-value converters)."""
     if not qs.query.is_sliced:
         qs = qs.order_by("pk")
-    return [dict(zip(YOUTH_FIELDS, row, strict=True)) for row in plain_rows(qs, YOUTH_FIELDS)]
+    return plain_rows(qs, YOUTH_FIELDS)
 
 
 def register_compute(*, on: datetime.date | None = None, municipality_ids=None, youth_ids=None,
@@ -206,18 +210,92 @@ def register_compute(*, on: datetime.date | None = None, municipality_ids=None, 
     """
     on = on or timezone.localdate()
     result = ComputeResult()
-    settings = _settings()
+    decider = _Decider(on, _settings())
     for rows in candidate_chunks(on=on, municipality_ids=municipality_ids, youth_ids=youth_ids, force=force,
                                  id_range=id_range):
         try:
-            chunk = _compute_chunk(rows, on, settings)
+            chunk = _compute_chunk(rows, decider)
         except IntegrityError:
             # Another computation recorded some of these youths meanwhile (one open period per youth):
             # decide them again from what it wrote.
-            fresh = _youth_rows(Youth.objects.filter(pk__in=[row["id"] for row in rows]))
-            chunk = _compute_chunk(fresh, on, settings)
+            fresh = _youth_rows(Youth.objects.filter(pk__in=[row[0] for row in rows]))
+            chunk = _compute_chunk(fresh, decider)
         result.add(chunk)
     return result
+
+
+class _Decider:
+    """``rules.decide`` and ``next_change_date`` on one date, once per distinct set of facts.
+
+    Both are pure functions of the facts, so youths with equal facts (born the same day in the same
+    municipality, with the same school dates: common in a cohort) get the same answer, computed once. The
+    key is the raw values the facts are made of (the municipality, the youth's fact columns, its enrolment
+    rows, its degree check), so nothing of a rule is repeated here. The memo is bounded (``MEMO_LIMIT``).
+    """
+
+    def __init__(self, on: datetime.date, settings: dict[int, _Settings]) -> None:
+        self.on = on
+        self.settings = settings
+        self._decisions: dict[tuple, tuple[Decision, datetime.date | None]] = {}
+        self._enrolments: dict[tuple, EnrolmentFacts] = {}
+        self._starts: dict[datetime.date, datetime.datetime] = {}
+
+    def decide(self, row: tuple, enrolments: tuple[tuple, ...], checked: datetime.date | None
+               ) -> tuple[Decision, datetime.date | None]:
+        """The decision for a youth row and its enrolment rows (``ENROLMENT_FIELDS`` without the youth),
+        and the next day it may change by the calendar alone."""
+        key = (row[1], row[_FACTS], enrolments, checked)
+        known = self._decisions.get(key)
+        if known is None:
+            facts = self._facts(row, enrolments, checked)
+            decision = decide(facts, self.on)
+            known = (decision, next_change_date(facts, self.on, decision))
+            if len(self._decisions) >= MEMO_LIMIT:
+                self._decisions.clear()
+            self._decisions[key] = known
+        return known
+
+    def _facts(self, row: tuple, enrolments: tuple[tuple, ...], checked: datetime.date | None) -> Facts:
+        (birth_date, in_population, municipality_code, registered_from, immigration_date, population_status,
+         population_status_date) = row[_FACTS]
+        settings = self.settings[row[1]]
+        return Facts(
+            birth_date=birth_date, home_code=settings.code, in_population=in_population,
+            municipality_code=municipality_code or "", registered_from=registered_from,
+            immigration_date=immigration_date, population_status=population_status or "normal",
+            population_status_date=population_status_date,
+            enrolments=tuple(self._enrolment(values) for values in enrolments),
+            summer_gap=settings.summer_gap, wait_for_degree_check=settings.wait_for_degree_check,
+            degree_checked_on=checked, extended_responsibility=settings.extended_responsibility,
+        )
+
+    def _enrolment(self, values: tuple) -> EnrolmentFacts:
+        known = self._enrolments.get(values)
+        if known is None:
+            school_type, start, programme, year, equivalent, end, interruption, result, result_date, cancelled = values
+            known = EnrolmentFacts(
+                school_type=school_type, start_date=start, programme=programme or "", school_year=year,
+                equivalent=equivalent, end_date=end, interruption_date=interruption, result=result or "",
+                result_date=result_date, cancelled=cancelled)
+            if len(self._enrolments) >= MEMO_LIMIT:
+                self._enrolments.clear()
+            self._enrolments[values] = known
+        return known
+
+    def start_of(self, day: datetime.date) -> datetime.datetime:
+        """The first moment of ``day`` in the current time zone (an event's ``occurred_at``)."""
+        start = self._starts.get(day)
+        if start is None:
+            start = self._starts[day] = _start_of(day)
+        return start
+
+
+def _enrolment_rows(youth_ids: Sequence[int]) -> dict[int, list[tuple]]:
+    """youth id → its enrolment rows (``ENROLMENT_FIELDS`` without the youth id), one query."""
+    found: dict[int, list[tuple]] = defaultdict(list)
+    for row in plain_rows(Enrolment.objects.filter(for_youths(youth_ids)), ENROLMENT_FIELDS):
+        found[row[0]].append(row[1:])
+    return found
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -233,27 +311,34 @@ def _open_periods(ids: list[int]) -> dict[int, tuple]:
 
 
 @transaction.atomic
-def _compute_chunk(rows: list[dict], on: datetime.date, settings: dict[int, _Settings]) -> ComputeResult:
+def _compute_chunk(rows: list[tuple], decider: _Decider) -> ComputeResult:
+    """Decide a chunk of youth rows (sorted by id) and write what changed: a constant number of queries."""
     result = ComputeResult()
     lock_facts_for_computing()
-    ids = [row["id"] for row in rows]
-    decided = decisions_for(rows, on, settings)
+    on, settings = decider.on, decider.settings
+    ids = [row[0] for row in rows]
+    enrolments = _enrolment_rows(ids)
+    waiting = [row[0] for row in rows if settings[row[1]].wait_for_degree_check]
+    checked = degree_checks(waiting) if waiting else {}
     open_periods = _open_periods(ids)
     closes: list[tuple[int, datetime.date]] = []
     relabels: list[tuple] = []
     new_periods: list[tuple] = []
     events: list[tuple] = []
     cache: list[tuple] = []
+    no_enrolments: tuple = ()
     for row in rows:
         result.evaluated += 1
-        facts, decision = decided[row["id"]]
-        current = open_periods.get(row["id"])
+        youth_id, municipality_id = row[0], row[1]
+        current = open_periods.get(youth_id)
         if current is not None and current[2] > on:
             continue  # a computation for a day before the recorded history: leave it alone
+        mine = enrolments.get(youth_id)
+        decision, next_date = decider.decide(row, tuple(mine) if mine else no_enrolments, checked.get(youth_id))
         status = (decision.in_target_group, decision.reason, decision.extended)
-        if current is None or current[1] != (row["municipality_id"], *status):
+        if current is None or current[1] != (municipality_id, *status):
             valid_from = decision.since
-            if current is not None and current[1][0] != row["municipality_id"]:
+            if current is not None and current[1][0] != municipality_id:
                 # Moved: the old municipality's period ends, however far back the new decision reaches.
                 valid_from = max(valid_from, current[2] + ONE_DAY)
                 if valid_from > on:
@@ -264,7 +349,7 @@ def _compute_chunk(rows: list[dict], on: datetime.date, settings: dict[int, _Set
             else:
                 if current is not None:
                     closes.append((current[0], valid_from))
-                new_periods.append((row["id"], row["municipality_id"], *status, valid_from))
+                new_periods.append((youth_id, municipality_id, *status, valid_from))
             was_in = current[1][1] if current is not None else False
             if decision.in_target_group != was_in:
                 kind = "register.entered" if decision.in_target_group else "register.left"
@@ -272,12 +357,11 @@ def _compute_chunk(rows: list[dict], on: datetime.date, settings: dict[int, _Set
                     result.entered += 1
                 else:
                     result.left += 1
-                events.append((row["id"], kind, _start_of(decision.since),
+                events.append((youth_id, kind, decider.start_of(decision.since),
                                {"reason": decision.reason, "date": decision.since.isoformat()}))
-        values = (decision.in_target_group, decision.reason, decision.since, decision.extended, False,
-                  next_change_date(facts, on, decision))
-        if values != tuple(row[name] for name in CACHE_FIELDS):
-            cache.append((row["id"], *values))
+        values = (decision.in_target_group, decision.reason, decision.since, decision.extended, False, next_date)
+        if values != row[_CACHE]:
+            cache.append((youth_id, *values))
     bulk_set(RegisterPeriod, ("valid_to",), closes)
     bulk_set(RegisterPeriod, ("in_target_group", "reason", "extended"), relabels)
     bulk_insert(RegisterPeriod, ("youth", "municipality", "in_target_group", "reason", "extended", "valid_from"),

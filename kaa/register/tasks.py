@@ -64,10 +64,21 @@ def register_compute_parallel(*, on: datetime.date, force: bool = False, process
     # Children open their own connections: an inherited socket must never be shared between processes.
     connections.close_all()
     result = ComputeResult()
-    with multiprocessing.get_context("fork").Pool(min(processes, len(ranges)), maxtasksperchild=1) as pool:
+    # The children are forked once, when the pool starts and before it starts its own threads (a child forked
+    # later, to replace one, could inherit a lock one of those threads held, and wait on it for ever); they
+    # take the ranges in turn and end when the pool is closed (not terminated: a SIGTERM handler inherited from
+    # the caller would leave a waiting child alive and the pool joining it).
+    pool = multiprocessing.get_context("fork").Pool(min(processes, len(ranges)))
+    try:
         for part in pool.imap_unordered(_compute_range, [(on.isoformat(), low, high, force)
                                                          for low, high in ranges]):
             result.add(part)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
     return result
 
 

@@ -64,3 +64,22 @@ def test_bulk_set_changes_only_the_given_rows():
     youths = [YouthFactory(municipality=municipality, given_name=f"n{i}") for i in range(5)]
     bulk_set(Youth, ("given_name",), [(youths[1].pk, "ett"), (youths[3].pk, "tre")])
     assert list(Youth.objects.order_by("pk").values_list("given_name", flat=True)) == ["n0", "ett", "n2", "tre", "n4"]
+
+
+def test_bulk_set_carries_every_kind_of_value_as_it_is():
+    """Texts, dates, booleans, None and foreign keys (on PostgreSQL one array parameter a column)."""
+    municipality, other = MunicipalityFactory(), MunicipalityFactory(code="0480", name="Nyköping")
+    youths = [YouthFactory(municipality=municipality, given_name="before", register_since=datetime.date(2020, 1, 1))
+              for _ in AWKWARD]
+    day = datetime.date(2024, 2, 29)
+    rows = [(youth.pk, text, i % 2 == 0, day if i % 3 else None, other.pk if i % 2 else municipality.pk)
+            for i, (youth, text) in enumerate(zip(youths, AWKWARD, strict=True))]
+    bulk_set(Youth, ("given_name", "in_target_group", "register_since", "municipality"), rows)
+    stored = list(Youth.objects.order_by("pk").values_list("pk", "given_name", "in_target_group", "register_since",
+                                                           "municipality_id"))
+    assert stored == rows
+    # A column of only None, and a column of values of mixed types (left to the driver).
+    bulk_set(Youth, ("register_since", "register_reason"), [(youth.pk, None, "x" if i else 1)
+                                                           for i, youth in enumerate(youths)])
+    assert set(Youth.objects.values_list("register_since", flat=True)) == {None}
+    assert sorted(Youth.objects.values_list("register_reason", flat=True)) == ["1", *["x"] * (len(youths) - 1)]

@@ -248,3 +248,77 @@ def test_extended_responsibility_is_a_period_of_its_own(municipality):
         (False, "fyllt_20", False, D(2031, 10, 1), None),
     ]
     assert status_on(youth, D(2028, 1, 1)).extended
+
+
+def _written(monkeypatch):
+    """Spy on the computation's bulk writes: model name → the rows handed to bulk_set / bulk_insert."""
+    from kaa.register import compute
+
+    written: dict[str, list] = {}
+    for name in ("bulk_set", "bulk_insert"):
+        real = getattr(compute, name)
+
+        def spy(model, fields, rows, real=real, name=name):
+            rows = list(rows)
+            written.setdefault(f"{name} {model.__name__} {','.join(fields)}", []).extend(rows)
+            return real(model, fields, rows)
+
+        monkeypatch.setattr(compute, name, spy)
+    return written
+
+
+def test_only_youths_whose_decision_changed_are_written(municipality, monkeypatch):
+    """Re-evaluated youths: one unchanged, one leaving (period closed, one event), one changing reason."""
+    unchanged, leaving, relabelled = leaver(municipality), leaver(municipality), leaver(municipality)
+    register_compute(on=D(2024, 10, 1))
+    first = {y.pk: RegisterPeriod.objects.get(youth=y).pk for y in (unchanged, leaving, relabelled)}
+    EnrolmentFactory(youth=leaving, programme="EK", start_date=D(2024, 10, 14))
+    EnrolmentFactory(youth=relabelled, programme="IMA", start_date=D(2024, 10, 3), end_date=D(2024, 10, 9))
+    Youth.objects.update(needs_evaluation=True)
+    written = _written(monkeypatch)
+    result = register_compute(on=D(2024, 10, 20))
+    assert (result.evaluated, result.changed, result.left, result.entered) == (3, 2, 1, 0)
+    # The cache: each youth's flag is cleared; the unchanged youth's decision is not written again as a period.
+    cache = written["bulk_set Youth " + ",".join(("in_target_group", "register_reason", "register_since",
+                                                   "register_extended", "needs_evaluation",
+                                                   "next_evaluation_date"))]
+    assert sorted(row[0] for row in cache) == sorted(first)
+    closed = written["bulk_set RegisterPeriod valid_to"]
+    assert sorted(closed) == sorted([(first[leaving.pk], D(2024, 10, 14)), (first[relabelled.pk], D(2024, 10, 10))])
+    opened = written["bulk_insert RegisterPeriod youth,municipality,in_target_group,reason,extended,valid_from"]
+    assert sorted(row[0] for row in opened) == sorted([leaving.pk, relabelled.pk])
+    assert [row[:2] for row in written["bulk_insert YouthEvent youth,kind,occurred_at,data"]] == [
+        (leaving.pk, "register.left")]
+    assert periods(unchanged) == [(True, "ej_paborjat", D(2024, 9, 1), None)]
+    assert periods(leaving)[-1] == (False, "nationellt_program", D(2024, 10, 14), None)
+    assert periods(relabelled)[-1] == (True, "im", D(2024, 10, 10), None)
+    # Again: nothing to write but the cleared flags, no event twice.
+    Youth.objects.update(needs_evaluation=True)
+    written.clear()
+    assert register_compute(on=D(2024, 10, 20)).changed == 0
+    nonempty = {key: rows for key, rows in written.items() if rows}
+    assert list(nonempty) == [next(key for key in nonempty if key.startswith("bulk_set Youth "))]
+    assert sorted(row[0] for row in next(iter(nonempty.values()))) == sorted(first)
+    assert [kind for kind, _ in events(leaving)] == ["register.entered", "register.left"]
+    # And when the stored state is current, nothing at all.
+    written.clear()
+    assert register_compute(on=D(2024, 10, 20), force=True).changed == 0
+    assert not any(written.values())
+
+
+def test_youths_with_equal_facts_share_a_decision_but_not_across_municipal_settings(municipality):
+    """The computation decides each distinct set of facts once: equal facts, equal decision; a municipality
+    with other local settings (here the summer gap) is decided by its own."""
+    late_gap = MunicipalityFactory(code="0580", name="Linköping", summer_gap_month=10, summer_gap_day=1)
+    # No municipality code of their own (the population file's column empty): equal facts but for the settings.
+    here = [leaver(municipality, municipality_code="") for _ in range(3)]
+    there = leaver(late_gap, municipality_code="")
+    on = D(2024, 9, 15)
+    register_compute(on=on)
+    for youth in (*here, there):
+        expected = decide(facts_for(youth, youth.enrolments.all(), youth.municipality), on)
+        youth.refresh_from_db()
+        assert (youth.in_target_group, youth.register_reason, youth.register_since) == (
+            expected.in_target_group, expected.reason, expected.since)
+    assert {(y.in_target_group, y.register_reason) for y in here} == {(True, "ej_paborjat")}
+    assert (there.in_target_group, there.register_reason) == (False, "skolplikt_ej_fullgjord")
