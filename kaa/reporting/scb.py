@@ -33,6 +33,7 @@ from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import CharField, DateTimeField, F, IntegerField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -211,7 +212,9 @@ def in_file(municipality: Any, period: Span) -> QuerySet:
 # --- SQL helpers: the queries below run unchanged on PostgreSQL and SQLite (window functions). ---
 
 def _compiled(queryset: Any) -> tuple[str, list[Any]]:
-    """SQL and parameters of a queryset (or a Subquery of one), for a query written around it."""
+    """SQL and parameters of a queryset (or a Subquery of one, or a ``RawSQL``), for a query written around it."""
+    if isinstance(queryset, RawSQL):
+        return queryset.sql, list(queryset.params)
     sql, params = queryset.query.get_compiler(connection=connection).as_sql()
     return sql, list(params)
 
@@ -248,20 +251,25 @@ def stretches_sql(youths: Any) -> tuple[str, list[Any]]:
     continues the previous one in the target group when it starts the day that one ended, in the same
     municipality). Its reason is the reason it started with (the youth's situation at registration),
     its end the first day out (NULL while it runs). Columns: ``youth_id, municipality_id, reason,
-    stretch_start, stretch_end, number`` (1, 2, … in order of start).
+    stretch_start, stretch_end, number`` (1, 2, … in order of start) and ``first_start`` (the start
+    of the youth's first stretch).
+
+    How: a period *opens* a stretch unless it continues the one before, and *closes* it unless the
+    next continues it (the same comparison seen from either side, so a period closes exactly when
+    the next opens). Only the opening and closing periods are kept; a stretch is its opening period
+    (start, reason, municipality: every period of a stretch is in one municipality) up to its closing
+    period's end, which is the opening period itself or the next one kept. Two passes over the
+    periods in order, no grouping.
     """
     youth_sql, params = _compiled(youths)
     # Only identifiers from the models' metadata and compiled querysets are formatted in; values are parameters.
     sql = f"""
-        SELECT youth_id, MAX(municipality_id) AS municipality_id,
-               MAX(CASE WHEN opens = 1 THEN reason END) AS reason,
-               MIN(valid_from) AS stretch_start,
-               MAX(CASE WHEN closes = 1 THEN valid_to END) AS stretch_end,
-               number
+        SELECT youth_id, municipality_id, reason, valid_from AS stretch_start,
+               CASE WHEN closes = 1 THEN valid_to ELSE next_to END AS stretch_end, number, first_start
         FROM (
             SELECT youth_id, municipality_id, reason, valid_from, valid_to, opens, closes,
-                   SUM(opens) OVER (PARTITION BY youth_id ORDER BY valid_from, id
-                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS number
+                   LEAD(valid_to) OVER b AS next_to, SUM(opens) OVER b AS number,
+                   FIRST_VALUE(valid_from) OVER b AS first_start
             FROM (
                 SELECT id, youth_id, municipality_id, reason, valid_from, valid_to,
                        CASE WHEN LAG(valid_to) OVER w = valid_from AND LAG(municipality_id) OVER w = municipality_id
@@ -272,8 +280,11 @@ def stretches_sql(youths: Any) -> tuple[str, list[Any]]:
                 WHERE in_target_group = %s AND youth_id IN ({youth_sql})
                 WINDOW w AS (PARTITION BY youth_id ORDER BY valid_from, id)
             ) periods
-        ) numbered
-        GROUP BY youth_id, number"""  # noqa: S608
+            WHERE opens = 1 OR closes = 1
+            WINDOW b AS (PARTITION BY youth_id ORDER BY valid_from, id
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+        ) boundaries
+        WHERE opens = 1"""  # noqa: S608
     return sql, [True, *params]
 
 
@@ -421,7 +432,9 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
     """
     today = local_day(now)
     reference = min(period.end, today)
-    youths = in_file(municipality, period)
+    # The file's youths, found once (``file_youth``) and read by every part below.
+    file_sql, file_params = _compiled(in_file(municipality, period).order_by())
+    youths = RawSQL("SELECT youth_id FROM file_youth", [])
     stretch_sql, stretch_params = stretches_sql(youths)
     contact_sql, contact_params = contacts(youths, None, period.end, now)
     # A time is on or after the stretch's first (local) day: on PostgreSQL compared with the midnight
@@ -458,13 +471,13 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
     after_end = _date_param(period.end + datetime.timedelta(days=1))
     periods = _table(RegisterPeriod)
     sql = f"""
-        WITH stretch AS ({stretch_sql}),
+        WITH file_youth AS MATERIALIZED ({file_sql}),
+        stretch AS ({stretch_sql}),
         latest AS (
             SELECT youth_id, reason, stretch_start, stretch_end, first_start, {start_at} AS start_at FROM (
                 SELECT youth_id, municipality_id, reason, stretch_start, stretch_end, first_start,
                        ROW_NUMBER() OVER (PARTITION BY youth_id ORDER BY number DESC) AS k
-                FROM (SELECT stretch.*, MIN(stretch_start) OVER (PARTITION BY youth_id) AS first_start
-                      FROM stretch) everywhere
+                FROM stretch
                 WHERE municipality_id = %s AND stretch_start <= %s AND (stretch_end IS NULL OR stretch_end > %s)
             ) ranked
             WHERE k = 1
@@ -506,7 +519,7 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
         LEFT JOIN contacted c ON c.youth_id = l.youth_id
         LEFT JOIN first_contact fc ON fc.youth_id = l.youth_id
         LEFT JOIN first_measure fm ON fm.youth_id = l.youth_id"""  # noqa: S608
-    params = [*stretch_params, *start_at_params, municipality.pk, end, start, *contact_params,
+    params = [*file_params, *stretch_params, *start_at_params, municipality.pk, end, start, *contact_params,
               start, _date_param(reference), start, *measures_params,
               start, after_end, start, after_end, True, MOVED_OUT, *last_attempt_params, *attempt_in_stretch_params]
     text_dates = connection.vendor == "sqlite"  # PostgreSQL gives dates as dates
