@@ -94,7 +94,7 @@ class Problem:
         return SEVERITY[self.kind]
 
 
-@dataclass
+@dataclass(slots=True)
 class Stretch:
     start: datetime.date
     end: datetime.date | None  # exclusive: the first day out; None while it runs
@@ -102,7 +102,7 @@ class Stretch:
     municipality_id: int
 
 
-@dataclass
+@dataclass(slots=True)
 class YouthStatistics:
     youth_id: int
     personnummer: str
@@ -511,14 +511,15 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
                CASE WHEN l.stretch_end > %s AND l.stretch_end <= %s THEN COALESCE((
                    SELECT CASE WHEN a.in_target_group = %s THEN %s ELSE a.reason END FROM {periods} a
                    WHERE a.youth_id = l.youth_id AND a.valid_from = l.stretch_end ORDER BY a.id LIMIT 1), '') END,
-               CASE WHEN EXISTS (SELECT 1 FROM {_table(ActionPlan)} p WHERE p.youth_id = l.youth_id) THEN 1 ELSE 0 END,
+               CASE WHEN p.youth_id IS NULL THEN 0 ELSE 1 END,
                c.contact_day, fc.channel, CASE WHEN c.ever IS NULL THEN 0 ELSE 1 END, {last_attempt},
                {attempt_in_stretch}, c.in_stretch, fm.start, fm.declined
         FROM latest l
         JOIN {_table(Youth)} y ON y.id = l.youth_id
         LEFT JOIN contacted c ON c.youth_id = l.youth_id
         LEFT JOIN first_contact fc ON fc.youth_id = l.youth_id
-        LEFT JOIN first_measure fm ON fm.youth_id = l.youth_id"""  # noqa: S608
+        LEFT JOIN first_measure fm ON fm.youth_id = l.youth_id
+        LEFT JOIN {_table(ActionPlan)} p ON p.youth_id = l.youth_id"""  # noqa: S608
     params = [*file_params, *stretch_params, *start_at_params, municipality.pk, end, start, *contact_params,
               start, _date_param(reference), start, *measures_params,
               start, after_end, start, after_end, True, MOVED_OUT, *last_attempt_params, *attempt_in_stretch_params]
@@ -557,6 +558,16 @@ def youth_statistics(*, municipality: Any, period: Span, now: datetime.datetime 
         return _youth_statistics(municipality, period, now or timezone.now())
 
 
+def _streamed(queryset: QuerySet) -> Iterator[tuple]:
+    """A ``values_list`` queryset's rows as the database driver gives them (plain columns of the
+    models: dates and booleans as such on both databases), read in chunks without a model layer."""
+    sql, params = _compiled(queryset)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(5000):
+            yield from rows
+
+
 def _youth_statistics(municipality: Any, period: Span, now: datetime.datetime) -> list[YouthStatistics]:
     youths: dict[int, YouthStatistics] = {}
     for r in _youth_rows(municipality, period, now):
@@ -573,7 +584,7 @@ def _youth_statistics(municipality: Any, period: Span, now: datetime.datetime) -
     selected = in_file(municipality, period)
     occupations = (Occupation.objects.filter(youth_id__in=selected).order_by("youth_id", "start", "pk")
                    .values_list("youth_id", "start", "code"))
-    for youth_id, start, code in occupations.iterator(chunk_size=5000):
+    for youth_id, start, code in _streamed(occupations):
         y = youths.get(youth_id)
         if y is not None:
             y.occupations.append(OccupationRow(start, code))
@@ -584,10 +595,10 @@ def _youth_statistics(municipality: Any, period: Span, now: datetime.datetime) -
                         | Q(end__isnull=True, declined=True, start__gte=period.start)
                         | Q(end__lt=F("start"), start__gte=period.start))
                 .order_by("youth_id", "start", "pk").values_list(*MEASURE_FIELDS))
-    for row in measures.iterator(chunk_size=5000):
+    for row in _streamed(measures):
         y = youths.get(row[0])
         if y is not None:
-            y.measures.append(MeasureRow(*row))
+            y.measures.append(MeasureRow._make(row))
     for y in youths.values():
         if y.contact_day:
             y.occupation_at_contact = y.occupation_on(y.contact_day)
