@@ -467,6 +467,8 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
     measures_sql, measures_params = _compiled(
         Measure.objects.filter(youth_id__in=youths, waiting=False).order_by().values_list("youth_id", "start",
                                                                                           "declined", "id"))
+    # The first contact's channel: the first by source, time and channel among the contacts on the
+    # first day of contact (``contacted``), so only that day's contacts are ordered.
     start, end = _date_param(period.start), _date_param(period.end)
     after_end = _date_param(period.end + datetime.timedelta(days=1))
     periods = _table(RegisterPeriod)
@@ -493,10 +495,10 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
         ),
         first_contact AS (
             SELECT contact_youth AS youth_id, contact_channel AS channel FROM (
-                SELECT contact_youth, contact_channel,
-                       ROW_NUMBER() OVER (PARTITION BY contact_youth
-                                          ORDER BY contact_day, contact_source, contact_at, contact_channel) AS k
-                FROM contact WHERE contact_day >= %s
+                SELECT c.contact_youth, c.contact_channel,
+                       ROW_NUMBER() OVER (PARTITION BY c.contact_youth
+                                          ORDER BY c.contact_source, c.contact_at, c.contact_channel) AS k
+                FROM contact c JOIN contacted d ON d.youth_id = c.contact_youth AND c.contact_day = d.contact_day
             ) ranked WHERE k = 1
         ),
         first_measure AS (
@@ -521,7 +523,7 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
         LEFT JOIN first_measure fm ON fm.youth_id = l.youth_id
         LEFT JOIN {_table(ActionPlan)} p ON p.youth_id = l.youth_id"""  # noqa: S608
     params = [*file_params, *stretch_params, *start_at_params, municipality.pk, end, start, *contact_params,
-              start, _date_param(reference), start, *measures_params,
+              start, _date_param(reference), *measures_params,
               start, after_end, start, after_end, True, MOVED_OUT, *last_attempt_params, *attempt_in_stretch_params]
     text_dates = connection.vendor == "sqlite"  # PostgreSQL gives dates as dates
     with connection.cursor() as cursor:
