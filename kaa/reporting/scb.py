@@ -33,7 +33,6 @@ from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import CharField, DateTimeField, F, IntegerField, Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -212,9 +211,7 @@ def in_file(municipality: Any, period: Span) -> QuerySet:
 # --- SQL helpers: the queries below run unchanged on PostgreSQL and SQLite (window functions). ---
 
 def _compiled(queryset: Any) -> tuple[str, list[Any]]:
-    """SQL and parameters of a queryset (or a Subquery of one, or a ``RawSQL``), for a query written around it."""
-    if isinstance(queryset, RawSQL):
-        return queryset.sql, list(queryset.params)
+    """SQL and parameters of a queryset (or a Subquery of one), for a query written around it."""
     sql, params = queryset.query.get_compiler(connection=connection).as_sql()
     return sql, list(params)
 
@@ -432,9 +429,10 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
     """
     today = local_day(now)
     reference = min(period.end, today)
-    # The file's youths, found once (``file_youth``) and read by every part below.
-    file_sql, file_params = _compiled(in_file(municipality, period).order_by())
-    youths = RawSQL("SELECT youth_id FROM file_youth", [])
+    # The file's youths, a semi-join in each part below (a hash of the periods touching the period;
+    # read once into a CTE, PostgreSQL cannot tell how many youths it holds and de-duplicates it
+    # again before every join, which costs more than reading the periods again).
+    youths = in_file(municipality, period).order_by()
     stretch_sql, stretch_params = stretches_sql(youths)
     contact_sql, contact_params = contacts(youths, None, period.end, now)
     # A time is on or after the stretch's first (local) day: on PostgreSQL compared with the midnight
@@ -473,8 +471,7 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
     after_end = _date_param(period.end + datetime.timedelta(days=1))
     periods = _table(RegisterPeriod)
     sql = f"""
-        WITH file_youth AS MATERIALIZED ({file_sql}),
-        stretch AS ({stretch_sql}),
+        WITH stretch AS ({stretch_sql}),
         latest AS (
             SELECT youth_id, reason, stretch_start, stretch_end, first_start, {start_at} AS start_at FROM (
                 SELECT youth_id, municipality_id, reason, stretch_start, stretch_end, first_start,
@@ -522,7 +519,7 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
         LEFT JOIN first_contact fc ON fc.youth_id = l.youth_id
         LEFT JOIN first_measure fm ON fm.youth_id = l.youth_id
         LEFT JOIN {_table(ActionPlan)} p ON p.youth_id = l.youth_id"""  # noqa: S608
-    params = [*file_params, *stretch_params, *start_at_params, municipality.pk, end, start, *contact_params,
+    params = [*stretch_params, *start_at_params, municipality.pk, end, start, *contact_params,
               start, _date_param(reference), *measures_params,
               start, after_end, start, after_end, True, MOVED_OUT, *last_attempt_params, *attempt_in_stretch_params]
     text_dates = connection.vendor == "sqlite"  # PostgreSQL gives dates as dates
