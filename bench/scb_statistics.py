@@ -1,6 +1,7 @@
 """Benchmark: the SCB half-year file and the follow-up for a municipality (issue 13: 100k youths, 2M events).
 
-Run: ``uv run python bench/scb_statistics.py [--youths 100000] [--events 20]``. Uses a fresh private SQLite
+Run: ``uv run python bench/scb_statistics.py [--youths 100000] [--events 20] [--reuse]`` (``--reuse``: time
+again on a database that already holds the youths, without building it). Uses a fresh private SQLite
 database unless ``DATABASE_URL`` is set (PostgreSQL: see README.md for a throwaway cluster). It creates
 synthetic youths in the target group during 2026H1 (a tenth with two stretches, a tenth leaving within
 it), ``--events`` events per youth (half contact attempts, half timeline events), an occupation history
