@@ -1,6 +1,7 @@
 """Benchmark: the SCB half-year file and the follow-up for a municipality (issue 13: 100k youths, 2M events).
 
-Run: ``uv run python bench/scb_statistics.py [--youths 100000] [--events 20]``. Uses a fresh private SQLite
+Run: ``uv run python bench/scb_statistics.py [--youths 100000] [--events 20] [--reuse]`` (``--reuse``: time
+again on a database that already holds the youths, without building it). Uses a fresh private SQLite
 database unless ``DATABASE_URL`` is set (PostgreSQL: see README.md for a throwaway cluster). It creates
 synthetic youths in the target group during 2026H1 (a tenth with two stretches, a tenth leaving within
 it), ``--events`` events per youth (half contact attempts, half timeline events), an occupation history
@@ -38,6 +39,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--youths", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=20, help="events per youth")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the database DATABASE_URL names if it already holds the youths (skip the build)")
     args = parser.parse_args()
 
     if "DATABASE_URL" not in os.environ:
@@ -52,6 +55,8 @@ def main() -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+    from django.db import connection
 
     from kaa.casework.codes import ensure_default_codes
     from kaa.casework.models import ActionPlan, Measure, Occupation
@@ -129,7 +134,13 @@ def main() -> int:
                                         start=datetime.date(2026, 5, 2), declined=k % 6 == 0))
         Measure.objects.bulk_create(measures, batch_size=5000)
 
-    timed(f"build {n} youths, {n * args.events} events", build)
+    if args.reuse and Youth.objects.filter(municipality=municipality).exists():
+        print(f"reusing {Youth.objects.filter(municipality=municipality).count()} youths", flush=True)
+    else:
+        timed(f"build {n} youths, {n * args.events} events", build)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
     statistics = timed("SCB file 2026H1 (compute + CSV)", lambda: statistics_file_bytes(
         scb.compute(municipality=municipality, period=h1), "csv"))
     print(f"  {len(statistics):,} bytes")

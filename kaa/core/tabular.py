@@ -33,9 +33,15 @@ CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\uf
 REPLACEMENT = "\ufffd"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-# Any line of the text that safe_text would change: a control character, or a line starting (after
-# spaces) like a formula. Used to pass a whole row of ordinary cells at once (large files).
-_NEEDS_CARE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]|^ *[=+\\-@\t\r]", re.MULTILINE)
+# A line starting (after spaces) like a formula, seen from the line break before it.
+_FORMULA_LINE = re.compile("\n *[=+\\-@\t\r]")
+
+
+def _needs_care(text: str) -> bool:
+    """Whether safe_text would change any line of the text: a control character, or a line starting
+    (after spaces) like a formula. Used to pass a whole row, or many rows, of ordinary cells at once
+    (large files); two searches with a fixed start are quicker than one with alternatives."""
+    return CONTROL_CHARACTERS.search(text) is not None or _FORMULA_LINE.search("\n" + text) is not None
 
 
 def safe_text(text: str) -> str:
@@ -56,7 +62,7 @@ def safe_row(row: Iterable[Any]) -> list[Any]:
     cells = list(row)
     # One search over the row's text cells, one per line: when no line needs care, no cell does
     # (a cell's own line breaks only make the search stricter, never looser).
-    if _NEEDS_CARE.search("\n".join([value for value in cells if isinstance(value, str)])) is None:
+    if not _needs_care("\n".join([value for value in cells if isinstance(value, str)])):
         return cells
     return [safe_cell(value) for value in cells]
 
@@ -71,8 +77,23 @@ class SafeCsvWriter:
         return self._writer.writerow(safe_row(row))
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        """Rows in chunks: when no text cell of a chunk needs care (one search over them all, as
+        ``safe_row`` does for one row), the chunk is written as it is; otherwise row by row."""
+        chunk: list[Any] = []
         for row in rows:
-            self.writerow(row)
+            chunk.append(row if isinstance(row, list | tuple) else list(row))
+            if len(chunk) == 10_000:
+                self._write_chunk(chunk)
+                chunk = []
+        self._write_chunk(chunk)
+
+    def _write_chunk(self, rows: list[Any]) -> None:
+        text = "\n".join([value for row in rows for value in row if isinstance(value, str)])
+        if not _needs_care(text):
+            self._writer.writerows(rows)
+        else:
+            for row in rows:
+                self.writerow(row)
 
 
 def csv_writer(out: IO[str], *, delimiter: str = ";", lineterminator: str = "\n", **fmtparams: Any) -> SafeCsvWriter:

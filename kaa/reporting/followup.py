@@ -71,10 +71,18 @@ def _activities(youth_ids: Any, youths: dict, start: datetime.date, end: datetim
 
 def _time_buckets(days: list[int]) -> dict[str, int]:
     counts = dict.fromkeys((key for key, _lo, _hi in TIME_BUCKETS), 0)
-    for n in days:
+    for n, times in Counter(days).items():  # a few hundred distinct values among the youths
         key = next(k for k, lo, hi in TIME_BUCKETS if n >= lo and (hi is None or n < hi))
-        counts[key] += 1
+        counts[key] += times
     return counts
+
+
+def _mapped(raw: Counter, code: Any) -> Counter:
+    """Counts of stored values as counts of the codes written for them (several values may map to one)."""
+    out: Counter = Counter()
+    for value, n in raw.items():
+        out[code(value)] += n
+    return out
 
 
 def follow_up_report(*, municipality: Any, start: datetime.date, end: datetime.date,
@@ -92,15 +100,30 @@ def follow_up_report(*, municipality: Any, start: datetime.date, end: datetime.d
     def code(kind: str, value: str) -> str:
         return codes.lookup(kind, value) or value
 
-    by_reason = Counter(code(CodeKind.REGISTRATION_REASON, y.stretch.reason) for y in by_id.values())
-    occupation_at_contact = Counter(code(CodeKind.OCCUPATION, y.occupation_at_contact or scb.UNKNOWN_OCCUPATION)
-                                    for y in by_id.values() if y.contact_day)
+    def reason_code(value: str) -> str:
+        return code(CodeKind.REGISTRATION_REASON, value)
+
+    def occupation_code(value: str) -> str:
+        return code(CodeKind.OCCUPATION, value)
+
+    # Stored values are counted first and then mapped: a code per distinct value, not per youth.
+    by_reason = _mapped(Counter(y.stretch.reason for y in by_id.values()), reason_code)
+    occupation_at_contact = _mapped(Counter(y.occupation_at_contact or scb.UNKNOWN_OCCUPATION
+                                            for y in by_id.values() if y.contact_day), occupation_code)
+    measure_codes: dict[str, str] = {}
     measures: Counter[str] = Counter()
     for y in by_id.values():
-        for measure_code in {code(CodeKind.MEASURE, m.code) for m in y.measures if not m.declined}:
-            measures[measure_code] += 1
-    occupation_now = Counter(code(CodeKind.OCCUPATION, y.occupation_on(end) or scb.UNKNOWN_OCCUPATION)
-                             for y in by_id.values())
+        if y.measures:
+            taken = set()
+            for m in y.measures:
+                if not m.declined:
+                    found = measure_codes.get(m.code)
+                    if found is None:
+                        found = measure_codes[m.code] = code(CodeKind.MEASURE, m.code)
+                    taken.add(found)
+            measures.update(taken)
+    occupation_now = _mapped(Counter(y.occupation_on(end) or scb.UNKNOWN_OCCUPATION for y in by_id.values()),
+                             occupation_code)
     # Stretches that ended within the range (the file's de-registration), by de-registration code.
     left = Counter(codes.deregistration(y.deregistration_reason) for y in by_id.values() if y.deregistration_day)
     after_end = end + datetime.timedelta(days=1)

@@ -93,7 +93,7 @@ class Problem:
         return SEVERITY[self.kind]
 
 
-@dataclass
+@dataclass(slots=True)
 class Stretch:
     start: datetime.date
     end: datetime.date | None  # exclusive: the first day out; None while it runs
@@ -101,7 +101,7 @@ class Stretch:
     municipality_id: int
 
 
-@dataclass
+@dataclass(slots=True)
 class YouthStatistics:
     youth_id: int
     personnummer: str
@@ -248,20 +248,25 @@ def stretches_sql(youths: Any) -> tuple[str, list[Any]]:
     continues the previous one in the target group when it starts the day that one ended, in the same
     municipality). Its reason is the reason it started with (the youth's situation at registration),
     its end the first day out (NULL while it runs). Columns: ``youth_id, municipality_id, reason,
-    stretch_start, stretch_end, number`` (1, 2, … in order of start).
+    stretch_start, stretch_end, number`` (1, 2, … in order of start) and ``first_start`` (the start
+    of the youth's first stretch).
+
+    How: a period *opens* a stretch unless it continues the one before, and *closes* it unless the
+    next continues it (the same comparison seen from either side, so a period closes exactly when
+    the next opens). Only the opening and closing periods are kept; a stretch is its opening period
+    (start, reason, municipality: every period of a stretch is in one municipality) up to its closing
+    period's end, which is the opening period itself or the next one kept. Two passes over the
+    periods in order, no grouping.
     """
     youth_sql, params = _compiled(youths)
     # Only identifiers from the models' metadata and compiled querysets are formatted in; values are parameters.
     sql = f"""
-        SELECT youth_id, MAX(municipality_id) AS municipality_id,
-               MAX(CASE WHEN opens = 1 THEN reason END) AS reason,
-               MIN(valid_from) AS stretch_start,
-               MAX(CASE WHEN closes = 1 THEN valid_to END) AS stretch_end,
-               number
+        SELECT youth_id, municipality_id, reason, valid_from AS stretch_start,
+               CASE WHEN closes = 1 THEN valid_to ELSE next_to END AS stretch_end, number, first_start
         FROM (
             SELECT youth_id, municipality_id, reason, valid_from, valid_to, opens, closes,
-                   SUM(opens) OVER (PARTITION BY youth_id ORDER BY valid_from, id
-                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS number
+                   LEAD(valid_to) OVER b AS next_to, SUM(opens) OVER b AS number,
+                   FIRST_VALUE(valid_from) OVER b AS first_start
             FROM (
                 SELECT id, youth_id, municipality_id, reason, valid_from, valid_to,
                        CASE WHEN LAG(valid_to) OVER w = valid_from AND LAG(municipality_id) OVER w = municipality_id
@@ -272,8 +277,11 @@ def stretches_sql(youths: Any) -> tuple[str, list[Any]]:
                 WHERE in_target_group = %s AND youth_id IN ({youth_sql})
                 WINDOW w AS (PARTITION BY youth_id ORDER BY valid_from, id)
             ) periods
-        ) numbered
-        GROUP BY youth_id, number"""  # noqa: S608
+            WHERE opens = 1 OR closes = 1
+            WINDOW b AS (PARTITION BY youth_id ORDER BY valid_from, id
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+        ) boundaries
+        WHERE opens = 1"""  # noqa: S608
     return sql, [True, *params]
 
 
@@ -421,7 +429,10 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
     """
     today = local_day(now)
     reference = min(period.end, today)
-    youths = in_file(municipality, period)
+    # The file's youths, a semi-join in each part below (a hash of the periods touching the period;
+    # read once into a CTE, PostgreSQL cannot tell how many youths it holds and de-duplicates it
+    # again before every join, which costs more than reading the periods again).
+    youths = in_file(municipality, period).order_by()
     stretch_sql, stretch_params = stretches_sql(youths)
     contact_sql, contact_params = contacts(youths, None, period.end, now)
     # A time is on or after the stretch's first (local) day: on PostgreSQL compared with the midnight
@@ -454,6 +465,8 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
     measures_sql, measures_params = _compiled(
         Measure.objects.filter(youth_id__in=youths, waiting=False).order_by().values_list("youth_id", "start",
                                                                                           "declined", "id"))
+    # The first contact's channel: the first by source, time and channel among the contacts on the
+    # first day of contact (``contacted``), so only that day's contacts are ordered.
     start, end = _date_param(period.start), _date_param(period.end)
     after_end = _date_param(period.end + datetime.timedelta(days=1))
     periods = _table(RegisterPeriod)
@@ -463,8 +476,7 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
             SELECT youth_id, reason, stretch_start, stretch_end, first_start, {start_at} AS start_at FROM (
                 SELECT youth_id, municipality_id, reason, stretch_start, stretch_end, first_start,
                        ROW_NUMBER() OVER (PARTITION BY youth_id ORDER BY number DESC) AS k
-                FROM (SELECT stretch.*, MIN(stretch_start) OVER (PARTITION BY youth_id) AS first_start
-                      FROM stretch) everywhere
+                FROM stretch
                 WHERE municipality_id = %s AND stretch_start <= %s AND (stretch_end IS NULL OR stretch_end > %s)
             ) ranked
             WHERE k = 1
@@ -480,10 +492,10 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
         ),
         first_contact AS (
             SELECT contact_youth AS youth_id, contact_channel AS channel FROM (
-                SELECT contact_youth, contact_channel,
-                       ROW_NUMBER() OVER (PARTITION BY contact_youth
-                                          ORDER BY contact_day, contact_source, contact_at, contact_channel) AS k
-                FROM contact WHERE contact_day >= %s
+                SELECT c.contact_youth, c.contact_channel,
+                       ROW_NUMBER() OVER (PARTITION BY c.contact_youth
+                                          ORDER BY c.contact_source, c.contact_at, c.contact_channel) AS k
+                FROM contact c JOIN contacted d ON d.youth_id = c.contact_youth AND c.contact_day = d.contact_day
             ) ranked WHERE k = 1
         ),
         first_measure AS (
@@ -498,16 +510,17 @@ def _youth_rows(municipality: Any, period: Span, now: datetime.datetime) -> Iter
                CASE WHEN l.stretch_end > %s AND l.stretch_end <= %s THEN COALESCE((
                    SELECT CASE WHEN a.in_target_group = %s THEN %s ELSE a.reason END FROM {periods} a
                    WHERE a.youth_id = l.youth_id AND a.valid_from = l.stretch_end ORDER BY a.id LIMIT 1), '') END,
-               CASE WHEN EXISTS (SELECT 1 FROM {_table(ActionPlan)} p WHERE p.youth_id = l.youth_id) THEN 1 ELSE 0 END,
+               CASE WHEN p.youth_id IS NULL THEN 0 ELSE 1 END,
                c.contact_day, fc.channel, CASE WHEN c.ever IS NULL THEN 0 ELSE 1 END, {last_attempt},
                {attempt_in_stretch}, c.in_stretch, fm.start, fm.declined
         FROM latest l
         JOIN {_table(Youth)} y ON y.id = l.youth_id
         LEFT JOIN contacted c ON c.youth_id = l.youth_id
         LEFT JOIN first_contact fc ON fc.youth_id = l.youth_id
-        LEFT JOIN first_measure fm ON fm.youth_id = l.youth_id"""  # noqa: S608
+        LEFT JOIN first_measure fm ON fm.youth_id = l.youth_id
+        LEFT JOIN {_table(ActionPlan)} p ON p.youth_id = l.youth_id"""  # noqa: S608
     params = [*stretch_params, *start_at_params, municipality.pk, end, start, *contact_params,
-              start, _date_param(reference), start, *measures_params,
+              start, _date_param(reference), *measures_params,
               start, after_end, start, after_end, True, MOVED_OUT, *last_attempt_params, *attempt_in_stretch_params]
     text_dates = connection.vendor == "sqlite"  # PostgreSQL gives dates as dates
     with connection.cursor() as cursor:
@@ -544,6 +557,16 @@ def youth_statistics(*, municipality: Any, period: Span, now: datetime.datetime 
         return _youth_statistics(municipality, period, now or timezone.now())
 
 
+def _streamed(queryset: QuerySet) -> Iterator[tuple]:
+    """A ``values_list`` queryset's rows as the database driver gives them (plain columns of the
+    models: dates and booleans as such on both databases), read in chunks without a model layer."""
+    sql, params = _compiled(queryset)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(5000):
+            yield from rows
+
+
 def _youth_statistics(municipality: Any, period: Span, now: datetime.datetime) -> list[YouthStatistics]:
     youths: dict[int, YouthStatistics] = {}
     for r in _youth_rows(municipality, period, now):
@@ -560,7 +583,7 @@ def _youth_statistics(municipality: Any, period: Span, now: datetime.datetime) -
     selected = in_file(municipality, period)
     occupations = (Occupation.objects.filter(youth_id__in=selected).order_by("youth_id", "start", "pk")
                    .values_list("youth_id", "start", "code"))
-    for youth_id, start, code in occupations.iterator(chunk_size=5000):
+    for youth_id, start, code in _streamed(occupations):
         y = youths.get(youth_id)
         if y is not None:
             y.occupations.append(OccupationRow(start, code))
@@ -571,10 +594,10 @@ def _youth_statistics(municipality: Any, period: Span, now: datetime.datetime) -
                         | Q(end__isnull=True, declined=True, start__gte=period.start)
                         | Q(end__lt=F("start"), start__gte=period.start))
                 .order_by("youth_id", "start", "pk").values_list(*MEASURE_FIELDS))
-    for row in measures.iterator(chunk_size=5000):
+    for row in _streamed(measures):
         y = youths.get(row[0])
         if y is not None:
-            y.measures.append(MeasureRow(*row))
+            y.measures.append(MeasureRow._make(row))
     for y in youths.values():
         if y.contact_day:
             y.occupation_at_contact = y.occupation_on(y.contact_day)

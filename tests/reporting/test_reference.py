@@ -114,3 +114,35 @@ def test_file_follow_up_and_stretches_as_before(seed):
     expected = [(youth_id, s.municipality_id, s.reason, s.start, s.end)
                 for youth_id, history in sorted(histories.items()) for s in reference_scb._stretches(history)]
     assert [tuple(s) for s in scb.stretches(youths)] == expected
+
+
+def test_stretches_of_unusual_histories_as_before():
+    """Histories the random registers rarely make: two periods starting the same day (the later
+    recorded comes second), an open period followed by another, a chain of four back-to-back
+    periods, a move between municipalities on the day, a period outside the target group between."""
+    m, other = MunicipalityFactory(code="0765"), MunicipalityFactory(code="0780")
+    histories = [
+        [(D(2025, 1, 1), D(2025, 3, 1), m, True), (D(2025, 1, 1), D(2025, 5, 1), m, True),
+         (D(2025, 3, 1), None, m, True)],
+        [(D(2025, 1, 1), None, m, True), (D(2025, 6, 1), D(2025, 7, 1), m, True)],
+        [(D(2025, 1, 1), D(2025, 2, 1), m, True), (D(2025, 2, 1), D(2025, 3, 1), m, True),
+         (D(2025, 3, 1), D(2025, 4, 1), m, True), (D(2025, 4, 1), D(2025, 5, 1), m, True)],
+        [(D(2025, 1, 1), D(2025, 2, 1), m, True), (D(2025, 2, 1), D(2025, 3, 1), other, True),
+         (D(2025, 3, 1), None, m, True)],
+        [(D(2025, 1, 1), D(2025, 2, 1), m, True), (D(2025, 2, 1), D(2025, 3, 1), m, False),
+         (D(2025, 3, 1), D(2025, 4, 1), m, True), (D(2025, 4, 1), None, m, True)],
+        [(D(2025, 1, 1), D(2025, 1, 1), m, True), (D(2025, 1, 1), D(2025, 2, 1), m, True)],
+    ]
+    for k, history in enumerate(histories):
+        y = YouthFactory(municipality=m, birth_date=D(2008, 1, 1 + k))
+        for start, end, where, inside in history:
+            RegisterPeriod.objects.create(youth=y, municipality=where, in_target_group=inside,
+                                          reason=f"r{start.month}", valid_from=start, valid_to=end)
+    rows: dict[int, list] = {}
+    for row in RegisterPeriod.objects.order_by("youth_id", "valid_from", "pk").values_list(
+            *reference_scb.PeriodRow._fields):
+        rows.setdefault(row[0], []).append(reference_scb.PeriodRow(*row))
+    expected = [(youth_id, s.municipality_id, s.reason, s.start, s.end)
+                for youth_id, history in sorted(rows.items()) for s in reference_scb._stretches(history)]
+    assert len(expected) >= 10
+    assert [tuple(s) for s in scb.stretches(RegisterPeriod.objects.values("youth_id"))] == expected
