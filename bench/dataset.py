@@ -34,6 +34,24 @@ class Dataset:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def existing() -> Dataset | None:
+    """Who is who in the data set ``build`` wrote earlier into this database (None when there is none)."""
+    from kaa.accounts.models import Membership, Role, User
+    from kaa.register.models import Youth
+
+    coordinator = User.objects.filter(username="bench-samordnare").first()
+    if coordinator is None:
+        return None
+    municipality_id = Membership.objects.filter(user=coordinator, role=Role.COORDINATOR).values_list(
+        "municipality_id", flat=True).get()
+    coaches = list(User.objects.filter(username__startswith="bench-coach").order_by("username")
+                   .values_list("pk", "username"))
+    busy = Youth.objects.filter(coach_id=coaches[0][0]).order_by("pk").values_list("pk", flat=True).first()
+    return Dataset(municipality_id=municipality_id, coordinator=coordinator.username,
+                   coaches=[name for _pk, name in coaches], coach_ids=[pk for pk, _name in coaches],
+                   busy_youth=busy or 0)
+
+
 def _say(label: str, started: float, timings: dict[str, float]) -> float:
     now = time.perf_counter()
     timings[label] = now - started

@@ -1,7 +1,7 @@
 """Benchmark: every list page at a county's size, beside its floor, in one run (issue 16).
 
 Run: ``uv run python bench/pages.py [--youths 100000] [--events 20] [--audit-rows 20000000] [--requests 40]
-[--only TEXT]``.
+[--only TEXT] [--reuse]``.
 Uses a fresh private SQLite database unless ``DATABASE_URL`` is set (PostgreSQL: see README.md for a
 throwaway cluster; the figures in README.md are from PostgreSQL). It builds ``bench/dataset.py``'s data set
 (100k youths, 2M events, 20M audit rows by default), then requests each page through the Django test client
@@ -9,6 +9,9 @@ as the user who works with it, ``--requests`` times after one warm-up, and print
 number of queries, and the ratio of p95 to the floor's p95 — the floor being ``bench/bare_urls.py``'s bare
 view reading the same 50 rows through the same middleware in the same run. Budget per page: p95 ≤ 100 ms,
 ≤ 3× the floor, ≤ 12 queries. Pages of apps that are not installed are left out.
+
+``--reuse`` (PostgreSQL): measure on the data set a previous run left in ``DATABASE_URL`` (the 20M audit
+rows take minutes to write); without it the database must be empty.
 """
 
 from __future__ import annotations
@@ -71,18 +74,29 @@ def pages(data) -> list[tuple[str, str, str, dict | None]]:
     return out
 
 
+def _build(args, build, connection):
+    print(f"building: {args.youths} youths, {args.youths * args.events} events, {args.audit_rows} audit rows "
+          f"[{connection.vendor}]", flush=True)
+    started = time.perf_counter()
+    data = build(youths=args.youths, events_per_youth=args.events, audit_rows=args.audit_rows)
+    print(f"built in {time.perf_counter() - started:.0f} s\n", flush=True)
+    return data
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--youths", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=20, help="events per youth")
     parser.add_argument("--audit-rows", type=int, default=20_000_000)
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure on the data set already in DATABASE_URL (a previous run's)")
     parser.add_argument("--only", default="", help="measure only the pages whose label contains this text, or "
                         "one of these comma-separated texts (the floor is always measured)")
     args = parser.parse_args()
 
     if "DATABASE_URL" not in os.environ:
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in () if args.reuse else ("", "-wal", "-shm"):
             Path(f"{DEFAULT_DB}{suffix}").unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{DEFAULT_DB}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
@@ -94,15 +108,15 @@ def main() -> int:
     from django.db import connection
     from django.test import Client, override_settings
 
-    from bench.dataset import build
+    from bench.dataset import build, existing
     from kaa.accounts.models import User
 
     call_command("migrate", verbosity=0)
-    print(f"building: {args.youths} youths, {args.youths * args.events} events, {args.audit_rows} audit rows "
-          f"[{connection.vendor}]", flush=True)
-    started = time.perf_counter()
-    data = build(youths=args.youths, events_per_youth=args.events, audit_rows=args.audit_rows)
-    print(f"built in {time.perf_counter() - started:.0f} s\n", flush=True)
+    data = existing() if args.reuse else None
+    if data is not None:
+        print(f"reusing the data set in the database [{connection.vendor}]\n", flush=True)
+    else:
+        data = _build(args, build, connection)
 
     clients: dict[str, Client] = {}
     results = []

@@ -5,6 +5,8 @@ from typing import Any
 from django import template
 from django.forms import BoundField, CheckboxInput, CheckboxSelectMultiple, RadioSelect
 
+from kaa.core.idurl import IdUrl
+
 register = template.Library()
 
 
@@ -52,3 +54,15 @@ def query_replace(context, **kwargs) -> str:
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.simple_tag
+def id_url(name: str) -> IdUrl:
+    """``{% id_url 'register:youth_detail' as youth_url %}`` … ``{{ youth_url|for_id:y.pk }}``: the same
+    address as ``{% url 'register:youth_detail' y.pk %}``."""
+    return IdUrl(name)
+
+
+@register.filter
+def for_id(url: IdUrl, pk: Any) -> str:
+    return url(pk)

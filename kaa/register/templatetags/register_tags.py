@@ -16,6 +16,13 @@ def age(youth: Any) -> int:
 
 
 @register.filter
+def age_on(youth: Any, day: Any) -> str:
+    """``{{ y|age_on:today }}``: the age on a day the view gives once, not the date asked again per row; as
+    text (what the number is written as), so that the template does not localize a number per row."""
+    return str(youth.age_on(day))
+
+
+@register.filter
 def reason_label(code: str) -> str:
     return labels.reason_label(code)
 
