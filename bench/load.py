@@ -1,8 +1,8 @@
 """Load test with Locust (issue 16): one script starts everything, runs the users, prints the curve, stops all.
 
 Run: ``uv run python bench/load.py [--users 50 100 200] [--minutes 5] [--youths 100000] [--audit-rows 1000000]
-[--workers 2] [--threads 4] [--think 1 3] [--arrival 10]``. It starts a throwaway PostgreSQL cluster (a temporary folder,
-Unix socket only, no TCP port; as root through ``runuser -u postgres``), migrates it, writes
+[--workers 2] [--threads 4] [--think 1 3] [--arrival 10]``. It starts a throwaway PostgreSQL cluster (a temporary
+folder, Unix socket only, no TCP port; as root through ``runuser -u postgres``), migrates it, writes
 ``bench/dataset.py``'s data set, collects the static files, starts gunicorn (``config/gunicorn.conf.py``,
 ``--workers`` processes of ``--threads`` threads) on 127.0.0.1 with ``bench/settings_load.py``
 (production's settings over plain HTTP), then runs Locust headless (``bench/locustfile.py``: 80 % coaches,
