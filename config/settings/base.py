@@ -103,6 +103,9 @@ TEMPLATES = [
     }
 ]
 
+# Plain inputs and selects written in Python, the same HTML as Django's widget templates (kaa/core/form_renderer.py).
+FORM_RENDERER = "kaa.core.form_renderer.FormRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'kaa.sqlite3'}"),
@@ -190,7 +193,9 @@ KAA_REQUIRE_ADMIN_OTP = env_bool("KAA_REQUIRE_ADMIN_OTP", False)
 KAA_API_TOKEN_DAYS = int(os.environ.get("KAA_API_TOKEN_DAYS", "90"))
 OTP_TOTP_ISSUER = "KAA"
 
-# Sessions end after 30 minutes without activity.
+# Sessions end after 30 minutes without activity. Every request moves the expiry; the store writes the
+# session row only when that moves it by a minute or more, or the session changed (kaa/accounts/sessions.py).
+SESSION_ENGINE = "kaa.accounts.sessions"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -7,11 +7,10 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from kaa.core.widgets import LongSelect
 
 from .models import AuditAction
 
@@ -19,24 +18,10 @@ DEFAULT_DAYS = 365
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
-class StaffSelect(forms.Select):
-    """The select of every staff member, written here rather than by Django's template per option: at a
-    county's size (hundreds of staff) those templates cost the log page more than its queries."""
-
-    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
-        final = self.build_attrs(self.attrs, attrs)
-        final["name"] = name
-        chosen = set(self.format_value(value))
-        options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-            (key, mark_safe(" selected") if str(key) in chosen else "", label)
-            for key, label in self.choices))
-        return format_html("<select{}>{}</select>", flatatt(final), options)
-
-
 class AuditFilterForm(forms.Form):
     user = forms.TypedChoiceField(label=_("User"), required=False, coerce=int, empty_value=None,
-                                  widget=StaffSelect)
-    action = forms.ChoiceField(label=_("Action"), required=False)
+                                  widget=LongSelect)
+    action = forms.ChoiceField(label=_("Action"), required=False, widget=LongSelect)
     youth = forms.IntegerField(label=_("Youth (record number)"), required=False, min_value=1,
                                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                                help_text=_("The number shown after “youth” in the log."))
@@ -52,7 +37,8 @@ class AuditFilterForm(forms.Form):
         if staff is None:
             del self.fields["user"]
         else:
-            self.fields["user"].choices = [("", _("All users")), *((u.pk, str(u)) for u in staff)]
+            # ``staff``: (id, name) pairs, a county's hundreds of staff (``kaa.audit.views._staff_choices``).
+            self.fields["user"].choices = [("", _("All users")), *staff]
         self.fields["action"].choices = [("", _("All actions")), *AuditAction.choices]
 
     def clean(self) -> dict[str, Any]:

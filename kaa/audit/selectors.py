@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from kaa.accounts.models import Membership
@@ -42,7 +43,13 @@ def audit_entries(*, user: Any, youth_id: int | None = None, user_id: int | None
 
 def audit_group_rows(rows: list[dict]) -> list[dict]:
     """A page of groups made ready to show: a one-entry row gets its entry (fields, object id): one query."""
-    singles = {e.pk: e for e in AuditEntry.objects.filter(pk__in=[r["first_pk"] for r in rows if r["n"] == 1])}
+    single = [r for r in rows if r["n"] == 1]
+    singles = {}
+    if single:
+        # Between the oldest and newest of their times: on PostgreSQL only those months' partitions are read.
+        singles = {e.pk: e for e in AuditEntry.objects.filter(
+            pk__in=[r["first_pk"] for r in single], at__gte=min(r["last_at"] for r in single),
+            at__lte=max(r["last_at"] for r in single)).only("pk", "object_type", "fields")}
     for row in rows:
         if "youth_set" in row:
             row["youths"] = len(row.pop("youth_set"))
@@ -89,8 +96,21 @@ def entries_before(qs: QuerySet[AuditEntry], cursor: tuple[datetime.datetime, in
     return qs.filter(at__lte=at).filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
 
 
-GROUP_FIELDS = ("pk", "at", "request_id", "user_id", "username", "action", "object_type", "detail", "channel",
-                "youth_id")
+GROUP_FIELDS = ("pk", "at_text", "request_id", "user_id", "username", "action", "object_type", "detail",
+                "channel", "youth_id")
+
+
+def _at(text: str) -> datetime.datetime:
+    """An entry's time from its text (``at_text``): PostgreSQL writes the offset, SQLite a UTC time without one."""
+    value = datetime.datetime.fromisoformat(text)
+    return value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)
+
+
+def _typed(last: tuple[Any, int] | None) -> tuple[datetime.datetime, int] | None:
+    """The (time, id) of the last row read, its time a datetime."""
+    if last is None or not isinstance(last[0], str):
+        return last
+    return _at(last[0]), last[1]
 SCAN_CHUNK = 1000
 SCAN_LIMIT = 20_000  # entries read for one page at most (a page of 50 list views of 400 youths each)
 
@@ -107,33 +127,39 @@ def audit_group_page(*, user: Any, before: str = "", size: int = 50, youth_id: i
     cursor = parse_cursor(before)
     first = cursor is None
     groups: dict[tuple, dict] = {}
-    last: tuple[datetime.datetime, int] | None = None
+    last: tuple[Any, int] | None = None
     read = 0
     # A page of single entries needs ``size`` rows, a page of list views many more: read a few rows first,
     # then larger chunks (each row read costs the page time).
     chunk = min(SCAN_CHUNK, 2 * size)
+    # Rows as plain tuples in GROUP_FIELDS order (no dict per row: a page of list views reads thousands).
     while read < SCAN_LIMIT:
         page_qs = qs
         if cursor is not None:
             page_qs = entries_before(qs, cursor)
-        rows = list(page_qs.values(*GROUP_FIELDS)[:chunk])
-        for row in rows:
-            key = (row["request_id"] or f"#{row['pk']}", row["user_id"], row["username"], row["action"],
-                   row["object_type"], row["detail"], row["channel"])
+        # The time as text, turned into a datetime only where a group begins and for the cursor: loading
+        # every row's timestamp with its time zone was the larger part of reading a page of list views.
+        rows = list(page_qs.annotate(at_text=Cast("at", TextField())).values_list(*GROUP_FIELDS)[:chunk])
+        for pk, at, request_id, user_id, username, action, object_type, detail, channel, youth_id in rows:
+            key = (request_id or f"#{pk}", user_id, username, action, object_type, detail, channel)
             group = groups.get(key)
             if group is None:
                 if len(groups) == size:
-                    return GroupPage(audit_group_rows(list(groups.values())), _cursor(*last), first)
-                group = groups[key] = {**{k: row[k] for k in GROUP_FIELDS[3:9]}, "group": key[0], "n": 0,
-                                       "youth_set": set(), "last_at": row["at"], "first_pk": row["pk"],
-                                       "youth_id": row["youth_id"]}
+                    return GroupPage(audit_group_rows(list(groups.values())), _cursor(*_typed(last)), first)
+                group = groups[key] = {"user_id": user_id, "username": username, "action": action,
+                                       "object_type": object_type, "detail": detail, "channel": channel,
+                                       "group": key[0], "n": 0, "youth_set": set(), "last_at": _at(at),
+                                       "first_pk": pk, "youth_id": youth_id}
             group["n"] += 1
-            group["first_pk"] = min(group["first_pk"], row["pk"])
-            if row["youth_id"] is not None:
-                group["youth_set"].add(row["youth_id"])
-                group["youth_id"] = min(group["youth_id"] or row["youth_id"], row["youth_id"])
-            last = (row["at"], row["pk"])
+            if pk < group["first_pk"]:
+                group["first_pk"] = pk
+            if youth_id is not None:
+                group["youth_set"].add(youth_id)
+                if group["youth_id"] is None or youth_id < group["youth_id"]:
+                    group["youth_id"] = youth_id
+            last = (at, pk)
         read += len(rows)
+        last = _typed(last)
         if len(rows) < chunk:
             return GroupPage(audit_group_rows(list(groups.values())), "", first)
         cursor = last

@@ -7,11 +7,13 @@ service's change) is inserted at once, so that it stands or falls with the chang
 """
 
 import contextvars
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
 from kaa.core.context import channel_var, request_id_var
 
@@ -49,7 +51,36 @@ def batching_entries() -> Iterator[list[AuditEntry]]:
     finally:
         _pending.reset(token)
         if pending:
-            AuditEntry.objects.bulk_create(pending, batch_size=1000)
+            _insert_batch(pending)
+
+
+# The columns a batch writes, and their types for PostgreSQL's unnest (one array per column).
+_BATCH_COLUMNS = (("at", "timestamptz"), ("user_id", "bigint"), ("username", "text"), ("action", "text"),
+                  ("object_type", "text"), ("object_id", "text"), ("youth_id", "bigint"),
+                  ("municipality_id", "bigint"), ("fields", "jsonb"), ("channel", "text"), ("request_id", "text"),
+                  ("detail", "text"))
+
+
+def _insert_batch(entries: list[AuditEntry]) -> None:
+    """Write a request's entries in one INSERT. On PostgreSQL the values go as one array per column straight
+    to ``unnest`` (what ``bulk_create`` sends, without its per-value field preparation: a list page's 50
+    entries cost a request more there than the INSERT itself); elsewhere through ``bulk_create``."""
+    if connection.vendor != "postgresql":
+        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        return
+    now = timezone.now()
+    for entry in entries:
+        if entry.at is None:
+            entry.at = now
+    arrays = [[getattr(e, column) for e in entries] for column, _type in _BATCH_COLUMNS]
+    arrays[8] = [json.dumps(value) for value in arrays[8]]  # fields: a JSON list of field names
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column, _type in _BATCH_COLUMNS)
+    arrays_sql = ", ".join(f"%s::{kind}[]" for _column, kind in _BATCH_COLUMNS)
+    with connection.cursor() as cursor:
+        for start in range(0, len(entries), 1000):
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays_sql})",  # noqa: S608
+                           [array[start:start + 1000] for array in arrays])
 
 
 def _in_app_transaction() -> bool:

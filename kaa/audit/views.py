@@ -8,9 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from kaa.accounts.models import Membership
 from kaa.accounts.policy import Perm, has_perm, municipality_ids_with, require_perm
+from kaa.core.idurl import IdUrl
 
 from . import labels
 from .exports import audit_log_export
@@ -33,6 +35,13 @@ def _staff(request: HttpRequest):
     ).order_by("last_name", "first_name", "username")
 
 
+def _staff_choices(request: HttpRequest) -> list[tuple[int, str]]:
+    """The staff as (id, name) pairs for the filter, named as ``str(user)`` names them (one query, no user
+    objects: a county has hundreds)."""
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username
+            in _staff(request).values_list("pk", "first_name", "last_name", "username")]
+
+
 def _grouped(request: HttpRequest, form: AuditFilterForm, **fixed) -> Any:
     page = audit_group_page(user=request.user, before=request.GET.get("before", ""), size=PAGE_SIZE,
                             **{**form.filters(), **fixed})
@@ -48,10 +57,11 @@ def _shown(page: Any, *, youth_links: bool) -> Any:
     query). The same words as the filters in ``audit_tags`` give."""
     users: dict[int, str] = {}
     index = reverse("audit:index")
+    user_url, youth_log_url = IdUrl("audit:user"), IdUrl("register:youth_log")
     for g in page:
         uid = g["user_id"]
         if uid and uid not in users:
-            users[uid] = reverse("audit:user", args=[uid])
+            users[uid] = user_url(uid)
         g["user_url"] = users.get(uid, "")
         g["when"] = timezone.localtime(g["last_at"]).strftime("%Y-%m-%d %H:%M:%S")
         g["action_label"] = ACTION_LABELS.get(g["action"], g["action"])
@@ -59,16 +69,21 @@ def _shown(page: Any, *, youth_links: bool) -> Any:
         g["detail_label"] = labels.detail_label(g["detail"]) if g["detail"] else ""
         g["fields_label"] = labels.fields_label(g["entry"].object_type, g["entry"].fields) if g["entry"] else ""
         g["channel_label"] = labels.channel_label(g["channel"])
-        if g["youth_id"] and g.get("youths", 0) <= 1:
+        youths = g.get("youths", 0)
+        if youths > 1:
+            g["youths_label"] = ngettext("%(n)s youth", "%(n)s youths", youths) % {"n": youths}
+        elif g["youth_id"]:
+            g["youth_label"] = gettext("youth %(id)s") % {"id": g["youth_id"]}
             g["youth_filter_url"] = f"{index}?youth={g['youth_id']}"
-            g["youth_log_url"] = reverse("register:youth_log", args=[g["youth_id"]]) if youth_links else ""
+            g["youth_log_url"] = youth_log_url(g["youth_id"]) if youth_links else ""
+        if g["n"] > 1 and g["n"] != youths:
+            g["entries_label"] = ngettext("%(n)s entry", "%(n)s entries", g["n"]) % {"n": g["n"]}
     return page
 
 
 @require_perm(Perm.AUDIT_VIEW)
 def index(request: HttpRequest) -> HttpResponse:
-    staff = _staff(request)
-    form = AuditFilterForm(request.GET or None, staff=staff)
+    form = AuditFilterForm(request.GET or None, staff=_staff_choices(request))
     return render(request, "audit/index.html", {"page_obj": _grouped(request, form), "form": form,
                                                 "actions": AuditAction.choices,
                                                 "youth_links": _youth_links(request)})
