@@ -9,7 +9,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 # A number no real id reaches, put in the place of the id when the address of a page by id is reversed once.
-_ID_PLACEHOLDER = 987654321987654321
+_MARKER_ID = 987654321987654321
 
 
 class IdUrl:
@@ -19,8 +19,8 @@ class IdUrl:
     do_not_call_in_templates = True  # a template passes it to ``for_id``, never calls it
 
     def __init__(self, name: str) -> None:
-        before, _placeholder, after = str(conditional_escape(reverse(name, args=[_ID_PLACEHOLDER]))).partition(
-            str(_ID_PLACEHOLDER))
+        address = str(conditional_escape(reverse(name, args=[_MARKER_ID])))
+        before, _marker, after = address.partition(str(_MARKER_ID))
         self.before, self.after = before, after
 
     def __call__(self, pk: Any) -> SafeString:

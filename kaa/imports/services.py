@@ -39,7 +39,7 @@ import logging
 import os
 import socket
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from dataclasses import field as default
 from pathlib import Path
@@ -47,6 +47,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -383,6 +384,35 @@ def _resolve_municipality(code: str | None, rows: list[PopulationRow], table: Ta
     return None
 
 
+def _read_rows(run: ImportRun, data: bytes, kind: str, stored: Callable[[], QuerySet],
+               parse: Callable[[Table], list]) -> tuple[_Lines | None, Table, list, bool]:
+    """The file's lines, its table and its rows parsed now, and whether the parsing waits for the lock.
+
+    With lines stored to compare with (``stored``: the rows whose digests the file is compared with), the
+    comparison and the parsing of the rest wait for the facts lock (``_read_rows_locked``), so the stored
+    rows cannot change meanwhile; a first import, or a file that is not plain CSV, is parsed now.
+    """
+    plain = split_plain_csv(data)
+    lines = _Lines.of(kind, plain) if plain is not None else None
+    deferred = lines is not None and stored().exclude(source_digest="").exists()
+    table = lines.table() if lines is not None else read_table(data)
+    rows: list = []
+    if not deferred:
+        rows = parse(table) if not table.errors else []
+        run.rows_read = table.read
+    return lines, table, rows, deferred
+
+
+def _read_rows_locked(run: ImportRun, lines: _Lines | None, table: Table, stored: Callable[[], QuerySet],
+                      parse: Callable[[Table], list]) -> list:
+    """Under the facts lock: only the lines no stored row holds are parsed (``_Lines.match``)."""
+    assert lines is not None
+    lines.match(_stored_digests(stored()), table)
+    rows = parse(table)
+    run.rows_read = table.read
+    return rows
+
+
 def population_import(*, path_or_file: Any, municipality_code: str | None = None,
                       as_of: datetime.date | None = None, full: bool = False, force: bool = False,
                       user: Any = None, trigger: str = ImportTrigger.CLI, language: str | None = None) -> ImportRun:
@@ -394,27 +424,18 @@ def population_import(*, path_or_file: Any, municipality_code: str | None = None
                      force=force)
         if not full and _same_as_last(run, municipality_code):
             return _finish(run, status=ImportStatus.UNCHANGED)
-        plain = split_plain_csv(data)
-        lines = _Lines.of(ImportKind.POPULATION, plain) if plain is not None else None
-        # With lines stored to compare with, the comparison and the parsing of the rest wait for the lock
-        # (the stored rows cannot change meanwhile); a first import parses everything before it.
-        deferred = lines is not None and _youths_with_digests(_known_municipality(municipality_code)).exclude(
-            source_digest="").exists()
-        table = lines.table() if lines is not None else read_table(data)
-        rows: list[PopulationRow] = []
-        if not deferred:
-            rows = population_rows(table) if not table.errors else []
-            run.rows_read = table.read
-            if table.errors:
-                return _finish(run, table)
+
+        def stored() -> QuerySet:
+            return _youths_with_digests(_known_municipality(municipality_code))
+
+        lines, table, rows, deferred = _read_rows(run, data, ImportKind.POPULATION, stored, population_rows)
+        if not deferred and table.errors:
+            return _finish(run, table)
 
         def write() -> None:
             nonlocal rows
             if deferred:
-                assert lines is not None
-                lines.match(_stored_digests(_youths_with_digests(_known_municipality(municipality_code))), table)
-                rows = population_rows(table)
-                run.rows_read = table.read
+                rows = _read_rows_locked(run, lines, table, stored, population_rows)
                 if table.errors:
                     return
             municipality = _resolve_municipality(municipality_code, rows, table)
@@ -653,25 +674,18 @@ def school_import(*, path_or_file: Any, municipality_code: str | None = None, as
             run.municipality = scope
         if _same_as_last(run, municipality_code, exact=True):
             return _finish(run, status=ImportStatus.UNCHANGED)
-        plain = split_plain_csv(data)
-        lines = _Lines.of(ImportKind.SCHOOL, plain) if plain is not None else None
-        # As for a population file: with stored lines to compare with, that waits for the lock.
-        deferred = lines is not None and _enrolments_with_digests(scope).exclude(source_digest="").exists()
-        table = lines.table() if lines is not None else read_table(data)
-        rows: list[SchoolRow] = []
-        if not deferred:
-            rows = school_rows(table) if not table.errors else []
-            run.rows_read = table.read
-            if table.errors:
-                return _finish(run, table)
+
+        def stored() -> QuerySet:
+            return _enrolments_with_digests(scope)
+
+        lines, table, rows, deferred = _read_rows(run, data, ImportKind.SCHOOL, stored, school_rows)
+        if not deferred and table.errors:
+            return _finish(run, table)
 
         def write() -> None:
             nonlocal rows
             if deferred:
-                assert lines is not None
-                lines.match(_stored_digests(_enrolments_with_digests(scope)), table)
-                rows = school_rows(table)
-                run.rows_read = table.read
+                rows = _read_rows_locked(run, lines, table, stored, school_rows)
                 if table.errors:
                     return
             _write_school(run, rows, table, scope, lines=lines)
